@@ -1,0 +1,3 @@
+from cors_doctor.cli import main
+
+main()

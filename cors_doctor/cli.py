@@ -1,0 +1,171 @@
+"""Command line: parse options, call the core, render. No CORS rules live here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from cors_doctor._exceptions import CorsDoctorError, UsageError
+
+app = typer.Typer(
+    name="cors-doctor",
+    help="Would a browser allow this cross-origin request? If not, exactly why, and how to fix it.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+BROWSER_CHOICES = ("chrome", "firefox", "safari")
+
+
+def parse_header_option(text: str) -> tuple[str, str]:
+    """'Name: value' -> (name, value); the value may be empty, the name may not."""
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise UsageError(f"--header {text!r} is not 'Name: value'")
+    if name != name.strip():
+        raise UsageError(f"--header {text!r}: no spaces allowed around the header name")
+    return name, value.strip(" \t")
+
+
+def parse_browser(value: str) -> str:
+    browser = value.strip().lower()
+    aliases = {"chromium": "chrome", "edge": "chrome", "ff": "firefox", "webkit": "safari"}
+    browser = aliases.get(browser, browser)
+    if browser not in BROWSER_CHOICES:
+        raise UsageError(f"unknown --browser {value!r}; choose chrome, firefox or safari")
+    return browser
+
+
+def report_error(exc: BaseException, debug: bool) -> int:
+    """Print one line (and a hint) to stderr; with --debug also the traceback."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc)
+    if isinstance(exc, CorsDoctorError):
+        message = str(exc)
+        hint = exc.hint
+    else:
+        message = f"unexpected {exc.__class__.__name__}: {exc} (run with --debug for details)"
+        hint = None
+    sys.stderr.write(f"cors-doctor: error: {message}\n")
+    if hint:
+        sys.stderr.write(f"cors-doctor: hint: {hint}\n")
+    return EXIT_ERROR
+
+
+def _use_color(no_color: bool) -> bool:
+    return not no_color and not os.environ.get("NO_COLOR")
+
+
+@app.command()
+def check(
+    url: Annotated[str, typer.Argument(help="The URL page script fetches, e.g. https://api.example.com/items")],
+    origin: Annotated[str, typer.Option("--origin", "-o", help="The page's origin, e.g. https://app.example.com")],
+    method: Annotated[str, typer.Option("--method", "-X", help="Request method as written in fetch()")] = "GET",
+    header: Annotated[Optional[list[str]], typer.Option("--header", "-H", help="Request header 'Name: value' set by script (repeatable)")] = None,
+    credentials: Annotated[bool, typer.Option("--credentials", help="credentials: 'include' (cookies, withCredentials)")] = False,
+    actual: Annotated[bool, typer.Option("--actual", help="Also send the actual request for methods other than GET/HEAD (it may change data)")] = False,
+    data: Annotated[Optional[str], typer.Option("--data", "-d", help="Body of the actual request (a string, as fetch() sends it)")] = None,
+    cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", help="Cookie header the browser holds for the target (sent with --credentials)")] = None,
+    browser: Annotated[str, typer.Option("--browser", help="chrome, firefox or safari")] = "chrome",
+    framework: Annotated[str, typer.Option("--framework", help="Framework for the suggested fix")] = "fastapi",
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each reply")] = 10.0,
+    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
+    cacert: Annotated[Optional[str], typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (docs/json-output.md)")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show the raw exchanges")] = False,
+    show_secrets: Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colors (NO_COLOR is honoured too)")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False,
+) -> None:
+    """Check whether a browser would allow this cross-origin request, and why not."""
+    try:
+        code = _check(
+            url, origin, method, header or [], credentials, actual, data, cookie, browser, framework,
+            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color,
+        )
+    except (CorsDoctorError, Exception) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
+        code = report_error(exc, debug)
+    raise typer.Exit(code)
+
+
+def _check(url, origin, method, headers, credentials, actual, data, cookie, browser, framework,
+           timeout, insecure, cacert, json_output, verbose, show_secrets, no_color) -> int:
+    from cors_doctor.model import RequestSpec
+    from cors_doctor.plan import build_plan
+
+    if timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    framework = framework.lower()
+    from cors_doctor.fixes import FRAMEWORKS
+
+    if framework not in FRAMEWORKS:
+        raise UsageError(f"unknown --framework {framework!r}; choose one of: {', '.join(FRAMEWORKS)}")
+    spec = RequestSpec(
+        url=url, origin=origin, method=method, headers=tuple(parse_header_option(h) for h in headers),
+        credentials=credentials, body=data, browser=parse_browser(browser),  # type: ignore[arg-type]
+    )
+    plan = build_plan(spec)
+    if not plan.preflight_required and plan.method not in ("GET", "HEAD") and not actual and not plan.same_origin:
+        raise UsageError(
+            f"a {plan.method} with these headers needs no preflight, so the only request a browser sends is the "
+            f"{plan.method} itself; pass --actual to send it (it may change data on the server)"
+        )
+    if cookie and not credentials:
+        sys.stderr.write("cors-doctor: warning: --cookie is ignored without --credentials: "
+                         "cross-origin fetch() sends no cookies by default\n")
+    from cors_doctor.probe import ProbeOptions, probe
+
+    options = ProbeOptions(timeout=timeout, verify=not insecure, cacert=cacert, cookie=cookie, send_actual=actual)
+    verdict = probe(plan, options)
+    from cors_doctor.fixes import suggest
+
+    fix = suggest(verdict, framework)
+    if json_output:
+        from cors_doctor.render.json import render as render_json
+
+        sys.stdout.write(render_json(verdict, fix, show_secrets) + "\n")
+    else:
+        from cors_doctor.render.console import make_console, render
+
+        render(make_console(no_color=not _use_color(no_color)), verdict, fix, verbose=verbose, show_secrets=show_secrets)
+    return EXIT_ALLOWED if verdict.allowed else EXIT_BLOCKED
+
+
+@app.command()
+def demo(
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colors")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show the raw exchanges")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False,
+) -> None:
+    """Start a built-in loopback server with common CORS mistakes and check each endpoint."""
+    try:
+        from cors_doctor.demo import run_demo
+
+        code = run_demo(no_color=not _use_color(no_color), verbose=verbose)
+    except (CorsDoctorError, Exception) as exc:  # noqa: BLE001
+        code = report_error(exc, debug)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit")] = False,
+) -> None:
+    if version:
+        from cors_doctor import __version__
+
+        typer.echo(f"cors-doctor {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,149 @@
+"""`cors-doctor demo`: a loopback API with the classic CORS mistakes, checked one by one.
+
+The server is stdlib `http.server` in a thread on 127.0.0.1 and a random port, so the demo
+needs no internet, no install and no server of the user's own.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+DEMO_ORIGIN = "http://localhost:5173"
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    path: str
+    title: str
+    method: str
+    headers: tuple[tuple[str, str], ...]
+    credentials: bool
+    expect_allowed: bool
+
+
+CASES = (
+    DemoCase("/no-cors", "No CORS headers at all", "GET", (), False, False),
+    DemoCase("/wildcard-credentials", "Wildcard origin with credentials", "GET", (), True, False),
+    DemoCase("/json-without-allow-headers", "JSON POST, Content-Type missing from Allow-Headers", "POST",
+             (("Content-Type", "application/json"),), False, False),
+    DemoCase("/preflight-404", "Preflight answered 404 by the router", "PUT",
+             (("Content-Type", "application/json"),), False, False),
+    DemoCase("/error-500", "Error reply without CORS headers (the crash hides behind CORS)", "GET",
+             (("Authorization", "Bearer demo-token"),), False, False),
+    DemoCase("/ok", "A correct configuration", "GET",
+             (("Authorization", "Bearer demo-token"),), True, True),
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "cors-doctor-demo"
+    sys_version = ""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet demo
+        pass
+
+    def _send(self, status: int, headers: list[tuple[str, str]], body: bytes = b"") -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _origin(self) -> str:
+        return self.headers.get("Origin", "")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        origin = self._origin()
+        path = self.path
+        if path == "/json-without-allow-headers":
+            return self._send(204, [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "GET, POST"), ("Vary", "Origin")])
+        if path == "/preflight-404":
+            return self._send(404, [("Content-Type", "application/json")], b'{"detail":"Not Found"}')
+        if path in ("/error-500", "/ok"):
+            return self._send(204, [
+                ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
+                ("Access-Control-Allow-Methods", "GET, POST, PUT"), ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+                ("Access-Control-Max-Age", "600"), ("Vary", "Origin"),
+            ])
+        return self._send(405, [("Allow", "GET")])
+
+    def do_GET(self) -> None:  # noqa: N802
+        body = json.dumps({"items": [1, 2, 3]}).encode()
+        json_type = ("Content-Type", "application/json")
+        path = self.path
+        if path == "/wildcard-credentials":
+            return self._send(200, [json_type, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")], body)
+        if path == "/error-500":
+            return self._send(500, [("Content-Type", "text/plain")], b"Internal Server Error")
+        if path == "/ok":
+            return self._send(200, [
+                json_type, ("Access-Control-Allow-Origin", self._origin()), ("Access-Control-Allow-Credentials", "true"),
+                ("Access-Control-Expose-Headers", "X-Request-Id"), ("X-Request-Id", "demo-42"), ("Vary", "Origin"),
+            ], body)
+        return self._send(200, [json_type], body)
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(min(length, 65536))
+        self._send(201, [("Content-Type", "application/json")], b"{}")
+
+    do_PUT = do_POST
+
+
+class DemoServer:
+    """The demo API on 127.0.0.1, on a free port, served from a daemon thread."""
+
+    def __init__(self) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> DemoServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def run_demo(no_color: bool = False, verbose: bool = False) -> int:
+    """Check every demo endpoint; exit 0 when each verdict is the expected one."""
+    from cors_doctor.fixes import suggest
+    from cors_doctor.model import RequestSpec
+    from cors_doctor.plan import build_plan
+    from cors_doctor.probe import ProbeOptions, probe
+    from cors_doctor.render.console import make_console, render
+
+    console = make_console(no_color=no_color)
+    as_expected = 0
+    with DemoServer() as server:
+        console.print(f"[bold]cors-doctor demo[/]: a small API on {server.base_url}, called by a page at {DEMO_ORIGIN}\n")
+        for number, case in enumerate(CASES, 1):
+            url = server.base_url + case.path
+            flags = "".join(f" --header '{n}: {v}'" for n, v in case.headers)
+            flags += " --credentials" if case.credentials else ""
+            method = "" if case.method == "GET" else f" --method {case.method}"
+            console.rule(f"[bold]{number}/{len(CASES)} {case.title}")
+            console.print(f"[dim]$ cors-doctor check {url} --origin {DEMO_ORIGIN}{method}{flags}[/]\n")
+            spec = RequestSpec(url, DEMO_ORIGIN, case.method, case.headers, case.credentials)
+            verdict = probe(build_plan(spec), ProbeOptions(timeout=5.0, send_actual=True))
+            render(console, verdict, suggest(verdict), verbose=verbose)
+            console.print()
+            as_expected += verdict.allowed == case.expect_allowed
+    console.rule()
+    console.print(f"{as_expected}/{len(CASES)} endpoints behaved as the demo expects "
+                  "(five blocked for the reasons shown, one allowed).")
+    return 0 if as_expected == len(CASES) else 1

@@ -1,0 +1,396 @@
+"""The browser as a pure state machine: it says what to send next and judges each reply.
+
+`Simulation` does no I/O. A live probe asks `next_request()`, sends it, and `feed()`s the
+reply; a HAR or pasted headers feed recorded replies the same way. `verdict()` then gives the
+browser's decision. Keeping one machine for every source is what makes the verdicts agree.
+"""
+
+from __future__ import annotations
+
+from cors_doctor.model import (
+    Exchange, Finding, Headers, OutgoingRequest, Plan, Response, Step, Verdict, header_get, header_values,
+)
+from cors_doctor.origin import origin_of
+from cors_doctor.plan import actual_request, finding, preflight_request
+from cors_doctor.rules import cors_check, exposure, preflight, redirects, safelist
+from cors_doctor.rules.messages import FailureContext, browser_message
+
+SAFE_TO_SEND = frozenset({"GET", "HEAD"})
+_ACCESS_CODES = {
+    "missing": "CD301", "multiple": "CD302", "invalid": "CD303",
+    "mismatch": "CD304", "wildcard": "CD305", "credentials": "CD306",
+}
+_PREFLIGHT_CODES = {
+    "redirect": "CD201", "status": "CD202", "methods-unparsable": "CD203",
+    "headers-unparsable": "CD204", "method": "CD205", "header": "CD206",
+}
+
+
+class Simulation:
+    """Walks one fetch() through preflight, actual request and redirects, like the browser."""
+
+    def __init__(self, plan: Plan, *, send_actual: bool = False, cookie: str | None = None) -> None:
+        self.plan = plan
+        self._send_actual = send_actual or plan.method in SAFE_TO_SEND
+        self._cookie = cookie
+        self._exchanges: list[Exchange] = []
+        self._steps: list[Step] = []
+        self._findings: list[Finding] = list(plan.findings)
+        self._failure: FailureContext | None = None
+        self._pending: OutgoingRequest | None = None
+        self._unverified: tuple[str, ...] = ()
+        self._exposed: tuple[str, ...] = ()
+        self._preflight_passed: bool | None = None
+        self._finished = False
+        self._url = plan.url
+        self._method = plan.method
+        self._headers: Headers = plan.headers
+        self._body = plan.spec.body
+        self._origin_header = plan.origin
+        self._cors = not plan.same_origin
+        self._redirects = 0
+        self._hop_preflighted = False
+        if any(f.code == "CD107" for f in plan.findings):
+            self._fail(FailureContext("mixed-content", plan.url, plan.url, plan.origin), None)
+        else:
+            self._start_hop()
+
+    # -- driving -------------------------------------------------------------------------
+
+    def next_request(self) -> OutgoingRequest | None:
+        """The request the browser sends next, or None when it is done."""
+        return None if self._finished else self._pending
+
+    def feed(self, response: Response | None, network_error: str | None = None) -> None:
+        """Give the reply (or network error) for the request from next_request()."""
+        request = self._pending
+        if request is None or self._finished:
+            raise RuntimeError("nothing is waiting for a reply")
+        self._exchanges.append(Exchange(request, response, network_error))
+        if response is None:
+            self._steps.append(Step(f"{request.method} {request.url}", False, f"network error: {network_error}"))
+            self._fail(FailureContext("network", request.url, self.plan.url, self.plan.origin, hint=network_error or ""), None)
+            return
+        if request.kind == "preflight":
+            self._judge_preflight(request, response)
+        else:
+            self._judge_actual(request, response)
+
+    def verdict(self) -> Verdict:
+        """The decision; call after next_request() returned None."""
+        allowed = self._failure is None and (self._finished or self._pending is None)
+        message = None
+        if self._failure is not None:
+            message = _message(self.plan, self._failure)
+        findings = _dedupe(self._findings)
+        return Verdict(
+            allowed=allowed,
+            plan=self.plan,
+            exchanges=tuple(self._exchanges),
+            steps=tuple(self._steps),
+            findings=findings,
+            browser_message=message,
+            exposed_headers=self._exposed if allowed else (),
+            unverified=self._unverified,
+            preflight_passed=self._preflight_passed,
+            actual_sent=any(ex.request.kind == "actual" for ex in self._exchanges),
+        )
+
+    # -- hops ----------------------------------------------------------------------------
+
+    def _start_hop(self) -> None:
+        unsafe = safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser)
+        needs = self._cors and (self._method not in safelist.SAFELISTED_METHODS or bool(unsafe))
+        self._unsafe = unsafe
+        self._hop_preflighted = needs
+        if needs:
+            self._pending = preflight_request(self.plan, self._url, self._method, unsafe, self._origin_header)
+        else:
+            self._queue_actual()
+
+    def _queue_actual(self) -> None:
+        if not self._send_actual:
+            self._unverified = (
+                "Access-Control-Allow-Origin on the actual reply",
+                *(("Access-Control-Allow-Credentials on the actual reply",) if self.plan.spec.credentials else ()),
+                "Access-Control-Expose-Headers (which response headers script can read)",
+                "the status and CORS headers of error replies and redirects of the actual request",
+            )
+            self._findings.append(finding(
+                "CD503",
+                f"{self._method} can change data on the server, so the actual request was not sent; "
+                "its reply's CORS headers are unverified",
+                "pass --actual to send it (only against a server where that is safe)",
+                "actual",
+            ))
+            self._steps.append(Step(f"Actual {self._method} {self._url}", None, "not sent (pass --actual)"))
+            self._pending = None
+            self._finished = True
+            return
+        self._pending = actual_request(
+            self.plan, self._url, self._method, self._headers, self._body, self._origin_header, self._cookie
+        )
+
+    def _fail(self, ctx: FailureContext, code: str | None, message: str = "", fix: str = "", step: str = "") -> None:
+        self._failure = ctx
+        if code:
+            self._findings.append(finding(code, message, fix, step))
+        self._pending = None
+        self._finished = True
+
+    # -- preflight -----------------------------------------------------------------------
+
+    def _judge_preflight(self, request: OutgoingRequest, response: Response) -> None:
+        browser = self.plan.spec.browser
+        credentials = self.plan.spec.credentials
+        h = response.headers
+        self._steps.append(Step(f"Preflight OPTIONS {request.url}", None, f"status {response.status}"))
+        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status, on_preflight=True)
+        if preflight.is_redirect(response.status, h):
+            location = header_get(h, "Location") or ""
+            self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
+            self._preflight_passed = False
+            return self._fail(
+                FailureContext("redirect", **ctx), "CD201",
+                f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
+                f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
+            )
+        ok_status = 200 <= response.status <= 299
+        if browser == "safari" and not ok_status:
+            return self._fail_status(ctx, response)
+        access = cors_check.check_access(h, self._origin_header, credentials)
+        self._record_access_steps(h, access, credentials, "preflight")
+        if access is not None:
+            self._preflight_passed = False
+            return self._fail_access(access, ctx, response, "preflight")
+        if not ok_status:
+            return self._fail_status(ctx, response)
+        self._steps.append(Step("Preflight has an ok status (2xx)", True, str(response.status)))
+        failure, judgement = preflight.judge_preflight_lists(self._method, self._unsafe, h, credentials)
+        self._record_list_steps(h, failure)
+        if failure is not None:
+            self._preflight_passed = False
+            return self._fail_list(failure, ctx, h, credentials)
+        if judgement is not None and judgement.authorization_by_wildcard:
+            self._findings.append(finding(
+                "CD207",
+                "Authorization is allowed only because Access-Control-Allow-Headers is '*'; browsers accept this today "
+                "with a deprecation warning, but the Fetch Standard says '*' never covers Authorization",
+                "list Authorization explicitly in Access-Control-Allow-Headers", "preflight",
+            ))
+        age = preflight.max_age(h, browser)
+        if age.note:
+            self._findings.append(finding("CD208", age.note, "send Access-Control-Max-Age: 600 (or up to the browser's cap)", "preflight"))
+        self._steps.append(Step("Preflight result cached", None, f"{age.effective} s in {browser}", age.raw or ""))
+        self._preflight_passed = True
+        self._queue_actual()
+
+    def _fail_status(self, ctx: dict, response: Response) -> None:
+        self._preflight_passed = False
+        self._steps.append(Step("Preflight has an ok status (2xx)", False, str(response.status)))
+        hint = _status_hint(response)
+        return self._fail(
+            FailureContext("status", **ctx), "CD202",
+            f"the preflight was answered {response.status}{hint}; a preflight needs a 2xx status",
+            "answer OPTIONS with 204 before routing and authentication (preflights carry no credentials)",
+            "preflight",
+        )
+
+    def _fail_list(self, failure: preflight.PreflightFailure, ctx: dict, h: Headers, credentials: bool) -> None:
+        code = _PREFLIGHT_CODES[failure.kind]
+        if failure.kind == "method":
+            listed = header_get(h, "Access-Control-Allow-Methods")
+            extra = ""
+            if listed and failure.hint.upper() in [m.strip() for m in listed.split(",")]:
+                extra = f" (it lists {failure.hint.upper()}, but the comparison is case-sensitive)"
+            elif credentials and listed and "*" in listed:
+                extra = " ('*' is a literal method name when credentials are included)"
+            message = f"Access-Control-Allow-Methods is {listed!r}, which does not allow {failure.hint}{extra}"
+            fix = f"add {failure.hint} to Access-Control-Allow-Methods"
+        elif failure.kind == "header":
+            listed = header_get(h, "Access-Control-Allow-Headers")
+            extra = " ('*' is literal when credentials are included)" if credentials and listed and "*" in listed else ""
+            message = f"Access-Control-Allow-Headers is {listed!r}, which does not allow the request header {failure.hint}{extra}"
+            fix = f"add {failure.hint} to Access-Control-Allow-Headers"
+        else:
+            name = "Methods" if failure.kind == "methods-unparsable" else "Headers"
+            message = f"Access-Control-Allow-{name} has the item {failure.hint!r}, which is not an HTTP token"
+            fix = f"send a comma-separated list of plain names in Access-Control-Allow-{name}"
+        value = header_get(h, "Access-Control-Allow-Methods" if failure.kind == "methods-unparsable" else "Access-Control-Allow-Headers") or ""
+        return self._fail(FailureContext(failure.kind, hint=failure.hint, value=value, **ctx), code, message, fix, "preflight")
+
+    # -- actual --------------------------------------------------------------------------
+
+    def _judge_actual(self, request: OutgoingRequest, response: Response) -> None:
+        h = response.headers
+        credentials = self.plan.spec.credentials
+        self._steps.append(Step(f"Actual {request.method} {request.url}", None, f"status {response.status}"))
+        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status)
+        if self._cors:
+            access = cors_check.check_access(h, self._origin_header, credentials)
+            self._record_access_steps(h, access, credentials, "actual")
+            if access is not None:
+                if not self._hop_preflighted and request.method not in SAFE_TO_SEND:
+                    self._findings.append(finding(
+                        "CD504", f"the server received and ran this {request.method} (status {response.status}); only reading the reply was blocked",
+                        step="actual",
+                    ))
+                return self._fail_access(access, ctx, response, "actual")
+        if preflight.is_redirect(response.status, h):
+            return self._follow_redirect(request, response)
+        if self._cors and header_get(h, "Access-Control-Allow-Origin") == "null":
+            self._findings.append(finding("CD307", "the reply allows the origin 'null'", "allow only the origins you trust", "actual"))
+        self._exposed = exposure.exposed_header_names(h, credentials) if self._cors else tuple(sorted({n.lower() for n, _ in h}))
+        if self._cors:
+            self._steps.append(Step("Response headers readable by script", None, ", ".join(self._exposed) or "(none)"))
+            hidden = exposure.hidden_header_names(h, credentials)
+            if hidden:
+                self._findings.append(finding(
+                    "CD501", f"script cannot read these response headers: {', '.join(hidden)}",
+                    f"add the ones the front end needs to Access-Control-Expose-Headers: {', '.join(hidden)}", "actual",
+                ))
+            self._check_vary(h)
+        self._finished = True
+        self._pending = None
+
+    def _check_vary(self, h: Headers) -> None:
+        acao = header_get(h, "Access-Control-Allow-Origin")
+        if acao is None or acao.strip() == "*":
+            return
+        vary = {v.strip().lower() for line in header_values(h, "Vary") for v in line.split(",")}
+        if "origin" not in vary and "*" not in vary:
+            self._findings.append(finding(
+                "CD502",
+                f"Access-Control-Allow-Origin is {acao.strip()!r} but the reply has no 'Vary: Origin'; if the server "
+                "computes it from the request's Origin, caches can serve it to the wrong origin",
+                "add Vary: Origin to every reply whose CORS headers depend on the Origin", "actual",
+            ))
+
+    def _follow_redirect(self, request: OutgoingRequest, response: Response) -> None:
+        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status)
+        self._redirects += 1
+        if self._redirects > redirects.MAX_REDIRECTS:
+            return self._fail(FailureContext("too-many", **ctx), "CD402",
+                              f"more than {redirects.MAX_REDIRECTS} redirects", "remove the redirect loop", "actual")
+        target = redirects.redirect_target(request.url, response.headers)
+        if target.problem == "userinfo":
+            return self._fail(FailureContext("userinfo", hint=target.location, **ctx), "CD401",
+                              f"the redirect Location {target.location!r} contains user:password",
+                              "redirect to a URL without user info", "actual")
+        if target.url is None:
+            return self._fail(FailureContext("location", hint=target.location, **ctx), "CD403",
+                              f"the redirect Location {target.location!r} is not an http(s) URL",
+                              "redirect to an http(s) URL", "actual")
+        self._steps.append(Step(f"Redirect {response.status}", True, f"to {target.url}"))
+        method, headers, body = redirects.rewrite_for_redirect(response.status, self._method, self._headers, self._body)
+        if method != self._method:
+            self._findings.append(finding("CD405", f"the {response.status} turns {self._method} into GET and drops the body",
+                                          "use 307 or 308 to keep the method", "actual"))
+        current, nxt = origin_of(request.url), origin_of(target.url)
+        if current != nxt:
+            headers = tuple((n, v) for n, v in headers if n.lower() != "authorization")
+            if self._cors and self.plan.origin != current.serialize() and self._origin_header != "null":
+                self._origin_header = "null"
+                self._findings.append(finding(
+                    "CD404", f"the redirect from {current} to {nxt} makes the request's origin 'null'",
+                    f"call {target.url} directly, or answer with Access-Control-Allow-Origin: * (no credentials)", "actual",
+                ))
+        if not self._cors and nxt.serialize() != self.plan.origin:
+            self._cors = True
+        self._url, self._method, self._headers, self._body = target.url, method, headers, body
+        self._start_hop()
+
+    # -- shared --------------------------------------------------------------------------
+
+    def _record_access_steps(self, h: Headers, access, credentials: bool, where: str) -> None:
+        acao = header_values(h, "Access-Control-Allow-Origin")
+        seen = " | ".join(acao) if acao else "(absent)"
+        origin_ok = access is None or access.kind == "credentials"
+        self._steps.append(Step(f"Access-Control-Allow-Origin matches {self._origin_header}", origin_ok, "", seen))
+        if credentials and origin_ok:
+            acac = header_values(h, "Access-Control-Allow-Credentials")
+            self._steps.append(Step("Access-Control-Allow-Credentials is 'true'", access is None, "",
+                                    " | ".join(acac) if acac else "(absent)"))
+
+    def _record_list_steps(self, h: Headers, failure) -> None:
+        kind = failure.kind if failure else None
+        if kind in ("methods-unparsable",):
+            self._steps.append(Step("Access-Control-Allow-Methods parses", False, "", header_get(h, "Access-Control-Allow-Methods") or ""))
+            return
+        if kind in ("headers-unparsable",):
+            self._steps.append(Step("Access-Control-Allow-Headers parses", False, "", header_get(h, "Access-Control-Allow-Headers") or ""))
+            return
+        self._steps.append(Step(f"Access-Control-Allow-Methods allows {self._method}", kind != "method", "",
+                                header_get(h, "Access-Control-Allow-Methods") or "(absent)"))
+        if kind != "method" and self._unsafe:
+            self._steps.append(Step(f"Access-Control-Allow-Headers allows {', '.join(self._unsafe)}", kind != "header", "",
+                                    header_get(h, "Access-Control-Allow-Headers") or "(absent)"))
+
+    def _fail_access(self, access: cors_check.AccessFailure, ctx: dict, response: Response, where: str) -> None:
+        origin = self._origin_header
+        label = "the preflight reply" if where == "preflight" else "the reply"
+        if access.kind == "missing":
+            message = f"{label} ({response.status}) has no Access-Control-Allow-Origin header"
+            fix = f"send Access-Control-Allow-Origin: {origin} on {label}"
+            if response.status >= 400 and where == "actual":
+                self._findings.append(finding(
+                    "CD308", f"the server answered {response.status}{_status_hint(response)} without CORS headers; "
+                    "the browser shows a CORS error instead of the real error",
+                    "make error replies carry the CORS headers too (CORS must wrap the error handler)", where,
+                ))
+        elif access.kind == "multiple":
+            message = f"Access-Control-Allow-Origin has {access.lines} line(s) giving {access.hint!r}; only one origin is allowed"
+            fix = "send exactly one Access-Control-Allow-Origin line; make sure only one layer (app or proxy) adds it"
+        elif access.kind == "invalid":
+            message = f"Access-Control-Allow-Origin is {access.hint!r}, which is not an origin"
+            fix = f"send Access-Control-Allow-Origin: {origin}"
+        elif access.kind == "mismatch":
+            message = f"Access-Control-Allow-Origin is {access.hint!r} but the request's origin is {origin!r}: {cors_check.describe_mismatch(access.hint, origin)}"
+            fix = f"send Access-Control-Allow-Origin: {origin} exactly"
+        elif access.kind == "wildcard":
+            message = "Access-Control-Allow-Origin is '*' but the request includes credentials"
+            fix = f"echo the origin ({origin}) instead of '*', with Access-Control-Allow-Credentials: true and Vary: Origin"
+        else:
+            message = f"Access-Control-Allow-Credentials is {access.hint!r}; a credentialed request needs exactly 'true'"
+            fix = f"send Access-Control-Allow-Credentials: true on {label}"
+        return self._fail(
+            FailureContext(access.kind, hint=access.hint, acao_lines=access.lines, **ctx),
+            _ACCESS_CODES[access.kind], message, fix, where,
+        )
+
+
+def _status_hint(response: Response) -> str:
+    body = response.body_excerpt.strip().splitlines()[0][:120] if response.body_excerpt.strip() else ""
+    return f" ({body!r})" if body else ""
+
+
+def _message(plan: Plan, failure: FailureContext) -> str | None:
+    if failure.kind in ("network", "too-many", "location"):
+        return {
+            "network": f"net::ERR_FAILED ({failure.hint})",
+            "too-many": "net::ERR_TOO_MANY_REDIRECTS",
+            "location": "net::ERR_UNSAFE_REDIRECT",
+        }[failure.kind]
+    return browser_message(plan.spec.browser, failure)
+
+
+def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    order = {"error": 0, "warning": 1, "info": 2}
+    return tuple(sorted(out, key=lambda f: order[f.severity]))
+
+
+def evaluate(plan: Plan, responses: list[Response | None], *, send_actual: bool = True) -> Verdict:
+    """Judge recorded replies offline: feed them in the order the browser would ask."""
+    sim = Simulation(plan, send_actual=send_actual)
+    for response in responses:
+        if sim.next_request() is None:
+            break
+        sim.feed(response, None if response is not None else "no response recorded")
+    return sim.verdict()

@@ -1,0 +1,148 @@
+"""The data that flows through cors-doctor: request spec, plan, wire messages, findings, verdict.
+
+Header lists are tuples of (name, value) pairs in wire order, names as received: CORS rules
+care about duplicated lines and exact bytes, so nothing is merged or case-folded here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Headers = tuple[tuple[str, str], ...]
+Severity = Literal["error", "warning", "info"]
+Browser = Literal["chrome", "firefox", "safari"]
+BROWSERS: tuple[Browser, ...] = ("chrome", "firefox", "safari")
+
+
+def header_values(headers: Headers, name: str) -> list[str]:
+    """All values of `name` (case-insensitive), one per line, in order."""
+    lname = name.lower()
+    return [v for n, v in headers if n.lower() == lname]
+
+
+def header_get(headers: Headers, name: str) -> str | None:
+    """Fetch's "get": the values of all lines joined with ", ", or None when absent."""
+    values = header_values(headers, name)
+    return ", ".join(values) if values else None
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """What page script asks for: `fetch(url, {method, headers, body, credentials})` from `origin`."""
+
+    url: str
+    origin: str
+    method: str = "GET"
+    headers: Headers = ()
+    credentials: bool = False
+    body: str | None = None
+    browser: Browser = "chrome"
+
+
+@dataclass(frozen=True)
+class OutgoingRequest:
+    """One request the browser puts on the wire."""
+
+    kind: Literal["preflight", "actual"]
+    method: str
+    url: str
+    headers: Headers
+    body: str | None = None
+    with_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class Response:
+    """What came back for one request (the body only as a capped excerpt)."""
+
+    status: int
+    headers: Headers = ()
+    reason: str = ""
+    body_excerpt: str = ""
+    http_version: str = "HTTP/1.1"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its reply, or the network error that replaced the reply."""
+
+    request: OutgoingRequest
+    response: Response | None = None
+    network_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation with a stable code, tied to the rule that produced it."""
+
+    code: str
+    severity: Severity
+    title: str
+    message: str
+    fix: str = ""
+    rule: str = ""
+    step: str = ""
+
+    @property
+    def docs(self) -> str:
+        return f"docs/rules/{self.code}.md"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One check the browser makes, as shown to the user."""
+
+    name: str
+    passed: bool | None  # None: not run / informational
+    detail: str = ""
+    seen: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the browser will do with a RequestSpec before anything is sent."""
+
+    spec: RequestSpec
+    origin: str
+    url: str
+    method: str
+    headers: Headers
+    dropped_headers: tuple[str, ...]
+    preflight_required: bool
+    preflight_reasons: tuple[str, ...]
+    unsafe_header_names: tuple[str, ...]
+    findings: tuple[Finding, ...] = ()
+    same_origin: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The browser's decision, how it got there, and what to change."""
+
+    allowed: bool
+    plan: Plan
+    exchanges: tuple[Exchange, ...]
+    steps: tuple[Step, ...]
+    findings: tuple[Finding, ...]
+    browser_message: str | None
+    exposed_headers: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = ()
+    preflight_passed: bool | None = None
+    actual_sent: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def preflight(self) -> Exchange | None:
+        for ex in self.exchanges:
+            if ex.request.kind == "preflight":
+                return ex
+        return None
+
+    @property
+    def actual_hops(self) -> tuple[Exchange, ...]:
+        return tuple(ex for ex in self.exchanges if ex.request.kind == "actual")
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")

@@ -1,0 +1,202 @@
+"""Turn what page script asks for into what the browser will put on the wire (pure)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from cors_doctor._exceptions import UsageError
+from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec
+from cors_doctor.origin import Origin, is_loopback_host, normalize_url, origin_of, parse_origin
+from cors_doctor.rules import safelist
+from cors_doctor.rules.catalog import rule
+
+USER_AGENT = {
+    "chrome": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
+    "firefox": "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0",
+    "safari": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Safari/605.1.15",
+}
+
+
+def finding(code: str, message: str, fix: str = "", step: str = "", severity: str | None = None) -> Finding:
+    r = rule(code)
+    return Finding(code, severity or r.severity, r.title, message, fix, r.ref, step)
+
+
+def _merge_duplicates(headers: Headers) -> tuple[Headers, list[str]]:
+    """Fetch's header list combines same-named entries into `a, b` (first spelling wins)."""
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for name, value in headers:
+        key = name.lower()
+        if key in merged:
+            merged[key][1].append(value)
+        else:
+            merged[key] = (name, [value])
+    duplicates = [spelling for spelling, values in merged.values() if len(values) > 1]
+    return tuple((spelling, ", ".join(values)) for spelling, values in merged.values()), duplicates
+
+
+def _validate_header(name: str, value: str) -> None:
+    if not safelist.is_token(name):
+        raise UsageError(f"invalid header name {name!r}: fetch() throws TypeError for it")
+    if any(ch in value for ch in "\r\n\x00"):
+        raise UsageError(f"the value of header {name!r} contains CR, LF or NUL: fetch() throws TypeError for it")
+    try:
+        safelist.header_bytes(value)
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"the value of header {name!r} has characters above U+00FF: fetch() throws TypeError (not a ByteString)"
+        ) from None
+
+
+def build_plan(spec: RequestSpec) -> Plan:
+    """Validate the request like fetch() does and decide whether a preflight is needed."""
+    url = normalize_url(spec.url)
+    page_origin = parse_origin(spec.origin)
+    if not safelist.is_token(spec.method):
+        raise UsageError(f"invalid method {spec.method!r}: a method must be an HTTP token")
+    if safelist.is_forbidden_method(spec.method):
+        raise UsageError(f"fetch() refuses the method {spec.method} (TypeError: forbidden method)")
+    method = safelist.normalize_method(spec.method)
+    if spec.body is not None and method in ("GET", "HEAD"):
+        raise UsageError(f"fetch() refuses a body with {method} (TypeError); drop --data or use another method")
+
+    findings: list[Finding] = []
+    kept: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    for name, value in spec.headers:
+        value = value.strip(" \t\r\n")
+        _validate_header(name, value)
+        if safelist.is_forbidden_request_header(name, value, spec.browser):
+            dropped.append(name)
+            findings.append(finding(
+                "CD101",
+                f"{name} is a forbidden request header: page script cannot set it, the browser drops it silently",
+                f"remove {name} from the request; the browser sets it itself" if name.lower() != "cookie"
+                else "use credentials: 'include' and let the browser send its cookies",
+                "plan",
+            ))
+            continue
+        kept.append((name, value))
+
+    headers, duplicates = _merge_duplicates(tuple(kept))
+    for name in duplicates:
+        findings.append(finding("CD103", f"{name} was given more than once; the browser sends one combined value", step="plan"))
+    if spec.body is not None and not any(n.lower() == "content-type" for n, _ in headers):
+        headers = headers + (("Content-Type", "text/plain;charset=UTF-8"),)
+        findings.append(finding("CD104", "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
+    if method != spec.method.upper():
+        findings.append(finding(
+            "CD102",
+            f"the browser sends the method as {method!r}, not {method.upper()!r}: only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased",
+            f"write {method.upper()!r} in the client, or allow {method!r} exactly in Access-Control-Allow-Methods",
+            "plan",
+        ))
+
+    target = origin_of(url)
+    same = not page_origin.opaque and page_origin == target
+    if same:
+        findings.append(finding("CD106", f"{url} is same-origin with {page_origin}: the browser does not apply CORS", step="plan"))
+    _environment_findings(page_origin, target, url, findings)
+
+    reasons: list[str] = []
+    unsafe = safelist.cors_unsafe_request_header_names(headers, spec.browser)
+    if method not in safelist.SAFELISTED_METHODS:
+        reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
+    for name in unsafe:
+        reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
+    if spec.browser == "chrome":
+        for name, value in headers:
+            if name.lower() in safelist._CHROME_CLIENT_HINTS and name.lower() not in unsafe:
+                findings.append(finding("CD109", f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
+    return Plan(
+        spec=spec,
+        origin=page_origin.serialize(),
+        url=url,
+        method=method,
+        headers=headers,
+        dropped_headers=tuple(dropped),
+        preflight_required=bool(reasons) and not same,
+        preflight_reasons=tuple(reasons),
+        unsafe_header_names=unsafe,
+        findings=tuple(findings),
+        same_origin=same,
+    )
+
+
+def _why_unsafe(name: str, headers: Headers, browser: Browser) -> str:
+    for n, v in headers:
+        if n.lower() != name:
+            continue
+        raw = safelist.header_bytes(v)
+        if name in {"accept", "accept-language", "content-language", "content-type", "range"}:
+            if len(raw) > 128:
+                return f" (its value is {len(raw)} bytes; the limit is 128)"
+            if safelist.is_safelisted_request_header(n, raw, browser):
+                return " (the safelisted header values add up to more than 1024 bytes)"
+            return f" with the value {v!r}"
+    return ""
+
+
+def _environment_findings(page: Origin, target: Origin, url: str, findings: list[Finding]) -> None:
+    if page.scheme == "https" and target.scheme == "http" and not is_loopback_host(target.host):
+        findings.append(finding(
+            "CD107", f"the page is https but {url} is http: blocked as mixed content before any request",
+            "serve the API over https", "plan",
+        ))
+    if not page.opaque and not is_loopback_host(page.host) and is_loopback_host(target.host):
+        findings.append(finding(
+            "CD108",
+            f"{page} is not on loopback but {url} is: Chrome 142+ asks the user for Local Network Access permission, "
+            "and refuses it from http pages",
+            "use an https page and expect the permission prompt, or serve the page from localhost too",
+            "plan",
+        ))
+
+
+def sec_fetch_site(page: str, url: str) -> str:
+    """Sec-Fetch-Site for a first hop; same-site approximated by the last two host labels."""
+    if page == "null":
+        return "cross-site"
+    p, t = urlsplit(page), urlsplit(url)
+    if origin_of(url).serialize() == page:
+        return "same-origin"
+    ph, th = (p.hostname or ""), (t.hostname or "")
+    if p.scheme == t.scheme and (ph == th or (ph.count(".") >= 1 and ph.split(".")[-2:] == th.split(".")[-2:]
+                                              and not ph.replace(".", "").isdigit())):
+        return "same-site"
+    return "cross-site"
+
+
+def _common_headers(plan: Plan, url: str, origin_header: str) -> list[tuple[str, str]]:
+    headers = [("Origin", origin_header), ("User-Agent", USER_AGENT[plan.spec.browser])]
+    if plan.origin != "null":
+        headers.append(("Referer", plan.origin + "/"))
+    if urlsplit(url).scheme == "https" or is_loopback_host(urlsplit(url).hostname or ""):
+        headers += [
+            ("Sec-Fetch-Mode", "cors"),
+            ("Sec-Fetch-Site", sec_fetch_site(plan.origin, url)),
+            ("Sec-Fetch-Dest", "empty"),
+        ]
+    return headers
+
+
+def preflight_request(plan: Plan, url: str, method: str, unsafe: tuple[str, ...], origin_header: str) -> OutgoingRequest:
+    """The OPTIONS request: no credentials, no body, ACRH lowercased, sorted, comma-joined."""
+    headers = [("Accept", "*/*"), ("Access-Control-Request-Method", method)]
+    if unsafe:
+        headers.append(("Access-Control-Request-Headers", ",".join(unsafe)))
+    headers += _common_headers(plan, url, origin_header)
+    return OutgoingRequest("preflight", "OPTIONS", url, tuple(headers))
+
+
+def actual_request(
+    plan: Plan, url: str, method: str, headers: Headers, body: str | None, origin_header: str, cookie: str | None
+) -> OutgoingRequest:
+    """The request itself, with the headers script set plus the ones the browser adds."""
+    out = list(headers)
+    if not any(n.lower() == "accept" for n, _ in out):
+        out.insert(0, ("Accept", "*/*"))
+    out += _common_headers(plan, url, origin_header)
+    if plan.spec.credentials and cookie:
+        out.append(("Cookie", cookie))
+    return OutgoingRequest("actual", method, url, tuple(out), body, with_credentials=plan.spec.credentials)

@@ -1,0 +1,83 @@
+"""`--json`: one object on stdout, the contract in docs/json-output.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cors_doctor.fixes import FixSuggestion
+from cors_doctor.model import Exchange, Finding, Verdict
+from cors_doctor.render import mask_headers
+
+SCHEMA_VERSION = 1
+
+
+def _headers_dict(headers, show_secrets: bool) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in mask_headers(headers, show_secrets):
+        out[name] = f"{out[name]}, {value}" if name in out else value
+    return out
+
+
+def _hop(ex: Exchange, show_secrets: bool) -> dict[str, Any]:
+    resp = ex.response
+    return {
+        "url": ex.request.url,
+        "method": ex.request.method,
+        "origin_header": dict((n.lower(), v) for n, v in ex.request.headers).get("origin"),
+        "request_headers": _headers_dict(ex.request.headers, show_secrets),
+        "status": resp.status if resp else None,
+        "response_headers": [list(h) for h in mask_headers(resp.headers, show_secrets)] if resp else [],
+        "network_error": ex.network_error,
+    }
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code, "severity": f.severity, "title": f.title, "message": f.message,
+        "fix": f.fix, "rule": f.rule, "step": f.step, "docs": f.docs,
+    }
+
+
+def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False) -> dict[str, Any]:
+    plan = verdict.plan
+    pre = verdict.preflight
+    preflight = None
+    if pre is not None:
+        preflight = {
+            "reasons": list(plan.preflight_reasons),
+            "request_headers": _headers_dict(pre.request.headers, show_secrets),
+            "status": pre.response.status if pre.response else None,
+            "response_headers": [list(h) for h in mask_headers(pre.response.headers, show_secrets)] if pre.response else [],
+            "passed": verdict.preflight_passed,
+        }
+    hops = [_hop(ex, show_secrets) for ex in verdict.actual_hops]
+    return {
+        "version": SCHEMA_VERSION,
+        "allowed": verdict.allowed,
+        "browser": plan.spec.browser,
+        "request": {
+            "url": plan.url,
+            "origin": plan.origin,
+            "method": plan.method,
+            "headers": _headers_dict(plan.headers, show_secrets),
+            "dropped_headers": list(plan.dropped_headers),
+            "credentials": plan.spec.credentials,
+        },
+        "preflight": preflight,
+        "actual": {
+            "sent": verdict.actual_sent,
+            "hops": hops,
+        },
+        "exposed_headers": list(verdict.exposed_headers),
+        "browser_message": verdict.browser_message,
+        "findings": [finding_dict(f) for f in verdict.findings],
+        "unverified": list(verdict.unverified),
+        "fix": None if fix is None else {
+            "framework": fix.framework, "language": fix.language, "snippet": fix.snippet, "notes": list(fix.notes),
+        },
+    }
+
+
+def render(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False) -> str:
+    return json.dumps(verdict_dict(verdict, fix, show_secrets), indent=2, ensure_ascii=False)

@@ -1,0 +1,141 @@
+"""The console error each browser prints for each CORS failure.
+
+Texts are the ones in Chromium's `cors_error_string.cc`, Firefox's `security.properties` and
+WebKit's `CrossOriginAccessControl.cpp`; they are what users paste into search engines, so
+they must match byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cors_doctor.model import Browser
+
+_CHROME_NO_CORS_INFO = " Have the server send the header with a valid value."
+_CHROME_PREFLIGHT = "Response to preflight request doesn't pass access control check: "
+
+_CHROME = {
+    "missing": "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    "multiple": "The 'Access-Control-Allow-Origin' header contains multiple values '{hint}', but only one is allowed." + _CHROME_NO_CORS_INFO,
+    "invalid": "The 'Access-Control-Allow-Origin' header contains the invalid value '{hint}'." + _CHROME_NO_CORS_INFO,
+    "mismatch": "The 'Access-Control-Allow-Origin' header has a value '{hint}' that is not equal to the supplied origin." + _CHROME_NO_CORS_INFO,
+    "wildcard": "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
+    "credentials": "The value of the 'Access-Control-Allow-Credentials' header in the response is '{hint}' which must be 'true' when the request's credentials mode is 'include'.",
+    "status": "It does not have HTTP ok status.",
+    "redirect": "Redirect is not allowed for a preflight request.",
+    "methods-unparsable": "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
+    "headers-unparsable": "Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
+    "method": "Method {hint} is not allowed by Access-Control-Allow-Methods in preflight response.",
+    "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers in preflight response.",
+    "userinfo": "Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin requests.",
+}
+_CHROME_PREFLIGHT_PREFIXED = {"missing", "multiple", "invalid", "mismatch", "wildcard", "credentials", "status", "redirect"}
+
+_FIREFOX = {
+    "missing": "CORS header ‘Access-Control-Allow-Origin’ missing",
+    "multiple": "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed",
+    "mismatch": "CORS header ‘Access-Control-Allow-Origin’ does not match ‘{hint}’",
+    "wildcard": "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’",
+    "credentials": "expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’",
+    "status": "CORS preflight response did not succeed",
+    "redirect": "CORS request external redirect not allowed",
+    "methods-unparsable": "invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Methods’",
+    "headers-unparsable": "invalid token ‘{hint}’ in CORS header ‘Access-Control-Allow-Headers’",
+    "method": "Did not find method in CORS header ‘Access-Control-Allow-Methods’",
+    "header": "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
+    "userinfo": "CORS request did not succeed",
+}
+_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo"}
+
+_SAFARI = {
+    "missing": "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
+    "mismatch": "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
+    "multiple": "Access-Control-Allow-Origin cannot contain more than one origin.",
+    "wildcard": "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
+    "credentials": 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".',
+    "status": "Preflight response is not successful. Status code: {status}",
+    "redirect": "Preflight response is not successful",
+    "methods-unparsable": "Header Access-Control-Allow-Methods has an invalid value: {value}",
+    "headers-unparsable": "Header Access-Control-Allow-Headers has an invalid value: {value}",
+    "method": "Method {hint} is not allowed by Access-Control-Allow-Methods.",
+    "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
+    "userinfo": "Cross-origin redirection to {hint} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+}
+
+
+@dataclass(frozen=True)
+class FailureContext:
+    """Everything a browser puts into its console line for one failure."""
+
+    kind: str
+    url: str  # URL of the response that failed (last in the redirect chain)
+    initial_url: str
+    page_origin: str
+    hint: str = ""
+    status: int | None = None
+    on_preflight: bool = False
+    acao_lines: int = 0
+    value: str = ""  # the raw header value, for Safari's "invalid value" texts
+
+
+def _escape_hint(hint: str) -> str:
+    """Chromium escapes non-printable and non-ASCII characters in hints (EncodeHint)."""
+    return "".join(ch if 0x20 <= ord(ch) < 0x7F else f"\\u{ord(ch):04X}" for ch in hint)
+
+
+def chrome_message(ctx: FailureContext) -> str:
+    redirected = f"(redirected from '{ctx.initial_url}') " if ctx.url != ctx.initial_url else ""
+    head = f"Access to fetch at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
+    if ctx.kind == "mixed-content":
+        return (
+            f"Mixed Content: The page at '{ctx.page_origin}/' was loaded over HTTPS, but requested an insecure "
+            f"resource '{ctx.url}'. This request has been blocked; the content must be served over HTTPS."
+        )
+    reason = _CHROME[ctx.kind].format(hint=_escape_hint(ctx.hint))
+    prefix = _CHROME_PREFLIGHT if ctx.on_preflight and ctx.kind in _CHROME_PREFLIGHT_PREFIXED else ""
+    return head + prefix + reason
+
+
+def firefox_message(ctx: FailureContext) -> str:
+    kind = ctx.kind
+    if kind == "mixed-content":
+        return f"Blocked loading mixed active content “{ctx.url}”"
+    if kind == "multiple" and ctx.acao_lines <= 1:
+        kind = "mismatch"  # Firefox counts header lines; one line "a, b" is a mismatch
+    if kind == "invalid":
+        kind = "mismatch"
+    reason = _FIREFOX[kind].format(hint=ctx.hint)
+    url = f"‘{ctx.url}’" if kind == "wildcard" else ctx.url
+    text = f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason})."
+    if kind in _FIREFOX_WITH_STATUS:
+        text += f" Status code: {ctx.status if ctx.status is not None else '(null)'}."
+    return text
+
+
+def safari_message(ctx: FailureContext) -> str:
+    kind = ctx.kind
+    if kind == "mixed-content":
+        return f"[blocked] The page at {ctx.page_origin}/ requested insecure content from {ctx.url}. This content was blocked and must be served over HTTPS."
+    if kind == "multiple" and "," not in ctx.hint:
+        kind = "mismatch"
+    if kind == "invalid":
+        kind = "mismatch"
+    reason = _SAFARI[kind].format(hint=ctx.hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value)
+    if ctx.url != ctx.initial_url and not ctx.on_preflight and kind not in {"userinfo"}:
+        reason = f"Cross-origin redirection to {ctx.url} denied by Cross-Origin Resource Sharing policy: {reason}"
+    return f"{reason}\nFetch API cannot load {ctx.initial_url} due to access control checks."
+
+
+def browser_message(browser: Browser, ctx: FailureContext) -> str:
+    """The console error `browser` prints for this failure."""
+    if browser == "firefox":
+        return firefox_message(ctx)
+    if browser == "safari":
+        return safari_message(ctx)
+    return chrome_message(ctx)
+
+
+AUTHORIZATION_WILDCARD_DEPRECATION = (
+    "Authorization will not be covered by the wildcard symbol (*) in CORS "
+    "`Access-Control-Allow-Headers` handling."
+)

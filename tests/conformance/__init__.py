@@ -1,0 +1,1 @@
+"""Browser conformance suite: real headless Chromium is the judge of what cors-doctor predicts."""

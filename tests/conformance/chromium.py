@@ -1,0 +1,211 @@
+"""Run conformance cases in real headless Chromium and record what it did.
+
+One Chromium process (Playwright's async API on a private event-loop thread, so callers stay
+synchronous) serves a whole session; every case gets a fresh browser context, hence its own
+preflight cache and cookie jar, plus its own URL path. For each case the page at {page} runs
+fetch() against {api}/c/<id>/r, and we record: allowed or blocked, the response header names
+script can read, the CORS console error, and — from the server log — which requests reached the
+server, including the preflight's Access-Control-Request-Method / -Headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+from .model import Case
+from .server import CaseServer, LoggedRequest
+
+CHROMIUM = os.environ.get("CORS_DOCTOR_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FETCH_TIMEOUT_MS = 5000
+CASE_TIMEOUT_S = 20.0
+CONSOLE_GRACE_S = 1.0
+CORS_MARKER = "has been blocked by CORS policy"
+
+# Runs in the page. Header names come back lowercased and sorted by the Headers iterator itself.
+FETCH_JS = """
+async ({url, init, timeoutMs}) => {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetch(url, {...init, signal: controller.signal});
+    const names = [];
+    for (const [name] of response.headers) names.push(name);
+    const body = await response.text();
+    return {ok: true, status: response.status, type: response.type,
+            headers: [...new Set(names)].sort(), body};
+  } catch (e) {
+    return {ok: false, error: String(e), timedOut: controller.signal.aborted};
+  } finally {
+    clearTimeout(timer);
+  }
+}
+"""
+
+
+@dataclass
+class Observation:
+    """What Chromium did for one case (all strings still carry this run's ports)."""
+
+    allowed: bool
+    preflight_sent: bool
+    acrm: str | None
+    acrh: str | None
+    exposed_headers: list[str]
+    console_message: str | None
+    status: int | None = None
+    body: str | None = None
+    error: str | None = None
+    console: list[str] = field(default_factory=list)
+    requests: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def fetch_init(case: Case) -> dict:
+    """The RequestInit page script passes to fetch() for a case."""
+    init: dict = {"method": case.method, "headers": [list(pair) for pair in case.headers]}
+    if case.credentials:
+        init["credentials"] = "include"
+    if case.body is not None:
+        init["body"] = case.body
+    return init
+
+
+def summarize_requests(log: list[LoggedRequest]) -> list[dict]:
+    """Server-log entries in a compact, JSON-friendly form (Host is dropped: it only has ports)."""
+    return [
+        {
+            "role": r.role,
+            "method": r.method,
+            "path": r.target,
+            "preflight": r.is_preflight,
+            "headers": [f"{n}: {v}" for n, v in r.headers if n.lower() != "host"],
+            "body": r.body.decode("utf-8", "replace"),
+        }
+        for r in log
+    ]
+
+
+def observe(result: dict, console: list[str], log: list[LoggedRequest]) -> Observation:
+    """Combine the page's fetch() result, console errors and the server log for one case."""
+    preflights = [r for r in log if r.is_preflight]
+    first = preflights[0] if preflights else None
+    cors_lines = [line for line in console if CORS_MARKER in line]
+    allowed = bool(result.get("ok"))
+    return Observation(
+        allowed=allowed,
+        preflight_sent=first is not None,
+        acrm=first.header("Access-Control-Request-Method") if first else None,
+        acrh=first.header("Access-Control-Request-Headers") if first else None,
+        exposed_headers=list(result.get("headers", [])) if allowed else [],
+        console_message=cors_lines[0] if cors_lines else None,
+        status=result.get("status"),
+        body=result.get("body"),
+        error=result.get("error"),
+        console=console,
+        requests=summarize_requests(log),
+    )
+
+
+class ChromiumRunner:
+    """One headless Chromium for many cases; thread-safe synchronous facade over Playwright."""
+
+    def __init__(self, executable: str = CHROMIUM, concurrency: int = 4):
+        self.executable = executable
+        self.concurrency = concurrency
+        self.version: str | None = None
+        self.user_agent: str | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="chromium", daemon=True)
+        self._playwright = None
+        self._browser = None
+
+    def _call(self, coro, timeout: float):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def start(self) -> "ChromiumRunner":
+        self._thread.start()
+        self._call(self._start(), 60)
+        return self
+
+    async def _start(self) -> None:
+        from playwright.async_api import async_playwright
+
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=self.executable, headless=True, args=LAUNCH_ARGS, timeout=30_000
+        )
+        self.version = self._browser.version
+
+    def close(self) -> None:
+        async def stop() -> None:
+            if self._browser is not None:
+                await self._browser.close()
+            if self._playwright is not None:
+                await self._playwright.stop()
+
+        if self._thread.is_alive():
+            try:
+                self._call(stop(), 30)
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(10)
+
+    def __enter__(self) -> "ChromiumRunner":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def run(self, cases: Iterable[Case], server: CaseServer) -> dict[str, Observation]:
+        """Run cases concurrently (bounded); returns observations keyed by case id."""
+        cases = list(cases)
+        budget = 30 + CASE_TIMEOUT_S * len(cases) / max(1, self.concurrency)
+        return self._call(self._run_all(cases, server), budget)
+
+    async def _run_all(self, cases: list[Case], server: CaseServer) -> dict[str, Observation]:
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(case: Case) -> tuple[str, Observation]:
+            async with gate:
+                return case.id, await asyncio.wait_for(self._run_case(case, server), CASE_TIMEOUT_S)
+
+        return dict(await asyncio.gather(*(one(c) for c in cases)))
+
+    async def _run_case(self, case: Case, server: CaseServer) -> Observation:
+        server.take_log(case.id)  # forget anything an earlier client left under this case
+        context = await self._browser.new_context()
+        try:
+            page = await context.new_page()
+            console: list[str] = []
+            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+            await page.goto(server.origins.page + "/", timeout=10_000)
+            if self.user_agent is None:
+                self.user_agent = await page.evaluate("navigator.userAgent")
+            result = await page.evaluate(
+                FETCH_JS,
+                {"url": server.url(case), "init": fetch_init(case), "timeoutMs": FETCH_TIMEOUT_MS},
+            )
+            if not result.get("ok"):
+                # The console line can trail the rejected promise slightly; wait a bounded while.
+                for _ in range(int(CONSOLE_GRACE_S / 0.05)):
+                    if any(CORS_MARKER in line for line in console):
+                        break
+                    await asyncio.sleep(0.05)
+        finally:
+            await context.close()
+        return observe(result, console, server.take_log(case.id))
