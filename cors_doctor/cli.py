@@ -167,5 +167,11 @@ def _root(
         raise typer.Exit(0)
 
 
+# --- commands -------------------------------------------------------------------------
+# Each command beyond check/demo lives in cors_doctor/commands/NAME.py and is registered here
+# with one line. Those modules import nothing heavy at module level (start-up time matters).
+# --- end commands ---------------------------------------------------------------------
+
+
 def main() -> None:
     app()

@@ -199,18 +199,18 @@ class Simulation:
     def _fail_list(self, failure: preflight.PreflightFailure, ctx: dict, h: Headers, credentials: bool) -> None:
         code = _PREFLIGHT_CODES[failure.kind]
         if failure.kind == "method":
-            listed = header_get(h, "Access-Control-Allow-Methods")
+            listed = header_get(h, "Access-Control-Allow-Methods") or ""
             extra = ""
             if listed and failure.hint.upper() in [m.strip() for m in listed.split(",")]:
                 extra = f" (it lists {failure.hint.upper()}, but the comparison is case-sensitive)"
             elif credentials and listed and "*" in listed:
                 extra = " ('*' is a literal method name when credentials are included)"
-            message = f"Access-Control-Allow-Methods is {listed!r}, which does not allow {failure.hint}{extra}"
+            message = f"Access-Control-Allow-Methods is {_shown(listed)}, which does not allow {failure.hint}{extra}"
             fix = f"add {failure.hint} to Access-Control-Allow-Methods"
         elif failure.kind == "header":
-            listed = header_get(h, "Access-Control-Allow-Headers")
+            listed = header_get(h, "Access-Control-Allow-Headers") or ""
             extra = " ('*' is literal when credentials are included)" if credentials and listed and "*" in listed else ""
-            message = f"Access-Control-Allow-Headers is {listed!r}, which does not allow the request header {failure.hint}{extra}"
+            message = f"Access-Control-Allow-Headers is {_shown(listed)}, which does not allow the request header {failure.hint}{extra}"
             fix = f"add {failure.hint} to Access-Control-Allow-Headers"
         else:
             name = "Methods" if failure.kind == "methods-unparsable" else "Headers"
@@ -357,6 +357,10 @@ class Simulation:
             FailureContext(access.kind, hint=access.hint, acao_lines=access.lines, **ctx),
             _ACCESS_CODES[access.kind], message, fix, where,
         )
+
+
+def _shown(value: str) -> str:
+    return repr(value) if value else "absent"
 
 
 def _status_hint(response: Response) -> str:

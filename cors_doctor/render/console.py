@@ -51,7 +51,6 @@ def render(
     show_secrets: bool = False,
 ) -> None:
     from rich.markup import escape
-    from rich.panel import Panel
 
     plan = verdict.plan
     browser = _BROWSER_NAMES[plan.spec.browser]
@@ -87,7 +86,7 @@ def render(
         console.print(f"[bold red]BLOCKED[/] — {browser} refuses this request.")
     if verdict.browser_message:
         console.print(f"\n[bold]{browser} console:[/]")
-        console.print(Panel(escape(verdict.browser_message), border_style="red", expand=False))
+        console.print(f"[red]{escape(verdict.browser_message)}[/]", soft_wrap=True)
     if verdict.unverified:
         console.print("\n[bold]Not verified[/] (the actual request was not sent; pass --actual):")
         for item in verdict.unverified:
@@ -104,7 +103,8 @@ def render(
 
     if fix is not None:
         console.print(f"\n[bold]Fix for {escape(fix.title)}[/]")
-        console.print(Panel(escape(fix.snippet), border_style="green", expand=False))
+        for line in fix.snippet.splitlines():
+            console.print(f"    [green]{escape(line)}[/]", soft_wrap=True)
         for note in fix.notes:
             console.print(f"  [dim]•[/] {escape(note)}")
 
