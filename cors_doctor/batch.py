@@ -32,6 +32,14 @@ class CheckResult:
     error: CorsDoctorError | None
 
 
+def make_async_client(concurrency: int = 10, timeout: float = 10.0, verify: bool = True, cacert: str | None = None):
+    """The shared client of batch commands: no redirects followed, pool sized to the concurrency."""
+    httpx = _import_httpx()
+    limits = httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency))
+    verify_setting = _verify_setting(ProbeOptions(verify=verify, cacert=cacert))
+    return httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False, verify=verify_setting)
+
+
 async def run_jobs_async(
     jobs: Sequence[CheckJob],
     concurrency: int = 10,
@@ -41,11 +49,8 @@ async def run_jobs_async(
     cacert: str | None = None,
 ) -> list[CheckResult]:
     """Run every job; results come back in job order."""
-    httpx = _import_httpx()
     semaphore = asyncio.Semaphore(max(1, concurrency))
-    limits = httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency))
-    verify_setting = _verify_setting(ProbeOptions(verify=verify, cacert=cacert))
-    async with httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False, verify=verify_setting) as client:
+    async with make_async_client(concurrency, timeout, verify, cacert) as client:
 
         async def one(job: CheckJob) -> CheckResult:
             async with semaphore:

@@ -124,7 +124,7 @@ def observe(result: dict, console: list[str], log: list[LoggedRequest]) -> Obser
 class ChromiumRunner:
     """One headless Chromium for many cases; thread-safe synchronous facade over Playwright."""
 
-    def __init__(self, executable: str = CHROMIUM, concurrency: int = 4):
+    def __init__(self, executable: str = CHROMIUM, concurrency: int = 1):
         self.executable = executable
         self.concurrency = concurrency
         self.version: str | None = None
@@ -172,40 +172,58 @@ class ChromiumRunner:
         self.close()
 
     def run(self, cases: Iterable[Case], server: CaseServer) -> dict[str, Observation]:
-        """Run cases concurrently (bounded); returns observations keyed by case id."""
+        """Run cases on `concurrency` pages (bounded); returns observations keyed by case id."""
         cases = list(cases)
-        budget = 30 + CASE_TIMEOUT_S * len(cases) / max(1, self.concurrency)
+        budget = 60 + CASE_TIMEOUT_S * len(cases) / max(1, self.concurrency)
         return self._call(self._run_all(cases, server), budget)
 
     async def _run_all(self, cases: list[Case], server: CaseServer) -> dict[str, Observation]:
-        gate = asyncio.Semaphore(self.concurrency)
+        queue: asyncio.Queue[Case] = asyncio.Queue()
+        for case in cases:
+            queue.put_nowait(case)
+        results: dict[str, Observation] = {}
+        workers = min(self.concurrency, len(cases)) or 1
+        await asyncio.gather(*(self._worker(queue, server, results) for _ in range(workers)))
+        return {case.id: results[case.id] for case in cases}
 
-        async def one(case: Case) -> tuple[str, Observation]:
-            async with gate:
-                return case.id, await asyncio.wait_for(self._run_case(case, server), CASE_TIMEOUT_S)
+    async def _worker(self, queue, server: CaseServer, results: dict) -> None:
+        """One fresh browser context and page, reused for a series of cases.
 
-        return dict(await asyncio.gather(*(one(c) for c in cases)))
-
-    async def _run_case(self, case: Case, server: CaseServer) -> Observation:
-        server.take_log(case.id)  # forget anything an earlier client left under this case
+        Cases cannot leak into each other: each owns its URL paths (so Chromium's preflight cache,
+        keyed by URL, never matches across cases) and cookies are cleared before every case.
+        """
         context = await self._browser.new_context()
         try:
             page = await context.new_page()
-            console: list[str] = []
-            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+            console: list[tuple[str, str]] = []
+            page.on("console", lambda m: console.append((m.text, m.location.get("url", "")))
+                    if m.type == "error" else None)
             await page.goto(server.origins.page + "/", timeout=10_000)
             if self.user_agent is None:
                 self.user_agent = await page.evaluate("navigator.userAgent")
-            result = await page.evaluate(
-                FETCH_JS,
-                {"url": server.url(case), "init": fetch_init(case), "timeoutMs": FETCH_TIMEOUT_MS},
-            )
-            if not result.get("ok"):
-                # The console line can trail the rejected promise slightly; wait a bounded while.
-                for _ in range(int(CONSOLE_GRACE_S / 0.05)):
-                    if any(CORS_MARKER in line for line in console):
-                        break
-                    await asyncio.sleep(0.05)
+            while not queue.empty():
+                case = queue.get_nowait()
+                await context.clear_cookies()
+                results[case.id] = await asyncio.wait_for(
+                    self._run_case(page, case, server, console), CASE_TIMEOUT_S)
         finally:
             await context.close()
-        return observe(result, console, server.take_log(case.id))
+
+    async def _run_case(self, page, case: Case, server: CaseServer, console) -> Observation:
+        server.take_log(case.id)  # forget anything an earlier client left under this case
+        marker = f"/c/{case.id}/"
+
+        def mine() -> list[str]:
+            return [text for text, url in console if marker in text or marker in url]
+
+        result = await page.evaluate(
+            FETCH_JS,
+            {"url": server.url(case), "init": fetch_init(case), "timeoutMs": FETCH_TIMEOUT_MS},
+        )
+        if not result.get("ok"):
+            # The console line can trail the rejected promise slightly; wait a bounded while.
+            for _ in range(int(CONSOLE_GRACE_S / 0.05)):
+                if any(CORS_MARKER in line for line in mine()):
+                    break
+                await asyncio.sleep(0.05)
+        return observe(result, mine(), server.take_log(case.id))
