@@ -1,22 +1,52 @@
-"""cors-doctor: would a browser allow this cross-origin request, and if not, why and how to fix it."""
+"""cors-doctor: would a browser allow this cross-origin request, and if not, why and how to fix it.
 
-from cors_doctor._exceptions import (
-    ConnectError,
-    CorsDoctorError,
-    ProtocolError,
-    TimeoutError_,
-    TLSError,
-    TransportError,
-    UsageError,
-)
-from cors_doctor.evaluate import Simulation, evaluate
-from cors_doctor.model import Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step, Verdict
-from cors_doctor.plan import build_plan
+Public names are loaded on first use, so `cors-doctor --help` does not pay for the evaluator.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ConnectError", "CorsDoctorError", "Exchange", "Finding", "OutgoingRequest", "Plan", "ProtocolError",
-    "RequestSpec", "Response", "Simulation", "Step", "TLSError", "TimeoutError_", "TransportError",
-    "UsageError", "Verdict", "build_plan", "evaluate", "__version__",
-]
+_EXPORTS = {
+    "CorsDoctorError": "cors_doctor._exceptions",
+    "UsageError": "cors_doctor._exceptions",
+    "TransportError": "cors_doctor._exceptions",
+    "ConnectError": "cors_doctor._exceptions",
+    "TLSError": "cors_doctor._exceptions",
+    "TimeoutError_": "cors_doctor._exceptions",
+    "ProtocolError": "cors_doctor._exceptions",
+    "RequestSpec": "cors_doctor.model",
+    "Plan": "cors_doctor.model",
+    "OutgoingRequest": "cors_doctor.model",
+    "Response": "cors_doctor.model",
+    "Exchange": "cors_doctor.model",
+    "Finding": "cors_doctor.model",
+    "Step": "cors_doctor.model",
+    "Verdict": "cors_doctor.model",
+    "build_plan": "cors_doctor.plan",
+    "Simulation": "cors_doctor.evaluate",
+    "evaluate": "cors_doctor.evaluate",
+    "probe": "cors_doctor.probe",
+    "ProbeOptions": "cors_doctor.probe",
+}
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:
+    from cors_doctor._exceptions import (  # noqa: F401
+        ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError,
+    )
+    from cors_doctor.evaluate import Simulation, evaluate  # noqa: F401
+    from cors_doctor.model import (  # noqa: F401
+        Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step, Verdict,
+    )
+    from cors_doctor.plan import build_plan  # noqa: F401
+    from cors_doctor.probe import ProbeOptions, probe  # noqa: F401
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'cors_doctor' has no attribute {name!r}")

@@ -6,7 +6,7 @@ the actual response.
 
 from __future__ import annotations
 
-from .model import ACAC_TRUE, ACAO_ANY, ACAO_PAGE, Route, Reply, Case, grouped, simple
+from .model import ACAC_TRUE, ACAO_ANY, ACAO_PAGE, grouped, simple
 
 ACAO = "Access-Control-Allow-Origin"
 

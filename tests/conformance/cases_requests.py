@@ -13,6 +13,14 @@ LONG_ACCEPT_128 = "text/html;q=0.9," + "a" * 112            # 128 bytes
 LONG_ACCEPT_129 = LONG_ACCEPT_128 + "b"                      # 129 bytes
 DIGITS_128 = "1." + "0" * 126                                # a 128-byte decimal for DPR & co.
 
+# Eight headers of 128 bytes each; the last four are safelisted by Chromium only.
+EIGHT_FULL_HEADERS = headers(
+    f"Accept: {LONG_ACCEPT_128}", "Accept-Language: " + "a" * 128,
+    "Content-Language: " + "b" * 128, "Content-Type: text/plain;" + "c" * 117,
+    f"DPR: {DIGITS_128}", f"Device-Memory: {DIGITS_128}", f"Width: {'1' * 128}",
+    f"Viewport-Width: {'2' * 128}",
+)
+
 
 def pf(case_id, title, method="GET", hdrs=(), allow_method=None, allow_headers=None,
        body=None, credentials=False, actual=(ACAO_PAGE,)):
@@ -107,14 +115,12 @@ HEADER_CASES = grouped("request headers", [
     pf("hdr-cookie-forbidden", "script-set Cookie (forbidden)", "GET", headers("Cookie: a=b")),
     pf("hdr-dpr", "DPR: 2 (a client hint)", "GET", headers("DPR: 2")),
     pf("hdr-save-data", "Save-Data: on", "GET", headers("Save-Data: on")),
-    pf("hdr-safelisted-total-under-1024", "safelisted values totalling under 1024 bytes", "POST",
-       headers(f"Accept: {LONG_ACCEPT_128}", "Accept-Language: " + "a" * 128,
-               "Content-Language: " + "b" * 128, "Content-Type: text/plain;" + "c" * 117),
-       body="x"),
-    pf("hdr-safelisted-total-over-1024", "safelisted values totalling over 1024 bytes", "POST",
-       headers(f"Accept: {LONG_ACCEPT_128}", "Accept-Language: " + "a" * 128,
-               "Content-Language: " + "b" * 128, "Content-Type: text/plain;" + "c" * 117,
-               f"DPR: {DIGITS_128}", f"Device-Memory: {DIGITS_128}", f"Width: {'1' * 128}",
-               f"Viewport-Width: {'2' * 128}", "Range: bytes=0-" + "9" * 100),
-       body="x"),
+    pf("hdr-range-capital-bytes", "Range Bytes=0-10 (capital B)", "GET",
+       headers("Range: Bytes=0-10")),
+    pf("hdr-range-overflow", "Range start with 20 digits", "GET",
+       headers("Range: bytes=99999999999999999999-")),
+    pf("hdr-safelisted-total-1024", "safelisted values totalling exactly 1024 bytes", "POST",
+       EIGHT_FULL_HEADERS, body="x"),
+    pf("hdr-safelisted-total-over-1024", "safelisted values totalling 1034 bytes", "POST",
+       EIGHT_FULL_HEADERS + headers("Range: bytes=0-10"), body="x"),
 ])

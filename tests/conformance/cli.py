@@ -1,0 +1,97 @@
+"""Run a conformance case through the cors-doctor CLI, exactly as a user would.
+
+The command line mirrors what page script passes to fetch(): the same method spelling, the same
+header names and values, --credentials for credentials:'include', --data for a string body.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chromium import summarize_requests
+from .compare import from_cli
+from .model import Case
+from .server import CaseServer
+
+REPO = Path(__file__).resolve().parents[2]
+CLI_TIMEOUT_S = 30.0
+CLI_WORKERS = 4
+
+
+@dataclass
+class CliRun:
+    """One CLI invocation and what came out of it."""
+
+    argv: list[str]
+    returncode: int | None
+    stdout: str
+    stderr: str
+    doc: dict | None = None
+    problem: str | None = None
+    requests: list[dict] = field(default_factory=list)
+
+    def fields(self) -> dict:
+        return from_cli(self.doc, self.returncode)
+
+    def explain(self) -> str:
+        """Context for a failure message: command, exit code, stderr, problem."""
+        shown = " ".join(repr(a) if (" " in a or not a) else a for a in self.argv[1:])
+        parts = [f"command: python {shown}", f"exit code: {self.returncode}"]
+        if self.problem:
+            parts.append(f"problem: {self.problem}")
+        if self.stderr.strip():
+            parts.append("stderr: " + self.stderr.strip()[-2000:])
+        return "\n".join(parts)
+
+
+def cli_argv(case: Case, server: CaseServer) -> list[str]:
+    """argv for `cors-doctor check` reproducing the case's fetch()."""
+    argv = [sys.executable, "-m", "cors_doctor", "check", server.url(case),
+            "--origin", server.origins.page]
+    if case.method != "GET":
+        argv += ["--method", case.method]
+    for name, value in case.headers:
+        argv += ["--header", f"{name}: {value}"]
+    if case.credentials:
+        argv.append("--credentials")
+    if case.body is not None:
+        argv += ["--data", case.body]
+    return argv + ["--actual", "--json"]
+
+
+def run_cli(case: Case, server: CaseServer, timeout: float = CLI_TIMEOUT_S) -> CliRun:
+    """Run the CLI for one case (bounded by `timeout`) and parse its JSON."""
+    argv = cli_argv(case, server)
+    server.take_log(case.id)
+    env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                              env=env, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as exc:
+        return CliRun(argv, None, exc.stdout or "", exc.stderr or "",
+                      problem=f"timed out after {timeout:.0f} s",
+                      requests=summarize_requests(server.take_log(case.id)))
+    run = CliRun(argv, proc.returncode, proc.stdout, proc.stderr,
+                 requests=summarize_requests(server.take_log(case.id)))
+    try:
+        doc = json.loads(proc.stdout)
+        if isinstance(doc, dict):
+            run.doc = doc
+        else:
+            run.problem = "stdout is JSON but not an object"
+    except json.JSONDecodeError as exc:
+        run.problem = f"stdout is not one JSON object ({exc.msg})"
+    return run
+
+
+def run_many(cases: list[Case], server: CaseServer, workers: int = CLI_WORKERS) -> dict[str, CliRun]:
+    """Run the CLI for many cases in a bounded thread pool."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        runs = list(pool.map(lambda c: run_cli(c, server), cases))
+    return {case.id: run for case, run in zip(cases, runs)}

@@ -1,0 +1,84 @@
+"""The fields on which cors-doctor must agree with Chromium, and how to diff them.
+
+Both sides are reduced to the same flat dict:
+
+    allowed          Chromium: fetch() resolved          CLI: JSON `allowed`
+    preflight        an OPTIONS preflight reached us     CLI: JSON `preflight` is not null
+    acrm             preflight's Access-Control-Request-Method   CLI: preflight.request_headers[...]
+    acrh             preflight's Access-Control-Request-Headers  (None = header absent)
+    exposed_headers  names page script could read        CLI: JSON `exposed_headers`
+    browser_message  the "blocked by CORS policy" line   CLI: JSON `browser_message`
+    exit_code        0 when allowed, 1 when blocked      CLI: process exit code
+"""
+
+from __future__ import annotations
+
+FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_message", "exit_code")
+
+# Fields of a recorded Chromium observation that must stay stable from one Chromium to the next.
+CHROMIUM_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
+                   "console_message", "trace")
+
+ACRM = "Access-Control-Request-Method"
+ACRH = "Access-Control-Request-Headers"
+
+
+def from_chromium(record: dict) -> dict:
+    """Comparable fields from a Chromium observation (fixture record or live, ports filled)."""
+    return {
+        "allowed": record["allowed"],
+        "preflight": record["preflight_sent"],
+        "acrm": record["acrm"],
+        "acrh": record["acrh"],
+        "exposed_headers": list(record["exposed_headers"]),
+        "browser_message": record["console_message"],
+        "exit_code": 0 if record["allowed"] else 1,
+    }
+
+
+def from_cli(doc: dict | None, returncode: int | None) -> dict:
+    """Comparable fields from the CLI's --json document (doc None: the CLI gave no JSON)."""
+    if doc is None:
+        missing = "<no JSON output>"
+        return {field: missing for field in FIELDS} | {"exit_code": returncode}
+    preflight = doc.get("preflight")
+    sent = (preflight or {}).get("request_headers") or {}
+    return {
+        "allowed": doc.get("allowed"),
+        "preflight": preflight is not None,
+        "acrm": sent.get(ACRM) if preflight is not None else None,
+        "acrh": sent.get(ACRH) if preflight is not None else None,
+        "exposed_headers": doc.get("exposed_headers"),
+        "browser_message": doc.get("browser_message"),
+        "exit_code": returncode,
+    }
+
+
+def trace(requests: list[dict]) -> list[str]:
+    """The request sequence that reached the server, one line per request."""
+    lines = []
+    for r in requests:
+        origin = next((h.split(":", 1)[1].strip() for h in r["headers"]
+                       if h.lower().startswith("origin:")), None)
+        kind = "preflight" if r["preflight"] else r["method"]
+        lines.append(f"{kind} {r['role']} {r['path']} origin={origin}")
+    return lines
+
+
+def chromium_summary(record: dict) -> dict:
+    """The stable subset of a Chromium observation (placeholders, not ports)."""
+    out = {k: record[k] for k in CHROMIUM_FIELDS if k != "trace"}
+    out["trace"] = trace(record["requests"])
+    return out
+
+
+def diff(expected: dict, actual: dict, fields=FIELDS) -> list[tuple[str, object, object]]:
+    """[(field, expected, actual)] for every field that differs."""
+    return [(f, expected.get(f), actual.get(f)) for f in fields if expected.get(f) != actual.get(f)]
+
+
+def format_diff(case_id: str, diffs, left: str = "chromium", right: str = "cli") -> str:
+    lines = [f"{case_id}: {len(diffs)} field(s) differ"]
+    for field, a, b in diffs:
+        lines.append(f"  {field}:\n    {left}: {a!r}\n    {right}: {b!r}")
+    return "\n".join(lines)
