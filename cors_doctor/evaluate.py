@@ -7,6 +7,8 @@ browser's decision. Keeping one machine for every source is what makes the verdi
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from cors_doctor.model import (
     Exchange, Finding, Headers, OutgoingRequest, Plan, Response, Step, Verdict, header_get, header_values,
 )
@@ -127,8 +129,11 @@ class Simulation:
             self._pending = None
             self._finished = True
             return
+        # The --cookie jar belongs to the first URL's host: a browser never sends it to another host.
+        same_host = urlsplit(self._url).hostname == urlsplit(self.plan.url).hostname
         self._pending = actual_request(
-            self.plan, self._url, self._method, self._headers, self._body, self._origin_header, self._cookie
+            self.plan, self._url, self._method, self._headers, self._body, self._origin_header,
+            self._cookie if same_host else None,
         )
 
     def _fail(self, ctx: FailureContext, code: str | None, message: str = "", fix: str = "", step: str = "") -> None:
