@@ -279,7 +279,8 @@ class Simulation:
                               f"more than {redirects.MAX_REDIRECTS} redirects", "remove the redirect loop", "actual")
         target = redirects.redirect_target(request.url, response.headers)
         if target.problem == "userinfo":
-            return self._fail(FailureContext("userinfo", hint=target.location, **ctx), "CD401",
+            # Chromium 156 prints an empty location in this message ("Redirect location ''").
+            return self._fail(FailureContext("userinfo", hint="", **ctx), "CD401",
                               f"the redirect Location {target.location!r} contains user:password",
                               "redirect to a URL without user info", "actual")
         if target.url is None:
@@ -377,8 +378,8 @@ def _message(plan: Plan, failure: FailureContext) -> str | None:
     if failure.kind in ("network", "too-many", "location"):
         return {
             "network": f"net::ERR_FAILED ({failure.hint})",
-            "too-many": "net::ERR_TOO_MANY_REDIRECTS",
-            "location": "net::ERR_UNSAFE_REDIRECT",
+            "too-many": "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS",
+            "location": "Failed to load resource: net::ERR_UNSAFE_REDIRECT",
         }[failure.kind]
     return browser_message(plan.spec.browser, failure)
 

@@ -37,7 +37,24 @@ def _import_httpx():
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     import httpx
 
+    _parse_header_lines_like_chromium()
     return httpx
+
+
+def _parse_header_lines_like_chromium() -> None:
+    """Chromium reads `Name : value` (whitespace before the colon) as the header `Name`, where
+    h11 rejects the whole reply. cors-doctor must judge what the browser sees, so h11's
+    header-line pattern gets the same tolerance (and nothing else)."""
+    import re
+
+    from h11 import _abnf, _readers
+
+    lenient = (
+        rf"(?P<field_name>{_abnf.field_name}){_abnf.OWS}:{_abnf.OWS}"
+        rf"(?P<field_value>{_abnf.field_value}){_abnf.OWS}"
+    )
+    if _readers.header_field_re.pattern != lenient.encode("ascii"):
+        _readers.header_field_re = re.compile(lenient.encode("ascii"))
 
 
 def _verify_setting(options: ProbeOptions):
@@ -66,7 +83,9 @@ def _to_response(resp: httpx.Response, body: bytes) -> Response:
 
 def _build(httpx, req: OutgoingRequest, timeout: float):
     content = req.body.encode("utf-8") if req.body is not None else None
-    return httpx.Request(req.method, req.url, headers=list(req.headers), content=content)
+    request = httpx.Request(req.method, req.url, headers=list(req.headers), content=content)
+    request.method = req.method  # httpx uppercases; browsers send `patch` as written
+    return request
 
 
 class _Clients:

@@ -1,17 +1,49 @@
-"""Server-side fixes: what the server must allow for this request, as each framework spells it."""
+"""Server-side fixes: what the server must allow for this request, as each framework spells it.
+
+`needs_from_verdict` reads the verdict once into `CorsNeeds` (origins, methods, headers,
+credentials, and which pitfall was seen); one module per framework turns that into text. Every
+suggestion names origins explicitly: never `*` with credentials, never "echo whatever Origin came".
+"""
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from cors_doctor.model import Verdict
+from cors_doctor.model import Headers, Verdict, header_values
 
-FRAMEWORKS = ("fastapi",)
+FRAMEWORKS = ("fastapi", "flask", "django", "express", "nginx", "apache", "caddy", "spring", "aspnet", "go")
+TITLES = {
+    "fastapi": "FastAPI / Starlette (CORSMiddleware)",
+    "flask": "Flask (flask-cors)",
+    "django": "Django (django-cors-headers)",
+    "express": "Express (the cors package)",
+    "nginx": "nginx",
+    "apache": "Apache httpd (mod_headers)",
+    "caddy": "Caddy",
+    "spring": "Spring Boot",
+    "aspnet": "ASP.NET Core",
+    "go": "Go (rs/cors)",
+}
+_MODULES = {name: name for name in FRAMEWORKS} | {"go": "go_rs_cors"}
+_ALIASES = {
+    "starlette": "fastapi", "flask-cors": "flask", "django-cors-headers": "django", "expressjs": "express",
+    "node": "express", "httpd": "apache", "apache2": "apache", "spring-boot": "spring", "springboot": "spring",
+    "aspnetcore": "aspnet", "asp.net": "aspnet", "dotnet": "aspnet", "golang": "go", "rs/cors": "go", "rs-cors": "go",
+}
 _INFRASTRUCTURE_HEADERS = frozenset(
     {"date", "server", "connection", "keep-alive", "transfer-encoding", "vary", "content-encoding",
      "etag", "age", "via", "alt-svc", "strict-transport-security", "x-powered-by", "allow"}
 )
+# Findings that call for a configuration change even when the browser allowed the request.
+_CHANGE_PREFIXES = ("CD2", "CD3", "CD5", "CD6")
+
+
+def resolve_framework(name: str) -> str | None:
+    """The canonical framework name for a user's spelling (`Starlette`, `rs/cors` ...), or None."""
+    key = name.strip().lower()
+    return key if key in FRAMEWORKS else _ALIASES.get(key)
 
 
 @dataclass(frozen=True)
@@ -27,6 +59,28 @@ class CorsNeeds:
     preflight_not_ok: bool
     preflight_redirected: bool
     duplicate_allow_origin: bool
+    origins: tuple[str, ...] = ()
+    path: str = "/"
+    preflight_status: int | None = None
+    preflight_routed: bool = False
+    auth_on_preflight: bool = False
+    reflects_origins: bool = False
+    wildcard_with_credentials: bool = False
+    hard_coded_origin: bool = False
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """The origins to list: the page's first, then the ones the server already allows."""
+        return self.origins or (self.origin,)
+
+
+@dataclass(frozen=True)
+class FixPart:
+    """One piece of configuration and where it goes (`where` is a stable key, `placement` prose)."""
+
+    where: str
+    placement: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +90,48 @@ class FixSuggestion:
     language: str
     snippet: str
     notes: tuple[str, ...] = ()
+    parts: tuple[FixPart, ...] = ()
+
+
+_COMMENT = {"python": "#", "nginx": "#", "apache": "#", "caddyfile": "#", "javascript": "//", "java": "//",
+            "csharp": "//", "go": "//"}
+
+
+def make_suggestion(framework: str, language: str, parts: list[FixPart], notes: list[str]) -> FixSuggestion:
+    """Assemble a suggestion; with several parts the snippet labels each with a comment line."""
+    if len(parts) == 1:
+        snippet = parts[0].text
+    else:
+        mark = _COMMENT.get(language, "#")
+        snippet = "\n\n".join(f"{mark} --- {p.placement} ---\n{p.text}" for p in parts)
+    return FixSuggestion(framework, TITLES[framework], language, snippet, tuple(notes), tuple(parts))
+
+
+def _all_responses(verdict: Verdict) -> list:
+    return [ex.response for ex in verdict.exchanges if ex.response is not None]
+
+
+def _known_origins(verdict: Verdict, origin: str) -> tuple[str, ...]:
+    """Origins the server already names in Access-Control-Allow-Origin (keep them allowed)."""
+    from cors_doctor._exceptions import CorsDoctorError
+    from cors_doctor.origin import parse_origin
+
+    seen: list[str] = []
+    for response in _all_responses(verdict):
+        for value in header_values(response.headers, "Access-Control-Allow-Origin"):
+            value = value.strip()
+            if value in ("*", "null", origin) or value in seen:
+                continue
+            try:
+                if parse_origin(value).serialize() == value:
+                    seen.append(value)
+            except CorsDoctorError:
+                continue
+    return tuple(seen)
+
+
+def _sends_credentials(headers: Headers) -> bool:
+    return any(v.strip() == "true" for v in header_values(headers, "Access-Control-Allow-Credentials"))
 
 
 def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
@@ -51,24 +147,66 @@ def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
                 h for h in f.message.split(": ", 1)[-1].split(", ")
                 if h and h not in _INFRASTRUCTURE_HEADERS and not h.startswith("access-control-")
             )
+    responses = _all_responses(verdict)
+    pre = verdict.preflight
+    pre_status = pre.response.status if pre is not None and pre.response is not None else None
+    # A server that already allows credentials keeps them: dropping them would break its other callers.
+    credentials = plan.spec.credentials or any(_sends_credentials(r.headers) for r in responses)
     return CorsNeeds(
         origin=plan.origin,
         methods=methods,
         headers=headers,
-        credentials=plan.spec.credentials,
+        credentials=credentials,
         expose=hidden,
-        errors_lack_cors="CD308" in codes,
-        preflight_not_ok="CD202" in codes,
+        errors_lack_cors=bool(codes & {"CD308", "CD602", "CD604"}),
+        preflight_not_ok="CD202" in codes or (pre_status is not None and not 200 <= pre_status <= 299),
         preflight_redirected="CD201" in codes,
-        duplicate_allow_origin="CD302" in codes,
+        duplicate_allow_origin=bool(codes & {"CD302", "CD606"}),
+        origins=(plan.origin, *_known_origins(verdict, plan.origin)),
+        path=urlsplit(plan.url).path or "/",
+        preflight_status=pre_status,
+        preflight_routed="CD605" in codes,
+        auth_on_preflight="CD610" in codes,
+        reflects_origins="CD607" in codes,
+        wildcard_with_credentials="CD609" in codes or "CD305" in codes,
+        hard_coded_origin="CD608" in codes,
     )
+
+
+def _needs_change(verdict: Verdict) -> bool:
+    if not verdict.allowed:
+        return True
+    return any(f.severity != "info" for f in verdict.findings if f.code.startswith(_CHANGE_PREFIXES))
+
+
+def _security_notes(needs: CorsNeeds) -> list[str]:
+    notes = []
+    if needs.reflects_origins:
+        notes.append(
+            "Your server currently echoes any Origin with Access-Control-Allow-Credentials: true (CD607): every web "
+            "site can read its responses with the user's cookies. This configuration lists the allowed origins "
+            "instead; remove the rule that echoes the Origin."
+        )
+    if needs.wildcard_with_credentials:
+        notes.append(
+            "'*' cannot be combined with credentials, and echoing the request's Origin instead would allow every "
+            "site: list the origins that may call with credentials, as here."
+        )
+    return notes
 
 
 def suggest(verdict: Verdict, framework: str = "fastapi") -> FixSuggestion | None:
     """The configuration change for `framework`, or None when nothing needs changing."""
-    if framework not in FRAMEWORKS:
+    name = resolve_framework(framework)
+    if name is None:
         raise ValueError(f"unknown framework {framework!r}")
-    if verdict.allowed and not any(f.severity != "info" for f in verdict.findings if f.code.startswith(("CD2", "CD3", "CD5"))):
+    plan = verdict.plan
+    if plan.same_origin or plan.origin == "null" or not _needs_change(verdict):
         return None
-    module = importlib.import_module(f"cors_doctor.fixes.{framework}")
-    return module.render(needs_from_verdict(verdict))
+    needs = needs_from_verdict(verdict)
+    module = importlib.import_module(f"cors_doctor.fixes.{_MODULES[name]}")
+    fix = module.render(needs)
+    extra = _security_notes(needs)
+    return fix if not extra else FixSuggestion(
+        fix.framework, fix.title, fix.language, fix.snippet, (*extra, *fix.notes), fix.parts,
+    )

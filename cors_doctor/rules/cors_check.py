@@ -29,6 +29,10 @@ class AccessFailure:
 def _looks_like_valid_url(value: str) -> bool:
     """Approximates Chromium's GURL validity check used only to choose the message."""
     try:
+        value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return False  # bytes that are not UTF-8 make GURL invalid
+    try:
         parts = urlsplit(value)
     except ValueError:
         return False

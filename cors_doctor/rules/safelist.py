@@ -80,14 +80,19 @@ def _essence_is_safelisted(value: bytes) -> bool:
     return f"{mime_type}/{subtype}".lower() in _SAFELISTED_CONTENT_TYPES
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _range_is_simple(value: bytes, browser: Browser) -> bool:
-    if browser == "chrome":
-        value = value.lower()  # Chromium lowercases before parsing: `Bytes=0-1` passes there.
+    """`bytes=start-[end]`, case-sensitive (Chromium 156 preflights `Bytes=0-10` too), and the
+    numbers must fit Chromium's int64 parser (a 20-digit start forces a preflight there)."""
     match = _RANGE.fullmatch(value)
     if not match:
         return False
-    start, end = match.group(1), match.group(2)
-    return not end or int(start) <= int(end)
+    start, end = int(match.group(1)), match.group(2)
+    if browser == "chrome" and (start > _INT64_MAX or (end and int(end) > _INT64_MAX)):
+        return False
+    return not end or start <= int(end)
 
 
 def _client_hint_is_safelisted(lname: str, value: bytes) -> bool:

@@ -76,6 +76,16 @@ def redirect(case_id, title, location, hop=(ACAO_PAGE,), final=(ACAO_PAGE,), sta
                 credentials=credentials, headers=tuple(hdrs))
 
 
+def redirect_chain(case_id, title, hops, final=(ACAO_PAGE,)):
+    """The entry route plus `hops` more, each a 302 (with ACAO *) to the next; then "final"."""
+    names = ["r"] + [f"h{i}" for i in range(1, hops + 1)]
+    targets = names[1:] + ["final"]
+    routes = {name: Route(actual=Reply(302, (ACAO_ANY, f"Location: {{api}}{{case}}/{target}")))
+              for name, target in zip(names, targets)}
+    routes["final"] = Route(actual=Reply(200, final))
+    return Case(id=case_id, title=title, routes=routes)
+
+
 SAME = "{api}{case}/final"
 THIRD = "{third}{case}/final"
 PAGE = "{page}{case}/final"
@@ -113,6 +123,22 @@ REDIRECT_CASES = grouped("redirects of the actual request", [
     redirect("redir-put-307-third-no-preflight", "307 to a third origin that rejects preflights",
              THIRD, status=307, method="PUT", body="x", preflight=(ACAO_PAGE, ACAM_PUT),
              final=(ACAO_ANY,)),
+    redirect("redir-relative-location", "302 with a relative Location", "{case}/final"),
+    redirect("redir-userinfo-location", "302 to a Location with user:pass@",
+             "http://user:pass@127.0.0.1:{third_port}{case}/final", final=(ACAO_ANY,)),
+    redirect("redir-third-cred-hop-no-acac", "credentialed, the 302 hop lacks ACAC", THIRD,
+             hop=(ACAO_PAGE,), final=(ACAO_NULL, ACAC_TRUE), credentials=True),
+    redirect("redir-put-308-same-origin", "preflighted PUT, 308 on the API origin", SAME,
+             status=308, method="PUT", body="x", preflight=(ACAO_PAGE, ACAM_PUT),
+             final_preflight=(ACAO_PAGE, ACAM_PUT)),
+    redirect_chain("redir-chain-20", "20 redirects, then the final response", 19),
+    redirect_chain("redir-chain-21", "21 redirects (one too many)", 20),
+    Case(id="redir-third-and-back", title="API -> third origin -> API: Origin null at the end",
+         routes={
+             "r": Route(actual=Reply(302, (ACAO_PAGE, "Location: {third}{case}/t"))),
+             "t": Route(actual=Reply(302, (ACAO_ANY, "Location: {api}{case}/final"))),
+             "final": Route(actual=Reply(200, (ACAO_PAGE,))),
+         }),
     redirect("redir-header-307-third", "X-Custom GET, 307 to a third origin",
              THIRD, status=307, preflight=(ACAO_PAGE, "Access-Control-Allow-Headers: X-Custom"),
              final=(ACAO_ANY,), final_preflight=(ACAO_ANY, "Access-Control-Allow-Headers: *"),

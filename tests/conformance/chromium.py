@@ -33,6 +33,8 @@ FETCH_TIMEOUT_MS = 5000
 CASE_TIMEOUT_S = 20.0
 CONSOLE_GRACE_S = 1.0
 CORS_MARKER = "has been blocked by CORS policy"
+NET_ERROR_PREFIX = "Failed to load resource: net::"
+GENERIC_NET_ERROR = "Failed to load resource: net::ERR_FAILED"
 
 # Runs in the page. Header names come back lowercased and sorted by the Headers iterator itself.
 FETCH_JS = """
@@ -100,11 +102,26 @@ def summarize_requests(log: list[LoggedRequest]) -> list[dict]:
     ]
 
 
+def console_message(console: list[str]) -> str | None:
+    """The console line that explains a block.
+
+    The "... has been blocked by CORS policy: ..." line when there is one. Otherwise (a plain
+    network error such as too many redirects) the "Failed to load resource: net::ERR_..." line,
+    except the generic net::ERR_FAILED that accompanies every CORS error.
+    """
+    for line in console:
+        if CORS_MARKER in line:
+            return line
+    for line in console:
+        if line.startswith(NET_ERROR_PREFIX) and line != GENERIC_NET_ERROR:
+            return line
+    return None
+
+
 def observe(result: dict, console: list[str], log: list[LoggedRequest]) -> Observation:
     """Combine the page's fetch() result, console errors and the server log for one case."""
     preflights = [r for r in log if r.is_preflight]
     first = preflights[0] if preflights else None
-    cors_lines = [line for line in console if CORS_MARKER in line]
     allowed = bool(result.get("ok"))
     return Observation(
         allowed=allowed,
@@ -112,7 +129,7 @@ def observe(result: dict, console: list[str], log: list[LoggedRequest]) -> Obser
         acrm=first.header("Access-Control-Request-Method") if first else None,
         acrh=first.header("Access-Control-Request-Headers") if first else None,
         exposed_headers=list(result.get("headers", [])) if allowed else [],
-        console_message=cors_lines[0] if cors_lines else None,
+        console_message=None if allowed else console_message(console),
         status=result.get("status"),
         body=result.get("body"),
         error=result.get("error"),

@@ -21,7 +21,7 @@ from .server import CaseServer
 
 REPO = Path(__file__).resolve().parents[2]
 CLI_TIMEOUT_S = 30.0
-CLI_WORKERS = 4
+CLI_WORKERS = max(2, os.cpu_count() or 2)
 
 
 @dataclass
@@ -37,7 +37,7 @@ class CliRun:
     requests: list[dict] = field(default_factory=list)
 
     def fields(self) -> dict:
-        return from_cli(self.doc, self.returncode)
+        return from_cli(self.doc, self.returncode, self.requests)
 
     def explain(self) -> str:
         """Context for a failure message: command, exit code, stderr, problem."""

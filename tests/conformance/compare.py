@@ -9,11 +9,17 @@ Both sides are reduced to the same flat dict:
     exposed_headers  names page script could read        CLI: JSON `exposed_headers`
     browser_message  the "blocked by CORS policy" line   CLI: JSON `browser_message`
     exit_code        0 when allowed, 1 when blocked      CLI: process exit code
+    requests         the requests that reached the server, one "KIND role path origin=..." line
+                     each (KIND = "preflight" or the method as sent on the wire)
+
+The first six come from the JSON contract (docs/json-output.md); `requests` compares the CLI's
+probe traffic with the browser's, as seen by the loopback server.
 """
 
 from __future__ import annotations
 
-FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_message", "exit_code")
+FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_message", "exit_code",
+          "requests")
 
 # Fields of a recorded Chromium observation that must stay stable from one Chromium to the next.
 CHROMIUM_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
@@ -33,14 +39,17 @@ def from_chromium(record: dict) -> dict:
         "exposed_headers": list(record["exposed_headers"]),
         "browser_message": record["console_message"],
         "exit_code": 0 if record["allowed"] else 1,
+        "requests": trace(record["requests"]),
     }
 
 
-def from_cli(doc: dict | None, returncode: int | None) -> dict:
-    """Comparable fields from the CLI's --json document (doc None: the CLI gave no JSON)."""
+def from_cli(doc: dict | None, returncode: int | None, requests: list[dict]) -> dict:
+    """Comparable fields from the CLI's --json document (doc None: the CLI gave no JSON) and
+    the requests its probe made (from the server log)."""
     if doc is None:
         missing = "<no JSON output>"
-        return {field: missing for field in FIELDS} | {"exit_code": returncode}
+        return {field: missing for field in FIELDS} | {"exit_code": returncode,
+                                                       "requests": trace(requests)}
     preflight = doc.get("preflight")
     sent = (preflight or {}).get("request_headers") or {}
     return {
@@ -51,6 +60,7 @@ def from_cli(doc: dict | None, returncode: int | None) -> dict:
         "exposed_headers": doc.get("exposed_headers"),
         "browser_message": doc.get("browser_message"),
         "exit_code": returncode,
+        "requests": trace(requests),
     }
 
 

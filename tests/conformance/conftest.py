@@ -32,6 +32,13 @@ from .server import CaseServer
 from . import verdicts
 
 
+class Results(dict):
+    """A dict of per-case results whose repr stays short in pytest failure output."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} results>"
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
@@ -70,7 +77,7 @@ def recorded() -> dict:
     """chromium_verdicts.json: what Chromium did when the fixture was recorded."""
     if not verdicts.FIXTURE.exists():
         pytest.fail(f"{verdicts.FIXTURE.name} is missing: run python -m tests.conformance.record")
-    return verdicts.load()
+    return Results(verdicts.load())
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +87,7 @@ def cli_runs(request, case_server) -> dict[str, CliRun]:
         cid for cid in selected_case_ids(request.session, "test_live_chromium")
     ]
     ids = list(dict.fromkeys(ids)) or [c.id for c in CASES]
-    return run_many([BY_ID[cid] for cid in ids], case_server)
+    return Results(run_many([BY_ID[cid] for cid in ids], case_server))
 
 
 @pytest.fixture(scope="session")
@@ -99,4 +106,4 @@ def chromium():
 def live(request, chromium, case_server) -> dict[str, Observation]:
     """Live Chromium observations for the selected cases (ports of this session's server)."""
     ids = selected_case_ids(request.session, "test_live_chromium") or [c.id for c in CASES]
-    return chromium.run([BY_ID[cid] for cid in ids], case_server)
+    return Results(chromium.run([BY_ID[cid] for cid in ids], case_server))
