@@ -198,12 +198,12 @@ def make_target(url: str, origins: Sequence[str] = (), extra_headers: Headers = 
     return AuditTarget(url, trusted, tuple(extra_headers), preflight_method.upper())
 
 
-def _host_variants(t: TrustedOrigin) -> list[CraftedOrigin]:
+def _host_variants(t: TrustedOrigin, preflight: bool) -> list[CraftedOrigin]:
     """Look-alikes of one trusted origin's host; the reach is decided later from the name."""
     out: list[CraftedOrigin] = []
     h, d = t.host, t.registrable
 
-    def add(kind: str, host: str, scheme: str | None = None, preflight: bool = True) -> None:
+    def add(kind: str, host: str, scheme: str | None = None) -> None:
         out.append(CraftedOrigin(t.with_host(host, scheme), kind, "anyone", t.origin, preflight))
 
     if h.startswith("["):
@@ -216,9 +216,10 @@ def _host_variants(t: TrustedOrigin) -> list[CraftedOrigin]:
             add("suffix", f"evil-{name}")
         add("substring", h[:-1])
         add("substring", d[1:])
-        labels = h.split(".")
-        for i in range(len(labels) - 2):  # every dot but the last one (before the TLD)
-            add("unescaped-dot", ".".join(labels[: i + 1]) + "x" + ".".join(labels[i + 1:]))
+        # Every dot of the subdomain part, up to the one before the registrable domain.
+        sub = h[: -len(d)].rstrip(".").split(".") if h != d else []
+        for i in range(len(sub)):
+            add("unescaped-dot", ".".join(sub[: i + 1]) + "x" + ".".join(sub[i + 1:] + [d]))
         for name in dict.fromkeys([h, d]):
             add("subdomain", f"evil.{name}")
     if t.scheme == "https":
@@ -228,11 +229,12 @@ def _host_variants(t: TrustedOrigin) -> list[CraftedOrigin]:
 
 def crafted_origins(trusted: Sequence[TrustedOrigin]) -> tuple[CraftedOrigin, ...]:
     """Every forged origin for these trusted origins, without duplicates or trusted values.
-    Odd characters are tried on the first trusted origin only; they probe the parser, not the list."""
+    Odd characters and preflights are tried on the first trusted origin only, to keep the
+    number of requests modest; the parser and the preflight path do not depend on the name."""
     found: list[CraftedOrigin] = [CraftedOrigin(ARBITRARY_ORIGIN, "arbitrary", "anyone"),
                                   CraftedOrigin("null", "null", "anyone")]
-    for t in trusted:
-        found += _host_variants(t)
+    for i, t in enumerate(trusted):
+        found += _host_variants(t, preflight=i == 0)
     if trusted and not trusted[0].host.startswith("["):
         first = trusted[0]
         found += [CraftedOrigin(first.with_host(f"{first.host}{c}.{ATTACKER_DOMAIN}"), "special-char", "browser",
@@ -245,11 +247,11 @@ def crafted_origins(trusted: Sequence[TrustedOrigin]) -> tuple[CraftedOrigin, ..
     for c in found:
         if c.value in trusted_values or c.value in unique:
             continue
-        unique[c.value] = _with_reach(c, trusted, trusted_domains)
+        unique[c.value] = _with_reach(c, trusted_domains)
     return tuple(unique.values())
 
 
-def _with_reach(c: CraftedOrigin, trusted: Sequence[TrustedOrigin], trusted_domains: set[str]) -> CraftedOrigin:
+def _with_reach(c: CraftedOrigin, trusted_domains: set[str]) -> CraftedOrigin:
     """Who could own this origin: names under a trusted registrable domain need a subdomain."""
     if c.kind in ("arbitrary", "null", "third-party", "localhost", "special-char"):
         return c
@@ -266,6 +268,12 @@ def error_path_url(url: str) -> str:
     """A path next to the target that surely does not exist (stable, so runs are reproducible)."""
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
     return urljoin(url, f"cors-doctor-missing-{digest}")
+
+
+# Names of the headers the audit itself puts on every probe (the rest came from --header/--cookie).
+AUDIT_HEADER_NAMES = frozenset({"origin", "accept", "user-agent", "cache-control", "sec-fetch-mode",
+                                "sec-fetch-site", "sec-fetch-dest", "access-control-request-method",
+                                "access-control-request-private-network"})
 
 
 def _browser_headers(origin: str | None, cors: Headers = ()) -> Headers:
@@ -309,3 +317,71 @@ def plan_probes(target: AuditTarget) -> tuple[Probe, ...]:
         probes.append(_preflight(f"PNA {origin}", "private-network", url, origin, "GET", private_network=True,
                                  trusted=origin if origin == primary else None))
     return tuple(probes)
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    """One weakness with its severity (high/medium/low/info), the exchange that proves it, the
+    impact and the fix. Same shape as check's findings, plus evidence and impact."""
+
+    code: str
+    severity: AuditSeverity
+    title: str
+    message: str
+    impact: str
+    fix: str
+    rule: str = ""
+    context: str = ""  # "GET", "preflight" or both: where the server misbehaved
+    evidence: tuple[ProbeOutcome, ...] = ()
+    origins: tuple[str, ...] = ()
+    credentials: bool | None = None
+
+    @property
+    def docs(self) -> str:
+        return f"docs/rules/{self.code}.md"
+
+
+@dataclass(frozen=True)
+class TrustedStatus:
+    """How the server treats one trusted origin (None: not asked)."""
+
+    origin: str
+    source: str
+    allowed: bool | None
+    credentials: bool
+    preflight_allowed: bool | None = None
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything learnt about one URL; `error` is set when the URL could not be reached."""
+
+    url: str
+    findings: tuple[AuditFinding, ...] = ()
+    trusted: tuple[TrustedStatus, ...] = ()
+    outcomes: tuple[ProbeOutcome, ...] = ()
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def status(self) -> int | None:
+        for o in self.outcomes:
+            if o.probe.purpose == "baseline" and o.response is not None:
+                return o.response.status
+        return None
+
+    @property
+    def requests_sent(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def failed_requests(self) -> int:
+        return sum(1 for o in self.outcomes if o.error is not None)
+
+    def count(self, severity: AuditSeverity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def severity_rank(severity: str) -> int:
+    """high 3, medium 2, low 1, info 0 (anything else -1)."""
+    return {"high": 3, "medium": 2, "low": 1, "info": 0}.get(severity, -1)

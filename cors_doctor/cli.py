@@ -76,10 +76,11 @@ def check(
     data: Annotated[Optional[str], typer.Option("--data", "-d", help="Body of the actual request (a string, as fetch() sends it)")] = None,
     cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", help="Cookie header the browser holds for the target (sent with --credentials)")] = None,
     browser: Annotated[str, typer.Option("--browser", help="chrome, firefox or safari")] = "chrome",
-    framework: Annotated[str, typer.Option("--framework", help="Framework for the suggested fix")] = "fastapi",
+    framework: Annotated[Optional[str], typer.Option("--framework", help="Framework for the suggested fix: fastapi, flask, django, express, nginx, apache, caddy, spring, aspnet, go (default: guessed from the replies)")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each reply")] = 10.0,
     insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
     cacert: Annotated[Optional[str], typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with")] = None,
+    http2: Annotated[bool, typer.Option("--http2", help="Offer HTTP/2 to https servers, as browsers do (needs the h2 package)")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (docs/json-output.md)")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show the raw exchanges")] = False,
     show_secrets: Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")] = False,
@@ -90,7 +91,7 @@ def check(
     try:
         code = _check(
             url, origin, method, header or [], credentials, actual, data, cookie, browser, framework,
-            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color,
+            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2,
         )
     except (CorsDoctorError, Exception) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
@@ -98,17 +99,17 @@ def check(
 
 
 def _check(url, origin, method, headers, credentials, actual, data, cookie, browser, framework,
-           timeout, insecure, cacert, json_output, verbose, show_secrets, no_color) -> int:
+           timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2=False) -> int:
     from cors_doctor.model import RequestSpec
     from cors_doctor.plan import build_plan
 
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    framework = framework.lower()
-    from cors_doctor.fixes import FRAMEWORKS
+    from cors_doctor.fixes import FRAMEWORKS, resolve_framework
 
-    if framework not in FRAMEWORKS:
+    if framework is not None and resolve_framework(framework) is None:
         raise UsageError(f"unknown --framework {framework!r}; choose one of: {', '.join(FRAMEWORKS)}")
+    framework = resolve_framework(framework) if framework is not None else None
     spec = RequestSpec(
         url=url, origin=origin, method=method, headers=tuple(parse_header_option(h) for h in headers),
         credentials=credentials, body=data, browser=parse_browser(browser),  # type: ignore[arg-type]
@@ -124,19 +125,22 @@ def _check(url, origin, method, headers, credentials, actual, data, cookie, brow
                          "cross-origin fetch() sends no cookies by default\n")
     from cors_doctor.probe import ProbeOptions, probe
 
-    options = ProbeOptions(timeout=timeout, verify=not insecure, cacert=cacert, cookie=cookie, send_actual=actual)
+    options = ProbeOptions(timeout=timeout, verify=not insecure, cacert=cacert, cookie=cookie, send_actual=actual,
+                           http2=http2)
     verdict = probe(plan, options)
-    from cors_doctor.fixes import suggest
+    from cors_doctor.diagnosis import diagnose, probe_canary
 
-    fix = suggest(verdict, framework)
+    report = diagnose(verdict, framework, probe_canary(verdict, options))
+    verdict, fix = report.verdict, report.fix
     if json_output:
         from cors_doctor.render.json import render as render_json
 
-        sys.stdout.write(render_json(verdict, fix, show_secrets) + "\n")
+        sys.stdout.write(render_json(verdict, fix, show_secrets, framework=report.framework) + "\n")
     else:
         from cors_doctor.render.console import make_console, render
 
-        render(make_console(no_color=not _use_color(no_color)), verdict, fix, verbose=verbose, show_secrets=show_secrets)
+        render(make_console(no_color=not _use_color(no_color)), verdict, fix, verbose=verbose, show_secrets=show_secrets,
+               framework=report.framework)
     return EXIT_ALLOWED if verdict.allowed else EXIT_BLOCKED
 
 
@@ -170,6 +174,10 @@ def _root(
 # --- commands -------------------------------------------------------------------------
 # Each command beyond check/demo lives in cors_doctor/commands/NAME.py and is registered here
 # with one line. Those modules import nothing heavy at module level (start-up time matters).
+from cors_doctor.commands import audit as _audit_command; app.command("audit")(_audit_command.audit)  # noqa: E402, E702
+from cors_doctor.commands import ci as _ci_command; app.command("ci")(_ci_command.ci)  # noqa: E402, E702
+from cors_doctor.commands import init as _init_command; app.command("init")(_init_command.init)  # noqa: E402, E702
+from cors_doctor.commands import explain as _explain_command; app.command("explain")(_explain_command.explain)  # noqa: E402, E702
 # --- end commands ---------------------------------------------------------------------
 
 

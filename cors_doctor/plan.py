@@ -11,7 +11,7 @@ from cors_doctor.rules import safelist
 from cors_doctor.rules.catalog import rule
 
 USER_AGENT = {
-    "chrome": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
+    "chrome": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     "firefox": "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0",
     "safari": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Safari/605.1.15",
 }
@@ -167,16 +167,30 @@ def sec_fetch_site(page: str, url: str) -> str:
     return "cross-site"
 
 
+_CHROME_CLIENT_HINTS = (
+    ("sec-ch-ua", '"Not:A-Brand";v="8", "Chromium";v="156"'),
+    ("sec-ch-ua-mobile", "?0"),
+    ("sec-ch-ua-platform", '"Linux"'),
+)
+
+
+def _potentially_trustworthy(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "https" or is_loopback_host(parts.hostname or "")
+
+
 def _common_headers(plan: Plan, url: str, origin_header: str) -> list[tuple[str, str]]:
+    """Headers the browser adds to every CORS request (as recorded from Chromium 156)."""
     headers = [("Origin", origin_header), ("User-Agent", USER_AGENT[plan.spec.browser])]
-    if plan.origin != "null":
-        headers.append(("Referer", plan.origin + "/"))
-    if urlsplit(url).scheme == "https" or is_loopback_host(urlsplit(url).hostname or ""):
+    if _potentially_trustworthy(url):
         headers += [
             ("Sec-Fetch-Mode", "cors"),
             ("Sec-Fetch-Site", sec_fetch_site(plan.origin, url)),
             ("Sec-Fetch-Dest", "empty"),
         ]
+    if plan.origin != "null":
+        headers.append(("Referer", plan.origin + "/"))
+    headers.append(("Accept-Language", "en-US,en;q=0.9"))
     return headers
 
 
@@ -194,9 +208,12 @@ def actual_request(
 ) -> OutgoingRequest:
     """The request itself, with the headers script set plus the ones the browser adds."""
     out = list(headers)
+    if plan.spec.browser == "chrome" and _potentially_trustworthy(url):
+        out += _CHROME_CLIENT_HINTS
     if not any(n.lower() == "accept" for n, _ in out):
-        out.insert(0, ("Accept", "*/*"))
-    out += _common_headers(plan, url, origin_header)
+        out.append(("Accept", "*/*"))
+    given = {n.lower() for n, _ in out}
+    out += [(n, v) for n, v in _common_headers(plan, url, origin_header) if n.lower() not in given]
     if plan.spec.credentials and cookie:
         out.append(("Cookie", cookie))
     return OutgoingRequest("actual", method, url, tuple(out), body, with_credentials=plan.spec.credentials)

@@ -1,25 +1,31 @@
 """The only module that talks HTTP: it sends what the Simulation asks for and feeds back replies.
 
-Redirects are never followed by httpx (the Simulation decides, hop by hop), cookies are never
-kept between requests (a preflight must not carry any), and bodies are read only up to a cap.
+Redirects are never followed by httpx (the Simulation decides, hop by hop), there is no cookie
+jar (a preflight never carries cookies, a Set-Cookie never leaks into a later request), bodies
+are read only up to a cap, and each request must be complete within the timeout.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cors_doctor._exceptions import CorsDoctorError, UsageError, map_httpx_error
+from cors_doctor._exceptions import CorsDoctorError, UsageError, map_transport_error
+from cors_doctor._transport import Route, Watch, choose_route, make_transport
 from cors_doctor.evaluate import Simulation
 from cors_doctor.model import OutgoingRequest, Plan, Response, Verdict
+from cors_doctor.rules.redirects import MAX_REDIRECTS
 
 if TYPE_CHECKING:
     import httpx
 
+    from cors_doctor.senders import Sender
+
 BODY_CAP = 64 * 1024
 EXCERPT_CHARS = 2048
+BODY_WAIT = 2.0  # the body is only shown as an excerpt: an SSE stream must not hold the check
+MAX_REQUESTS = 2 * (MAX_REDIRECTS + 1)  # a preflight and an actual request for each of 21 hops
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class ProbeOptions:
     cookie: str | None = None
     send_actual: bool = False
     trust_env: bool = True
+    http2: bool = False  # offer HTTP/2 to https servers (ALPN), as browsers do
 
 
 def _import_httpx():
@@ -58,83 +65,131 @@ def _parse_header_lines_like_chromium() -> None:
 
 
 def _verify_setting(options: ProbeOptions):
-    if not options.verify:
-        return False
-    if options.cacert:
-        import ssl
+    """The TLS context: the system's trust store like a browser (SSL_CERT_FILE and SSL_CERT_DIR
+    are honoured), only --cacert's CAs when given, or no verification with --insecure."""
+    import ssl
 
-        try:
+    if not options.verify:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    try:
+        if options.cacert:
             return ssl.create_default_context(cafile=options.cacert)
-        except (OSError, ssl.SSLError) as exc:
-            raise UsageError(f"--cacert {options.cacert}: {exc}") from None
-    return True
+        paths = ssl.get_default_verify_paths()
+        if paths.cafile or paths.capath:
+            return ssl.create_default_context()
+        import certifi  # no system trust store (a slim container): fall back to Mozilla's roots
+
+        return ssl.create_default_context(cafile=certifi.where())
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"--cacert {options.cacert}: cannot load it as PEM certificates ({exc})") from None
 
 
 def _to_response(resp: httpx.Response, body: bytes) -> Response:
+    # Header bytes above 0x7F (obs-text) are kept as the Latin-1 characters browsers map them to.
     headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw)
+    reason = resp.extensions.get("reason_phrase", b"")
     return Response(
         status=resp.status_code,
         headers=headers,
-        reason=resp.reason_phrase,
+        reason=reason.decode("latin-1") if isinstance(reason, bytes) else resp.reason_phrase,
         body_excerpt=body[:EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS],
         http_version=resp.http_version,
     )
 
 
+def _header_bytes(name: str, value: str) -> tuple[bytes, bytes]:
+    # Script-set values are ByteStrings (one byte per character up to U+00FF); the cookie jar holds UTF-8.
+    encoding = "utf-8" if name.lower() == "cookie" else "latin-1"
+    return name.encode("ascii"), value.encode(encoding, "replace")
+
+
 def _build(httpx, req: OutgoingRequest, timeout: float):
     content = req.body.encode("utf-8") if req.body is not None else None
-    request = httpx.Request(req.method, req.url, headers=list(req.headers), content=content)
+    headers = [_header_bytes(name, value) for name, value in req.headers]
+    request = httpx.Request(req.method, req.url, headers=headers, content=content,
+                            extensions={"timeout": httpx.Timeout(timeout).as_dict()})
     request.method = req.method  # httpx uppercases; browsers send `patch` as written
     return request
 
 
 class _Clients:
-    """One client for http and one (built only when needed) for https, so the CA bundle is
-    loaded only for https targets."""
+    """The transports of one check, by route (direct, or through which proxy) and scheme, all
+    bound to one Watch; the CA bundle is loaded only when an https URL comes up."""
 
     def __init__(self, options: ProbeOptions) -> None:
         self.httpx = _import_httpx()
         self.options = options
-        self._clients: dict[str, httpx.Client] = {}
+        self.watch = Watch()
+        self._transports: dict[tuple[Route, bool], httpx.BaseTransport] = {}
+        self._ssl_context = None
+        if options.http2:
+            import importlib.util
 
-    def get(self, url: str) -> httpx.Client:
-        scheme = "https" if url.startswith("https:") else "http"
-        if scheme not in self._clients:
-            self._clients[scheme] = self.httpx.Client(
-                verify=_verify_setting(self.options) if scheme == "https" else False,
-                timeout=self.options.timeout,
-                follow_redirects=False,
-                trust_env=self.options.trust_env,
+            if importlib.util.find_spec("h2") is None:
+                raise UsageError("--http2 needs the h2 package", hint="pip install 'cors-doctor[http2]' (or pip install h2)")
+
+    def route(self, url: str) -> Route:
+        return choose_route(url, self.options.trust_env)
+
+    def get(self, url: str, route: Route) -> httpx.BaseTransport:
+        https = url.startswith("https:")
+        key = (route, https)
+        if key not in self._transports:
+            needs_tls = https or (route.proxy or "").startswith("https:")
+            if needs_tls and self._ssl_context is None:
+                self._ssl_context = _verify_setting(self.options)
+            self._transports[key] = make_transport(
+                route, self._ssl_context if needs_tls else None, self.options.http2 and https, self.watch,
             )
-        return self._clients[scheme]
+        return self._transports[key]
 
     def close(self) -> None:
-        for client in self._clients.values():
-            client.close()
+        for transport in self._transports.values():
+            transport.close()
+
+
+def _check_header_values(req: OutgoingRequest) -> None:
+    for name, value in req.headers:
+        if any(ch in value for ch in "\r\n\x00"):
+            raise UsageError(f"the {name} header value contains CR, LF or NUL, which no browser sends")
 
 
 def send(clients: _Clients, req: OutgoingRequest) -> Response:
-    """Send one request and read at most BODY_CAP bytes of the reply within the timeout."""
+    """Send one request; the whole reply must come within the timeout, the body only up to
+    BODY_CAP bytes and BODY_WAIT seconds (a slow or endless body does not change the verdict)."""
     httpx = clients.httpx
-    client = clients.get(req.url)
-    deadline = time.monotonic() + clients.options.timeout
+    watch = clients.watch
+    route = clients.route(req.url)
+    transport = clients.get(req.url, route)
+    _check_header_values(req)
+    watch.start(clients.options.timeout)
     try:
-        response = client.send(_build(httpx, req, clients.options.timeout), stream=True)
-        try:
-            body = bytearray()
-            if req.method != "HEAD":
+        response = transport.handle_request(_build(httpx, req, clients.options.timeout))
+    except Exception as exc:  # every transport failure becomes one cors-doctor error
+        raise map_transport_error(exc, watch.attempt(req.url, route)) from exc
+    try:
+        watch.stage = "body"
+        watch.shorten(BODY_WAIT)
+        body = bytearray()
+        if req.method != "HEAD":
+            try:
                 for chunk in response.iter_raw():
                     body += chunk
-                    if len(body) >= BODY_CAP or time.monotonic() > deadline:
+                    if len(body) >= BODY_CAP:
                         break
-            return _to_response(response, bytes(body[:BODY_CAP]))
-        finally:
-            response.close()
-            client.cookies.clear()
-    except CorsDoctorError:
-        raise
-    except Exception as exc:  # every transport failure becomes one cors-doctor error
-        raise map_httpx_error(exc, req.url) from exc
+            except Exception as exc:
+                if not _is_timeout(exc):
+                    raise map_transport_error(exc, watch.attempt(req.url, route)) from exc
+        return _to_response(response, bytes(body[:BODY_CAP]))
+    finally:
+        response.close()  # unread body left: the connection is dropped, never drained
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return any(klass.__name__ in ("TimeoutException", "TimeoutError") for klass in type(exc).__mro__)
 
 
 def probe(plan: Plan, options: ProbeOptions) -> Verdict:
@@ -142,40 +197,31 @@ def probe(plan: Plan, options: ProbeOptions) -> Verdict:
     sim = Simulation(plan, send_actual=options.send_actual, cookie=options.cookie)
     clients = _Clients(options)
     try:
-        for _ in range(64):  # preflight + actual for each of at most 21 hops
+        for _ in range(MAX_REQUESTS):
             req = sim.next_request()
             if req is None:
                 break
+            if req.kind == "actual" and req.method.upper() not in ("GET", "HEAD") and not options.send_actual:
+                raise CorsDoctorError(f"refusing to send {req.method} {req.url} without --actual")
             sim.feed(send(clients, req))
+        else:
+            if sim.next_request() is not None:
+                raise CorsDoctorError(f"the check did not finish within {MAX_REQUESTS} requests")
     finally:
         clients.close()
     return sim.verdict()
 
 
-async def probe_async(plan: Plan, options: ProbeOptions, client: httpx.AsyncClient) -> Verdict:
-    """Run one check on a shared AsyncClient (batch commands)."""
-    httpx = _import_httpx()
+async def probe_async(plan: Plan, options: ProbeOptions, client: httpx.AsyncClient | Sender) -> Verdict:
+    """Run one check on a shared client (batch commands): an httpx.AsyncClient, or a sender from
+    cors_doctor.senders such as the aiohttp one batch runs use by default."""
+    from cors_doctor.senders import as_sender
+
+    sender = as_sender(client)
     sim = Simulation(plan, send_actual=options.send_actual, cookie=options.cookie)
-    for _ in range(64):
+    for _ in range(64):  # preflight + actual for each of at most 21 hops
         req = sim.next_request()
         if req is None:
             break
-        try:
-            response = await client.send(_build(httpx, req, options.timeout), stream=True)
-            try:
-                body = bytearray()
-                if req.method != "HEAD":
-                    async for chunk in response.aiter_raw():
-                        body += chunk
-                        if len(body) >= BODY_CAP:
-                            break
-                result = _to_response(response, bytes(body[:BODY_CAP]))
-            finally:
-                await response.aclose()
-                client.cookies.clear()
-        except CorsDoctorError:
-            raise
-        except Exception as exc:
-            raise map_httpx_error(exc, req.url) from exc
-        sim.feed(result)
+        sim.feed(await sender.exchange(req, options.timeout))
     return sim.verdict()

@@ -11,6 +11,8 @@ from cors_doctor.render import mask_headers
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cors_doctor.fingerprint import FrameworkGuess
+
 _BROWSER_NAMES = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -49,6 +51,7 @@ def render(
     *,
     verbose: bool = False,
     show_secrets: bool = False,
+    framework: FrameworkGuess | None = None,
 ) -> None:
     from rich.markup import escape
 
@@ -101,10 +104,18 @@ def render(
                 console.print(f"        [dim]fix:[/] {escape(f.fix)}")
             console.print(f"        [dim]docs: {f.docs}[/]")
 
+    if framework is not None and framework.guessed:
+        console.print(f"\n[bold]Framework:[/] {escape(framework.title)} [dim](guessed; --framework NAME to choose)[/]")
+        for item in framework.evidence:
+            console.print(f"  [dim]•[/] {escape(item)}")
+
     if fix is not None:
         console.print(f"\n[bold]Fix for {escape(fix.title)}[/]")
-        for line in fix.snippet.splitlines():
-            console.print(f"    [green]{escape(line)}[/]", soft_wrap=True)
+        for placement, text in [(p.placement, p.text) for p in fix.parts] or [("", fix.snippet)]:
+            if placement:
+                console.print(f"  [dim]{escape(placement)}:[/]")
+            for line in text.splitlines():
+                console.print(f"    [green]{escape(line)}[/]", soft_wrap=True)
         for note in fix.notes:
             console.print(f"  [dim]•[/] {escape(note)}")
 

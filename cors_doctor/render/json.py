@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cors_doctor.fixes import FixSuggestion
 from cors_doctor.model import Exchange, Finding, Verdict
 from cors_doctor.render import mask_headers
+
+if TYPE_CHECKING:
+    from cors_doctor.fingerprint import FrameworkGuess
 
 SCHEMA_VERSION = 1
 
@@ -39,7 +42,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False) -> dict[str, Any]:
+def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
+                 framework: FrameworkGuess | None = None) -> dict[str, Any]:
     plan = verdict.plan
     pre = verdict.preflight
     preflight = None
@@ -73,11 +77,18 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
         "browser_message": verdict.browser_message,
         "findings": [finding_dict(f) for f in verdict.findings],
         "unverified": list(verdict.unverified),
+        "framework": None if framework is None else {
+            "name": framework.name, "title": framework.title, "guessed": framework.guessed,
+            "evidence": list(framework.evidence),
+        },
         "fix": None if fix is None else {
-            "framework": fix.framework, "language": fix.language, "snippet": fix.snippet, "notes": list(fix.notes),
+            "framework": fix.framework, "title": fix.title, "language": fix.language, "snippet": fix.snippet,
+            "notes": list(fix.notes),
+            "parts": [{"where": p.where, "placement": p.placement, "text": p.text} for p in fix.parts],
         },
     }
 
 
-def render(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False) -> str:
-    return json.dumps(verdict_dict(verdict, fix, show_secrets), indent=2, ensure_ascii=False)
+def render(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
+           framework: FrameworkGuess | None = None) -> str:
+    return json.dumps(verdict_dict(verdict, fix, show_secrets, framework), indent=2, ensure_ascii=False)

@@ -1,21 +1,16 @@
 """Shared fixtures for the browser conformance suite (tests/conformance).
 
-How it works: every case in cases*.py is served by a loopback server (server.py) on three random
-127.0.0.1 ports — the page origin http://localhost:PA, the API http://127.0.0.1:PB and a third
-origin http://127.0.0.1:PC. Real headless Chromium ran each case once and its verdicts are stored
-in chromium_verdicts.json; the cors-doctor CLI must agree with them.
+How to run the live suite, re-record the fixture and write DISAGREEMENTS.md: see README.md in
+this directory. In short:
 
-Running:
     pytest tests/conformance -m "not browser"    # CLI vs recorded Chromium, no browser needed
     pytest tests/conformance -m browser          # live: Chromium vs fixture, CLI vs Chromium
-    python -m tests.conformance.record           # re-record the fixture after a Chromium update
-    python -m tests.conformance.record --check   # show what changed in Chromium, write nothing
-    python -m tests.conformance.report           # write DISAGREEMENTS.md (CLI vs fixture)
+    python -m tests.conformance.record           # re-record after a Chromium update
+    python -m tests.conformance.record --check   # what changed in Chromium, write nothing
 
-The live suite needs /usr/bin/chromium (Debian package `chromium`; override the path with
-CORS_DOCTOR_CHROMIUM) and the `playwright` Python package — only its driver, never
-`playwright install`. Without Chromium the live tests are skipped, unless the CI environment
-variable is set, in which case they fail: the browser suite must never be skipped silently in CI.
+The live tests need /usr/bin/chromium (or CORS_DOCTOR_CHROMIUM) and the playwright package
+(driver only; never `playwright install`). Without them they are skipped, unless the CI
+environment variable is set: then they fail, so CI never skips the browser suite silently.
 """
 
 from __future__ import annotations

@@ -31,6 +31,11 @@ def test_lowercase_patch_is_sent_as_written_and_flagged():
     assert "CD102" in [f.code for f in plan.findings]
 
 
+@pytest.mark.parametrize("method", ["propfind", "PropFind", "X-Custom", "PATCH"])
+def test_acrm_carries_a_custom_method_byte_for_byte(method):
+    assert get(first_request(make_plan(method)), "Access-Control-Request-Method") == method
+
+
 def test_lowercase_put_becomes_put_without_a_warning():
     plan = make_plan("put")
     assert get(first_request(plan), "Access-Control-Request-Method") == "PUT"

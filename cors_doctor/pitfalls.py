@@ -1,0 +1,353 @@
+"""Classic framework and proxy pitfalls recognised from the replies (pure), as CD6xx findings.
+
+The browser rules (evaluate.py) say *what* failed; these say *which known mistake* produced it,
+in the words of the framework that answered: a Starlette 400 naming the list to fix, a 500 made
+outside CORSMiddleware, nginx add_header without `always`, OPTIONS routed to a 405, two layers
+adding CORS, and configurations that let every origin in with credentials.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from cors_doctor._exceptions import CorsDoctorError
+from cors_doctor.model import Exchange, Finding, Response, Verdict, header_get, header_values
+from cors_doctor.origin import parse_origin
+from cors_doctor.plan import finding
+
+CANARY_ORIGIN = "https://cors-doctor-canary.invalid"
+# Statuses nginx's add_header applies to without `always` (ngx_http_headers_module).
+NGINX_ADD_HEADER_STATUSES = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+_HANDLE_PREFLIGHT = {
+    "fastapi": "add CORSMiddleware (app.add_middleware(CORSMiddleware, ...)): it answers preflights before routing",
+    "flask": "CORS(app, origins=[...]) from flask-cors answers OPTIONS for every route it covers",
+    "django": "put corsheaders.middleware.CorsMiddleware first in MIDDLEWARE: it answers preflights itself",
+    "express": "app.use(cors({...})) before the routes; per-route cors() also needs app.options(path, cors(...))",
+    "nginx": "answer OPTIONS in the location: if ($request_method = OPTIONS) { add_header ... always; return 204; }",
+    "apache": "answer OPTIONS with mod_rewrite (RewriteRule ^ - [R=204,L]) and Header always set",
+    "caddy": "answer OPTIONS with a @preflight matcher: handle @preflight { header ...; respond \"\" 204 }",
+    "spring": "register a CorsConfigurationSource (and http.cors() with Spring Security)",
+    "aspnet": "app.UseCors(policy) after UseRouting; on IIS also remove the WebDAV module / OPTIONSVerbHandler",
+    "go": "wrap the handler with cors.New(cors.Options{...}).Handler(handler)",
+}
+_AUTH_FIRST = {
+    "fastapi": "CORSMiddleware must be the outermost layer: add it after your other middleware, or wrap the app "
+               "(app = CORSMiddleware(app, ...))",
+    "flask": "let OPTIONS through your auth check (flask-cors answers it) or exempt request.method == 'OPTIONS'",
+    "django": "put CorsMiddleware first in MIDDLEWARE, above authentication middleware",
+    "express": "mount app.use(cors({...})) before the auth middleware",
+    "nginx": "answer OPTIONS with 204 before auth_basic / auth_request run (if ... return 204 in the location)",
+    "apache": "exempt OPTIONS: <LimitExcept OPTIONS> Require valid-user </LimitExcept>",
+    "caddy": "handle the preflight before basicauth / forward_auth",
+    "spring": "enable CORS in Spring Security: http.cors(Customizer.withDefaults())",
+    "aspnet": "call app.UseCors(...) before UseAuthentication() and UseAuthorization()",
+    "go": "wrap the auth middleware with the cors handler, not the other way round",
+}
+_REFLECTION_CAUSE = {
+    "fastapi": 'allow_origins=["*"] with allow_credentials=True (Starlette 1.0+ then echoes every origin), '
+               'or allow_origin_regex=".*"',
+    "flask": "CORS(app, supports_credentials=True) without origins=[...]: the default origins='*' echoes every origin",
+    "django": "CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True, or a catch-all CORS_ALLOWED_ORIGIN_REGEXES",
+    "express": "cors({origin: true, credentials: true}), or an origin callback that accepts everything",
+    "nginx": "add_header Access-Control-Allow-Origin $http_origin (instead of a map allow-list)",
+    "apache": 'Header set Access-Control-Allow-Origin "%{HTTP_ORIGIN}e", or an unanchored SetEnvIf pattern',
+    "caddy": 'Access-Control-Allow-Origin "{header.Origin}" without a matcher listing the origins',
+    "spring": 'setAllowedOriginPatterns(List.of("*")) with setAllowCredentials(true)',
+    "aspnet": "SetIsOriginAllowed(_ => true) with AllowCredentials()",
+    "go": "an AllowOriginFunc that returns true, with AllowCredentials: true",
+}
+_WILDCARD_CAUSE = {
+    "fastapi": 'allow_origins=["*"] with allow_credentials=True',
+    "go": "AllowedOrigins left empty (every origin) with AllowCredentials: true",
+    "nginx": 'add_header Access-Control-Allow-Origin "*" next to Access-Control-Allow-Credentials "true"',
+}
+_DEFAULT_METHODS = {
+    "fastapi": ({"GET"}, "Starlette's allow_methods defaults to GET only"),
+    "spring": ({"GET", "HEAD"}, "Spring's CorsConfiguration allows GET and HEAD unless told otherwise"),
+    "go": ({"GET", "POST", "HEAD"}, "rs/cors allows GET, POST and HEAD by default"),
+}
+_STARLETTE_LISTS = {
+    "origin": "allow_origins", "method": "allow_methods", "headers": "allow_headers",
+    "private-network": "allow_private_network",
+}
+
+
+def _responses(verdict: Verdict) -> list[tuple[Exchange, Response]]:
+    return [(ex, ex.response) for ex in verdict.exchanges if ex.response is not None]
+
+
+def _acao(response: Response) -> list[str]:
+    return header_values(response.headers, "Access-Control-Allow-Origin")
+
+
+def _first_line(response: Response) -> str:
+    body = response.body_excerpt.strip()
+    return body.splitlines()[0][:120] if body else ""
+
+
+def _server(response: Response) -> str:
+    return (header_get(response.headers, "Server") or "").strip()
+
+
+def _starlette_refusal(verdict: Verdict, response: Response, framework: str) -> Finding | None:
+    body = response.body_excerpt.strip()
+    plan = verdict.plan
+    reasons = [r.strip() for r in body[len("Disallowed CORS "):].split(",") if r.strip()]
+    pre = verdict.preflight
+    requested = [h.strip() for h in (header_get(pre.request.headers, "Access-Control-Request-Headers") or "").split(",")
+                 if h.strip()] if pre else []
+    allowed = {h.strip().lower() for h in (header_get(response.headers, "Access-Control-Allow-Headers") or "").split(",")}
+    said, fixes = [], []
+    for reason in reasons:
+        if reason == "origin":
+            said.append(f"the origin {plan.origin} is not in allow_origins")
+            fixes.append(f'"{plan.origin}" to allow_origins')
+        elif reason == "method":
+            said.append(f"{plan.method} is not in allow_methods (compared case-sensitively)")
+            fixes.append(f'"{plan.method}" to allow_methods')
+        elif reason == "headers":
+            missing = [h for h in requested if h.lower() not in allowed] or requested
+            noun, verb = ("header", "is") if len(missing) == 1 else ("headers", "are")
+            said.append(f"the request {noun} {', '.join(missing)} {verb} not in allow_headers")
+            fixes.append(", ".join(f'"{h}"' for h in missing) + " to allow_headers")
+        elif reason == "private-network":
+            said.append("allow_private_network is not enabled")
+            fixes.append("allow_private_network=True")
+    if not said:
+        return None
+    return finding(
+        "CD601",
+        f"Starlette's CORSMiddleware refused the preflight with 400 {body[:80]!r}: {'; '.join(said)}",
+        f"add {', '.join(fixes)} in the CORSMiddleware arguments",
+        "preflight",
+    )
+
+
+def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
+    pre = verdict.preflight
+    if pre is None or pre.response is None:
+        return []
+    r = pre.response
+    body = r.body_excerpt.strip()
+    out: list[Finding] = []
+    if r.status == 400 and body.startswith("Disallowed CORS "):
+        refusal = _starlette_refusal(verdict, r, framework)
+        if refusal:
+            out.append(refusal)
+    elif r.status == 403 and "Invalid CORS request" in body:
+        out.append(finding(
+            "CD601",
+            "Spring's DefaultCorsProcessor refused the preflight with 403 'Invalid CORS request': the origin, the "
+            "method or one of the request headers is not in its CorsConfiguration",
+            f"allow {verdict.plan.origin}, {verdict.plan.method} and the request headers in the CorsConfiguration",
+            "preflight",
+        ))
+    elif r.status in (401, 403):
+        challenge = header_get(r.headers, "WWW-Authenticate")
+        extra = f" (WWW-Authenticate: {challenge})" if challenge else ""
+        out.append(finding(
+            "CD610",
+            f"the preflight was answered {r.status}{extra}: authentication ran before CORS, and a preflight never "
+            "carries cookies or Authorization",
+            _AUTH_FIRST.get(framework, "answer preflights before authentication"),
+            "preflight",
+        ))
+    elif r.status in (404, 405, 501) or _automatic_options(r):
+        allow = header_get(r.headers, "Allow")
+        shown = f" (Allow: {allow})" if allow else ""
+        what = f"answered {r.status}{shown}" if not _automatic_options(r) else \
+            f"answered by the router's automatic OPTIONS reply{shown}, without CORS headers"
+        out.append(finding(
+            "CD605",
+            f"the preflight was {what}: no CORS layer handled it, so OPTIONS reached the routes"
+            + (f" ({_first_line(r)!r})" if _first_line(r) and not _automatic_options(r) else ""),
+            _HANDLE_PREFLIGHT.get(framework, "answer OPTIONS preflights with 204 and the CORS headers, before routing"),
+            "preflight",
+        ))
+    acam = header_get(r.headers, "Access-Control-Allow-Methods")
+    default = _DEFAULT_METHODS.get(framework)
+    if acam is not None and default is not None:
+        listed = {m.strip() for m in acam.split(",") if m.strip()}
+        if listed == default[0] and verdict.plan.method not in listed:
+            out.append(finding(
+                "CD603",
+                f"Access-Control-Allow-Methods is {acam!r}: {default[1]}, and {verdict.plan.method} is not in it",
+                f"list {verdict.plan.method} explicitly among the allowed methods",
+                "preflight",
+            ))
+    return out
+
+
+def _automatic_options(r: Response) -> bool:
+    """Routers answer OPTIONS themselves with 2xx and an Allow header (Flask: empty body; Express: the list)."""
+    allow = header_get(r.headers, "Allow")
+    body = r.body_excerpt.strip().replace(" ", "")
+    return (200 <= r.status <= 299 and allow is not None and not _acao(r)
+            and body in ("", allow.replace(" ", "")))
+
+
+def _error_findings(verdict: Verdict, framework: str) -> list[Finding]:
+    out: list[Finding] = []
+    responses = _responses(verdict)
+    cors_elsewhere = [r for _, r in responses if _acao(r)]
+    for ex, r in responses:
+        if _acao(r) or r.status < 400 or ex.request.kind == "preflight" and r.status in (400, 401, 403, 404, 405, 501):
+            continue
+        server = _server(r)
+        if server.lower().startswith("nginx") and r.status not in NGINX_ADD_HEADER_STATUSES and \
+                (cors_elsewhere or framework == "nginx"):
+            had = f", although its {cors_elsewhere[0].status} reply had them" if cors_elsewhere else ""
+            out.append(finding(
+                "CD604",
+                f"nginx ({server}) sent this {r.status} without CORS headers{had}: add_header applies only to 200, "
+                "201, 204, 206, 301, 302, 303, 304, 307 and 308 unless the directive ends in `always`",
+                "end every CORS add_header with `always` (add_header Access-Control-Allow-Origin $cors_allow_origin always;)",
+                ex.request.kind,
+            ))
+            continue
+        if ex.request.kind != "actual":
+            continue
+        if r.status >= 500:
+            out.append(finding("CD602", _crash_message(r, framework), _crash_fix(framework), "actual"))
+        elif r.status in (401, 403, 429) and cors_elsewhere:
+            out.append(finding(
+                "CD602",
+                f"the reply is {r.status} without CORS headers while the preflight had them: a middleware outside the "
+                "CORS layer answered before CORS ran, so the browser hides the real status behind a CORS error",
+                _AUTH_FIRST.get(framework, "make the CORS layer the outermost one"),
+                "actual",
+            ))
+    return out
+
+
+def _crash_message(r: Response, framework: str) -> str:
+    shown = f" ({_first_line(r)!r})" if _first_line(r) else ""
+    lead = f"{r.status}{shown} without CORS headers, reported by the browser as a CORS error"
+    cause = {
+        "fastapi": "an unhandled exception becomes a 500 in Starlette's ServerErrorMiddleware, which sits outside "
+                   "CORSMiddleware, so that reply never gets CORS headers",
+        "django": "replies from handler500 (unhandled exceptions) do not pass through the CORS middleware",
+        "express": "Express's error handler answered; an origin callback that calls cb(err) also ends up here",
+        "aspnet": "the developer exception page answered outside the CORS middleware",
+        "flask": "flask-cors adds headers to Flask's own 500s, so this reply came from outside Flask "
+                 "(the WSGI server or a proxy) or from a route CORS(app) does not cover",
+    }.get(framework, "the error reply is produced outside the CORS layer")
+    return f"{lead}: {cause}"
+
+
+def _crash_fix(framework: str) -> str:
+    return {
+        "fastapi": "fix the exception (see the server log); wrap the whole app, app = CORSMiddleware(app, ...), so "
+                   "errors reach the browser with CORS headers",
+        "django": "fix the exception (see the server log); CORS headers cannot be added to handler500 replies",
+        "express": "fix the error; mount cors() before all routes and error handlers, and make origin callbacks call cb(null, false)",
+        "aspnet": "fix the exception; call app.UseExceptionHandler(...) before UseCors so error replies get CORS headers",
+    }.get(framework, "fix the error (see the server log), and make the CORS layer wrap the error handling")
+
+
+def _duplicate_findings(verdict: Verdict, framework: str) -> list[Finding]:
+    for ex, r in _responses(verdict):
+        values = _acao(r)
+        if len(values) > 1 or any("," in v for v in values):
+            proxy = _server(r) or (header_get(r.headers, "Via") or "").strip()
+            who = f"the proxy ({proxy}) and the application" if proxy else "two layers (a proxy or CDN and the application)"
+            fix = ("in nginx, proxy_hide_header Access-Control-Allow-Origin (and -Credentials) before adding your own"
+                   if proxy.lower().startswith("nginx") or framework == "nginx"
+                   else "let exactly one layer add CORS headers: remove them from the proxy or from the application")
+            return [finding(
+                "CD606",
+                f"Access-Control-Allow-Origin arrives as {' | '.join(values)!r}: {who} both add it",
+                fix, ex.request.kind,
+            )]
+    return []
+
+
+def _fixed_origin_findings(verdict: Verdict, framework: str, canary: Verdict | None) -> list[Finding]:
+    origin = verdict.plan.origin
+    for ex, r in _responses(verdict):
+        values = _acao(r)
+        if len(values) != 1:
+            continue
+        value = values[0].strip()
+        if value in ("*", "null", origin) or not _is_origin(value):
+            continue
+        same_for_canary = canary is not None and any(_acao(cr) == [values[0]] for _, cr in _responses(canary))
+        cached = [n for n in ("Age", "X-Cache", "CF-Cache-Status") if header_get(r.headers, n)]
+        detail = " and the same value for another origin" if same_for_canary else ""
+        cache = (f"; the reply may also come from a cache filled for {value} ({', '.join(cached)} present)"
+                 if cached else "")
+        return [finding(
+            "CD608",
+            f"Access-Control-Allow-Origin is fixed to {value!r}{detail}: it is written by hand for one origin "
+            f"(a handler, an OPTIONS route or a proxy rule), so {origin} can never pass{cache}",
+            "remove the hand-written CORS headers and let the framework's CORS layer answer, listing every allowed origin",
+            ex.request.kind,
+        )]
+    return []
+
+
+def _is_origin(value: str) -> bool:
+    try:
+        return parse_origin(value).serialize() == value
+    except CorsDoctorError:
+        return False
+
+
+def _credential_findings(verdict: Verdict, framework: str, canary: Verdict | None) -> list[Finding]:
+    out: list[Finding] = []
+    for ex, r in _responses(verdict):
+        if [v.strip() for v in _acao(r)] == ["*"] and header_get(r.headers, "Access-Control-Allow-Credentials") == "true":
+            cause = _WILDCARD_CAUSE.get(framework)
+            out.append(finding(
+                "CD609",
+                "a reply carries Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true: "
+                "the configuration allows every origin and credentials at once"
+                + (f" (typically {cause})" if cause else ""),
+                "list the origins that may call with credentials; do not echo the request's Origin instead",
+                ex.request.kind,
+            ))
+            break
+    if canary is not None and reflects_with_credentials(canary):
+        out.append(finding(
+            "CD607",
+            f"the server answered a request from {CANARY_ORIGIN}, an origin nobody allows, with "
+            f"Access-Control-Allow-Origin: {CANARY_ORIGIN} and Access-Control-Allow-Credentials: true: any web site "
+            f"can read its responses with the user's cookies (typically {_REFLECTION_CAUSE.get(framework, 'an origin echoed without an allow-list')})",
+            "replace the rule that echoes the Origin with an explicit list of allowed origins",
+            "security",
+        ))
+    return out
+
+
+def reflects_with_credentials(canary: Verdict) -> bool:
+    """True when a reply to the canary origin allowed it, with credentials."""
+    for _, r in _responses(canary):
+        if [v.strip() for v in _acao(r)] == [CANARY_ORIGIN] and \
+                header_get(r.headers, "Access-Control-Allow-Credentials") == "true":
+            return True
+    return False
+
+
+def detect(verdict: Verdict, framework: str, canary: Verdict | None = None) -> tuple[Finding, ...]:
+    """Every pitfall these replies show, worded for `framework`."""
+    if verdict.plan.same_origin:
+        return ()
+    return tuple(
+        _preflight_findings(verdict, framework)
+        + _error_findings(verdict, framework)
+        + _duplicate_findings(verdict, framework)
+        + _fixed_origin_findings(verdict, framework, canary)
+        + _credential_findings(verdict, framework, canary)
+    )
+
+
+def with_pitfalls(verdict: Verdict, framework: str, canary: Verdict | None = None) -> Verdict:
+    """The verdict with the pitfall findings added (sorted by severity like the others)."""
+    extra = [f for f in detect(verdict, framework, canary) if (f.code, f.message) not in
+             {(g.code, g.message) for g in verdict.findings}]
+    if not extra:
+        return verdict
+    findings = sorted((*verdict.findings, *extra), key=lambda f: _SEVERITY_ORDER[f.severity])
+    return dataclasses.replace(verdict, findings=tuple(findings))

@@ -1,0 +1,271 @@
+"""How batch runs put requests on the wire: one shared client, one request at a time per check.
+
+A sender turns an `OutgoingRequest` into a `Response` (or a cors-doctor error) and nothing
+else: no redirects followed, no cookies kept, no headers added beyond Host and Content-Length,
+bodies read up to `probe.BODY_CAP`. Two implementations:
+
+* `HttpxSender` wraps an `httpx.AsyncClient` (respx can mock it; `make_async_client` builds one);
+* `AiohttpSender` talks to one `aiohttp.ClientSession` directly. It is the default transport of
+  batch runs because it is several times faster per request (docs/design.md, "Batch transport").
+  Replies aiohttp's parser refuses but a browser reads (such as `Name : value` header lines) are
+  fetched again through httpx for safe methods, so the verdict stays the browser's.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cors_doctor._exceptions import (
+    ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError, map_httpx_error,
+)
+from cors_doctor.model import OutgoingRequest, Response
+from cors_doctor.probe import BODY_CAP, EXCERPT_CHARS, _build, _import_httpx, _to_response
+
+if TYPE_CHECKING:
+    import httpx
+
+# Methods a browser may repeat without changing anything; only these are re-sent through httpx.
+_SAFE_TO_RESEND = frozenset({"GET", "HEAD", "OPTIONS"})
+# aiohttp adds these when absent; a browser's request has exactly the headers of the plan.
+_NO_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
+
+
+class Sender(Protocol):
+    """What probe_async needs from a client."""
+
+    async def exchange(self, request: OutgoingRequest, timeout: float) -> Response: ...
+
+
+def as_sender(client: Any) -> Sender:
+    """A sender for `client`: itself when it is one, else an httpx.AsyncClient wrapped."""
+    return client if hasattr(client, "exchange") else HttpxSender(client)
+
+
+def _excerpt(body: bytes) -> str:
+    return body[: EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS]
+
+
+class HttpxSender:
+    """Send through an httpx.AsyncClient (whatever its transport); the client stays the caller's."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def exchange(self, request: OutgoingRequest, timeout: float) -> Response:
+        httpx = _import_httpx()
+        client = self.client
+        deadline = time.monotonic() + timeout
+        try:
+            outgoing = _build(httpx, request, timeout)
+            outgoing.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
+            response = await client.send(outgoing, stream=True)
+            try:
+                body = bytearray()
+                if request.method != "HEAD":
+                    async for chunk in response.aiter_raw():
+                        body += chunk
+                        if len(body) >= BODY_CAP or time.monotonic() > deadline:
+                            break
+                return _to_response(response, bytes(body[:BODY_CAP]))
+            finally:
+                await response.aclose()
+                client.cookies.clear()
+        except CorsDoctorError:
+            raise
+        except Exception as exc:  # every transport failure becomes one cors-doctor error
+            raise map_httpx_error(exc, request.url) from exc
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class AiohttpSender:
+    """Send on one aiohttp session shared by every check of a run.
+
+    The session is opened on first use (it must belong to the running event loop). aiohttp's
+    `trust_env` is off because it would read ~/.netrc and add Authorization to preflights;
+    proxies from HTTP(S)_PROXY / NO_PROXY are applied here instead.
+    """
+
+    def __init__(
+        self, concurrency: int = 10, verify: bool = True, cacert: str | None = None, trust_env: bool = True
+    ) -> None:
+        self._limit = max(1, concurrency)
+        self._verify = verify
+        self._cacert = cacert
+        self._proxies = _environment_proxies() if trust_env else {}
+        self._proxy_for_host: dict[tuple[str, str], str | None] = {}
+        self._session: Any = None
+        self._timeouts: dict[float, Any] = {}
+        self._tls: Any = None
+        self._fallback: HttpxSender | None = None
+
+    async def __aenter__(self) -> AiohttpSender:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _open(self) -> Any:
+        import aiohttp
+        from yarl import URL
+
+        self._aiohttp, self._url_class = aiohttp, URL
+        connector = aiohttp.TCPConnector(limit=self._limit, limit_per_host=0, ttl_dns_cache=300)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            skip_auto_headers=_NO_AUTO_HEADERS,
+            auto_decompress=False,
+            trust_env=False,
+            timeout=aiohttp.ClientTimeout(total=None),
+        )
+        return self._session
+
+    def _tls_context(self) -> Any:
+        """The TLS setting for https targets, built once (loading a CA bundle costs ~60 ms)."""
+        if self._tls is None:
+            if not self._verify:
+                self._tls = False
+            else:
+                import ssl
+
+                try:
+                    if self._cacert:
+                        self._tls = ssl.create_default_context(cafile=self._cacert)
+                    else:
+                        import certifi  # the bundle httpx verifies with, so both paths agree
+
+                        self._tls = ssl.create_default_context(cafile=certifi.where())
+                except (OSError, ssl.SSLError) as exc:
+                    raise UsageError(f"--cacert {self._cacert}: {exc}") from None
+        return self._tls
+
+    def _proxy(self, scheme: str, host: str) -> str | None:
+        key = (scheme, host)
+        if key not in self._proxy_for_host:
+            import urllib.request
+
+            proxy = self._proxies.get(scheme)
+            if proxy and urllib.request.proxy_bypass_environment(host, self._proxies):
+                proxy = None
+            self._proxy_for_host[key] = proxy
+        return self._proxy_for_host[key]
+
+    def _timeout(self, seconds: float) -> Any:
+        if seconds not in self._timeouts:
+            self._timeouts[seconds] = self._aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds)
+        return self._timeouts[seconds]
+
+    async def exchange(self, request: OutgoingRequest, timeout: float) -> Response:
+        session = self._session or self._open()
+        url = self._url_class(request.url, encoded=True)
+        options: dict[str, Any] = {}
+        if url.scheme == "https":
+            options["ssl"] = self._tls_context()
+        if self._proxies:
+            proxy = self._proxy(url.scheme, url.host or "")
+            if proxy:
+                options["proxy"] = proxy
+        data = request.body.encode("utf-8") if request.body is not None else None
+        deadline = time.monotonic() + timeout
+        try:
+            async with session.request(
+                request.method, url, headers=list(request.headers), data=data, allow_redirects=False,
+                timeout=self._timeout(timeout), **options,
+            ) as reply:
+                body = bytearray()
+                if request.method != "HEAD":
+                    while len(body) < BODY_CAP and time.monotonic() <= deadline:
+                        chunk = await reply.content.read(BODY_CAP - len(body))
+                        if not chunk:
+                            break
+                        body += chunk
+                return Response(
+                    status=reply.status,
+                    headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in reply.raw_headers),
+                    reason=reply.reason or "",
+                    body_excerpt=_excerpt(bytes(body)),
+                    http_version=f"HTTP/{reply.version.major}.{reply.version.minor}",
+                )
+        except CorsDoctorError:
+            raise
+        except Exception as exc:
+            error = map_aiohttp_error(exc, request.url)
+            if isinstance(error, ProtocolError) and _parser_refused(exc) and request.method in _SAFE_TO_RESEND:
+                return await self._through_httpx(request, timeout)
+            raise error from exc
+
+    async def _through_httpx(self, request: OutgoingRequest, timeout: float) -> Response:
+        """Ask again with httpx, whose header parser accepts what Chromium accepts."""
+        if self._fallback is None:
+            from cors_doctor.batch import make_async_client
+
+            self._fallback = HttpxSender(make_async_client(1, timeout, self._verify, self._cacert))
+        return await self._fallback.exchange(request, timeout)
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+        if self._fallback is not None:
+            fallback, self._fallback = self._fallback, None
+            await fallback.aclose()
+
+
+def _environment_proxies() -> dict[str, str]:
+    import urllib.request
+
+    return {k: v for k, v in urllib.request.getproxies_environment().items() if k in ("http", "https", "no")}
+
+
+def _parser_refused(exc: BaseException) -> bool:
+    """True when aiohttp's HTTP parser rejected the reply (not when the peer went away)."""
+    import aiohttp
+
+    return isinstance(exc, aiohttp.ClientResponseError) and not isinstance(exc, aiohttp.ClientHttpProxyError)
+
+
+def map_aiohttp_error(exc: BaseException, url: str) -> CorsDoctorError:
+    """Turn an aiohttp/asyncio/ssl exception into the matching cors-doctor error (same wording as
+    the httpx path, so output does not depend on the transport)."""
+    import asyncio
+    import socket
+    import ssl
+
+    import aiohttp
+
+    text = _first_line(str(exc)) or exc.__class__.__name__
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return TimeoutError_(f"connect timeout: {url} did not answer in time")
+    if isinstance(exc, (aiohttp.ServerTimeoutError, asyncio.TimeoutError)):
+        return TimeoutError_(f"read timeout: {url} did not answer in time")
+    if isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError)):
+        reason = getattr(exc, "certificate_error", None) or getattr(exc, "os_error", None) or exc
+        return TLSError(f"TLS error talking to {url}: {_first_line(str(reason))}")
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return ConnectError(f"proxy error for {url}: {_first_line(str(exc.os_error))}")
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return ConnectError(f"proxy error for {url}: {exc.status} {exc.message}")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        cause = exc.os_error
+        if isinstance(exc, aiohttp.ClientConnectorDNSError) or isinstance(cause, socket.gaierror):
+            return ConnectError(f"cannot resolve the host of {url}: {_first_line(str(cause))}")
+        if isinstance(cause, ConnectionRefusedError):
+            return ConnectError(f"connection refused by {url} (is the server running?)")
+        return ConnectError(f"cannot connect to {url}: {_first_line(str(cause))}")
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return ProtocolError(f"{url} broke the HTTP protocol: the server closed the connection without a reply")
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return ProtocolError(f"{url} broke the HTTP protocol: {_first_line(exc.message) or text}")
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return ProtocolError(f"{url} broke the HTTP protocol: {text}")
+    if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
+        return UsageError(f"invalid URL {url!r}: {text}")
+    return TransportError(f"request to {url} failed: {exc.__class__.__name__}: {text}")
+
+
+def _first_line(text: str) -> str:
+    stripped = text.strip()
+    return stripped.splitlines()[0] if stripped else ""

@@ -1,0 +1,43 @@
+"""Fixtures for the audit tests: Starlette apps under uvicorn and an in-process audit runner."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import pytest
+
+from cors_doctor.audit import AuditResult, make_target
+from cors_doctor.audit_probe import audit
+
+from .servers import TRUSTED, UvicornServer, starlette_app
+
+
+@pytest.fixture
+def starlette() -> Iterator[Callable[..., str]]:
+    """`starlette(**cors_options)` -> base URL of a Starlette app with CORSMiddleware(**cors_options)."""
+    servers: list[UvicornServer] = []
+
+    def start(**cors) -> str:
+        server = UvicornServer(starlette_app(**cors))
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def run_audit(url: str, *origins: str, timeout: float = 5.0, **target) -> AuditResult:
+    """Audit one URL in-process, trusting `origins` (default: https://app.example.com)."""
+    [result] = audit([make_target(url, origins or (TRUSTED,), **target)], concurrency=8, timeout=timeout)
+    return result
+
+
+def codes(result: AuditResult) -> dict[str, str]:
+    """{code: severity} of a result's findings."""
+    return {f.code: f.severity for f in result.findings}
+
+
+def worst(result: AuditResult) -> str | None:
+    order = ["info", "low", "medium", "high"]
+    return max((f.severity for f in result.findings), key=order.index, default=None)
