@@ -1,68 +1,43 @@
-"""`cors-doctor audit`, the sending part: many URLs at once on the shared batch client.
+"""`cors-doctor audit`, the sending part: many URLs at once on the batch engine's sender.
 
-Crafted Origin values go out byte for byte (many are not valid origins on purpose). Only GET
-and OPTIONS are ever sent. Redirects are not followed and no cookie jar is used: each probe
-carries exactly the headers audit.plan_probes chose.
+The sender is the one `ci` uses (batch.make_sender): one shared client, no redirects followed,
+no cookie jar, no headers added beyond Host. Crafted Origin values go out byte for byte (many
+are not valid origins on purpose). Only GET and OPTIONS are ever sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from cors_doctor._exceptions import CorsDoctorError, map_httpx_error
+from cors_doctor._exceptions import CorsDoctorError
 from cors_doctor.audit import AuditResult, AuditTarget, Probe, ProbeOutcome, plan_probes
 from cors_doctor.audit_findings import analyse
-from cors_doctor.model import Response
-
-BODY_CAP = 16 * 1024  # enough for an error message such as Starlette's "Disallowed CORS origin"
+from cors_doctor.model import OutgoingRequest
 
 
-def _response(resp, body: bytes) -> Response:
-    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw)
-    return Response(resp.status_code, headers, resp.reason_phrase, body.decode("utf-8", "replace")[:2048],
-                    resp.http_version)
-
-
-async def _exchange(client, httpx, probe: Probe) -> Response:
-    # A bare httpx.Request carries only our headers: no client defaults, no cookies from the jar.
-    request = httpx.Request(probe.method, probe.url, headers=list(probe.headers))
-    response = await client.send(request, stream=True)
-    try:
-        body = bytearray()
-        async for chunk in response.aiter_raw():
-            body += chunk
-            if len(body) >= BODY_CAP:
-                break
-        return _response(response, bytes(body[:BODY_CAP]))
-    finally:
-        await response.aclose()
-
-
-async def send_probe(client, probe: Probe, timeout: float) -> ProbeOutcome:
+async def send_probe(sender: Any, probe: Probe, timeout: float) -> ProbeOutcome:
     """One probe; a transport failure becomes the outcome's error instead of an exception."""
-    from cors_doctor.probe import _import_httpx
-
-    httpx = _import_httpx()
+    request = OutgoingRequest("preflight" if probe.is_preflight else "actual", probe.method, probe.url, probe.headers)
+    limit = timeout * 2 + 1  # the sender bounds each read; this bounds a server that drips bytes forever
     try:
-        # The client's timeout bounds each read; this bounds a server that drips bytes forever.
-        response = await asyncio.wait_for(_exchange(client, httpx, probe), timeout * 2 + 1)
-        return ProbeOutcome(probe, response)
+        return ProbeOutcome(probe, await asyncio.wait_for(sender.exchange(request, timeout), limit))
     except asyncio.TimeoutError:
-        return ProbeOutcome(probe, error=f"no complete reply from {probe.url} within {timeout * 2 + 1:g} s")
+        return ProbeOutcome(probe, error=f"no complete reply from {probe.url} within {limit:g} s")
     except CorsDoctorError as exc:
-        return ProbeOutcome(probe, error=str(exc))
-    except Exception as exc:  # noqa: BLE001 - every transport failure is recorded, never raised
-        return ProbeOutcome(probe, error=str(map_httpx_error(exc, probe.url)))
+        return ProbeOutcome(probe, error=" ".join(str(exc).split()))
+    except Exception as exc:  # noqa: BLE001 - one probe's surprise must not cost the others their results
+        return ProbeOutcome(probe, error=f"unexpected {exc.__class__.__name__}: {exc}")
 
 
-async def audit_one(client, limit: asyncio.Semaphore, target: AuditTarget, timeout: float) -> AuditResult:
+async def audit_one(sender: Any, limit: asyncio.Semaphore, target: AuditTarget, timeout: float) -> AuditResult:
     """Baseline first: if the URL cannot be reached at all, stop there; else send the rest at once."""
     probes = plan_probes(target)
 
     async def run(probe: Probe) -> ProbeOutcome:
         async with limit:
-            return await send_probe(client, probe, timeout)
+            return await send_probe(sender, probe, timeout)
 
     first = await run(probes[0])
     if first.response is None:
@@ -78,26 +53,32 @@ async def audit_async(
     verify: bool = True,
     cacert: str | None = None,
     on_result: Callable[[int, AuditResult], None] | None = None,
+    *,
+    transport: str = "aiohttp",
+    client: Any = None,
 ) -> list[AuditResult]:
     """Audit every target; at most `concurrency` requests are in flight across all of them.
-    `on_result(index, result)` is called as each URL finishes; results come back in input order."""
-    from cors_doctor.batch import make_async_client
+    `on_result(index, result)` is called as each URL finishes; results come back in input order.
+    `client` (an httpx.AsyncClient or a sender) replaces the run's own; the caller closes it."""
+    from cors_doctor.batch import make_sender
+    from cors_doctor.senders import as_sender
 
+    sender = as_sender(client) if client is not None else make_sender(transport, concurrency, timeout, verify, cacert)
     limit = asyncio.Semaphore(max(1, concurrency))
     urls_in_flight = asyncio.Semaphore(max(1, concurrency))  # keeps long URL lists from piling up tasks
-    async with make_async_client(concurrency, timeout, verify, cacert) as client:
 
-        async def one(index: int, target: AuditTarget) -> AuditResult:
-            async with urls_in_flight:
-                try:
-                    result = await audit_one(client, limit, target, timeout)
-                except CorsDoctorError as exc:
-                    result = AuditResult(target.url, error=str(exc))
-            if on_result is not None:
-                on_result(index, result)
-            return result
+    async def one(index: int, target: AuditTarget) -> AuditResult:
+        async with urls_in_flight:
+            result = await audit_one(sender, limit, target, timeout)
+        if on_result is not None:
+            on_result(index, result)
+        return result
 
+    try:
         return list(await asyncio.gather(*(one(i, t) for i, t in enumerate(targets))))
+    finally:
+        if client is None:
+            await sender.aclose()
 
 
 def audit(targets: Sequence[AuditTarget], **kwargs) -> list[AuditResult]:

@@ -160,15 +160,19 @@ def demo(
     raise typer.Exit(code)
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit")] = False,
-) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         from cors_doctor import __version__
 
         typer.echo(f"cors-doctor {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit", is_eager=True, callback=_show_version)] = False,
+) -> None:
+    """Would a browser allow this cross-origin request? If not, exactly why, and how to fix it."""
 
 
 # --- commands -------------------------------------------------------------------------
@@ -182,4 +186,22 @@ from cors_doctor.commands import explain as _explain_command; app.command("expla
 
 
 def main() -> None:
-    app()
+    """Entry point: command-line mistakes become one `cors-doctor: error:` line and exit 2."""
+    from typer._click import exceptions as click_exceptions  # typer vendors click
+
+    try:
+        code = app(standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else "")
+        code = EXIT_ERROR
+    except click_exceptions.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "cors-doctor"
+        sys.stderr.write(f"cors-doctor: error: {exc.format_message()}\n")
+        sys.stderr.write(f"cors-doctor: hint: run '{command} --help'\n")
+        code = EXIT_ERROR
+    except click_exceptions.Abort:
+        sys.stderr.write("cors-doctor: aborted\n")
+        code = EXIT_ERROR
+    except click_exceptions.Exit as exc:
+        code = exc.exit_code
+    raise SystemExit(code if isinstance(code, int) else 0)

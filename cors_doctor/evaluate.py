@@ -186,7 +186,7 @@ class Simulation:
         age = preflight.max_age(h, browser)
         if age.note:
             self._findings.append(finding("CD208", age.note, "send Access-Control-Max-Age: 600 (or up to the browser's cap)", "preflight"))
-        self._steps.append(Step("Preflight result cached", None, f"{age.effective} s in {browser}", age.raw or ""))
+        self._steps.append(Step("Preflight result cached", None, f"{age.effective} s in {browser.capitalize()}", age.raw or ""))
         self._preflight_passed = True
         self._queue_actual()
 
@@ -206,13 +206,15 @@ class Simulation:
         if failure.kind == "method":
             listed = header_get(h, "Access-Control-Allow-Methods") or ""
             extra = ""
-            if listed and failure.hint.upper() in [m.strip() for m in listed.split(",")]:
-                extra = f" (it lists {failure.hint.upper()}, but the comparison is case-sensitive)"
+            case_twin = next((m.strip() for m in listed.split(",") if m.strip().lower() == failure.hint.lower()), "")
+            if case_twin:
+                extra = f" (it lists {case_twin}, but the comparison is case-sensitive)"
             elif credentials and listed and "*" in listed:
                 extra = " ('*' is a literal method name when credentials are included)"
             message = f"Access-Control-Allow-Methods is {_shown(listed)}, which does not allow {failure.hint}{extra}"
             fix = f"add {failure.hint} to Access-Control-Allow-Methods"
         elif failure.kind == "header":
+            ctx = {**ctx, "script_hint": next((n for n, _ in self._headers if n.lower() == failure.hint), "")}
             listed = header_get(h, "Access-Control-Allow-Headers") or ""
             extra = " ('*' is literal when credentials are included)" if credentials and listed and "*" in listed else ""
             message = f"Access-Control-Allow-Headers is {_shown(listed)}, which does not allow the request header {failure.hint}{extra}"
@@ -235,6 +237,8 @@ class Simulation:
             access = cors_check.check_access(h, self._origin_header, credentials)
             self._record_access_steps(h, access, credentials, "actual")
             if access is not None:
+                if preflight.is_redirect(response.status, h):
+                    ctx["redirect_to"] = redirects.redirect_target(request.url, h).url or ""
                 if not self._hop_preflighted and request.method not in SAFE_TO_SEND:
                     self._findings.append(finding(
                         "CD504", f"the server received and ran this {request.method} (status {response.status}); only reading the reply was blocked",

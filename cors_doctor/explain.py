@@ -386,9 +386,11 @@ def _merge_safari(matches: list[_Match]) -> list[_Match]:
 
 def closest_messages(text: str, limit: int = 3) -> tuple[tuple[str, str, float], ...]:
     """The known messages most similar to `text` (difflib ratio), best first."""
+    words = text[:400].lower().split()
     scored = []
     for browser, example in P.known_examples():
-        matcher = difflib.SequenceMatcher(None, text[:400], example, autojunk=False)
+        # compared word by word: similar wording matters, not shared letters
+        matcher = difflib.SequenceMatcher(None, words, example.lower().split(), autojunk=False)
         scored.append((round(matcher.ratio(), 2), browser, example))
     scored.sort(key=lambda s: -s[0])
     return tuple((browser, example, ratio) for ratio, browser, example in scored[:limit])

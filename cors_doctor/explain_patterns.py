@@ -44,7 +44,7 @@ _EXAMPLE_HINTS = {
     "multiple": "http://localhost:3000, http://localhost:3000", "invalid": "localhost:3000",
     "mismatch": "http://localhost:3000/", "method": "PUT", "header": "content-type",
     "userinfo": "https://user:secret@api.example.com/items", "methods-unparsable": "GET POST",
-    "headers-unparsable": "Content Type", "unsafe-header-get": "X-Request-Id", "pna-preflight": "",
+    "headers-unparsable": "Content Type", "unsafe-header-get": "X-Request-Id", "unsafe-header-set": "Cookie",
 }
 _TOKEN = re.compile(r"@@(R:)?([A-Z]+)@@")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",

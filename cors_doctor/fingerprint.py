@@ -18,7 +18,7 @@ from cors_doctor.model import Exchange, Response, Verdict, header_get, header_va
 
 DEFAULT_FRAMEWORK = "fastapi"
 PROXIES = ("nginx", "apache", "caddy")
-_EXPRESS_CANNOT = re.compile(r"Cannot (OPTIONS|GET|HEAD|POST|PUT|PATCH|DELETE) /")
+_EXPRESS_CANNOT = re.compile(r"Cannot (OPTIONS|GET|HEAD|POST|PUT|PATCH|DELETE) /[^<\s]{0,80}")
 _RS_CORS_VARY = frozenset({"origin", "access-control-request-method", "access-control-request-headers"})
 
 
@@ -90,7 +90,7 @@ def _body_clues(ex: Exchange, response: Response) -> Iterator[_Clue]:
         yield _Clue("fastapi", 6, f"{status} with the JSON body {first!r} (FastAPI's error format)")
     elif _EXPRESS_CANNOT.search(body):
         match = _EXPRESS_CANNOT.search(body)
-        yield _Clue("express", 8, f"{status} {match.group(0)}... (Express's default 404 page)")
+        yield _Clue("express", 8, f"{status} {match.group(0)!r} (Express's default 404 page)")
     elif "<center>nginx" in body:
         yield _Clue("nginx", 8, f"{status} with nginx's own error page")
     elif "<address>Apache" in body:

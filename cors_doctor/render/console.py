@@ -20,7 +20,8 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def make_console(no_color: bool = False, stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(no_color=no_color or None, stderr=stderr, highlight=False, soft_wrap=False)
+    # soft_wrap: long URLs, commands and fixes stay on one line, so they can be copied and pasted.
+    return Console(no_color=no_color or None, stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def _exchange(console: Console, ex: Exchange, show_secrets: bool) -> None:

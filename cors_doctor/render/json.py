@@ -71,6 +71,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
         "preflight": preflight,
         "actual": {
             "sent": verdict.actual_sent,
+            "not_sent_reason": None if verdict.actual_sent else _not_sent_reason(verdict),
             "hops": hops,
         },
         "exposed_headers": list(verdict.exposed_headers),
@@ -87,6 +88,14 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "parts": [{"where": p.where, "placement": p.placement, "text": p.text} for p in fix.parts],
         },
     }
+
+
+def _not_sent_reason(verdict: Verdict) -> str:
+    if verdict.unverified:
+        return f"{verdict.plan.method} can change data on the server; pass --actual to send it"
+    if verdict.preflight_passed is False:
+        return "the preflight failed, so the browser never sends the request"
+    return "the browser blocks the request before sending it"
 
 
 def render(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,

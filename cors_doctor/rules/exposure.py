@@ -26,9 +26,21 @@ def exposed_header_names(headers: Headers, credentials: bool) -> tuple[str, ...]
     return tuple(sorted(visible))
 
 
+# Headers of the transport and of CORS itself: nobody's front end needs to read them.
+_INFRASTRUCTURE = frozenset(
+    {"date", "server", "connection", "keep-alive", "transfer-encoding", "vary", "content-encoding", "age",
+     "via", "alt-svc", "strict-transport-security", "x-powered-by", "allow", "etag", "accept-ranges",
+     "x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy",
+     "cross-origin-resource-policy", "timing-allow-origin", "access-control-allow-private-network"}
+)
+
+
 def hidden_header_names(headers: Headers, credentials: bool) -> tuple[str, ...]:
-    """Names present in the reply that script cannot read (excluding cookies, never readable)."""
+    """Application headers present in the reply that script cannot read.
+
+    Cookies (never readable), CORS headers and transport headers are left out: listing them
+    would only suggest exposing things no front end reads.
+    """
     visible = set(exposed_header_names(headers, credentials))
-    return tuple(
-        sorted({n.lower() for n, _ in headers} - visible - FORBIDDEN_RESPONSE_HEADERS)
-    )
+    names = {n.lower() for n, _ in headers} - visible - FORBIDDEN_RESPONSE_HEADERS - _INFRASTRUCTURE
+    return tuple(sorted(n for n in names if not n.startswith("access-control-")))

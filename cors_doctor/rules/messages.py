@@ -76,6 +76,8 @@ class FailureContext:
     on_preflight: bool = False
     acao_lines: int = 0
     value: str = ""  # the raw header value, for Safari's "invalid value" texts
+    redirect_to: str = ""  # set when the failing reply is itself a redirect (Safari names the target)
+    script_hint: str = ""  # the header name as script wrote it (Safari keeps its case)
 
 
 def _escape_hint(hint: str) -> str:
@@ -120,9 +122,10 @@ def safari_message(ctx: FailureContext) -> str:
         kind = "mismatch"
     if kind == "invalid":
         kind = "mismatch"
-    reason = _SAFARI[kind].format(hint=ctx.hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value)
-    if ctx.url != ctx.initial_url and not ctx.on_preflight and kind not in {"userinfo"}:
-        reason = f"Cross-origin redirection to {ctx.url} denied by Cross-Origin Resource Sharing policy: {reason}"
+    hint = ctx.script_hint or ctx.hint
+    reason = _SAFARI[kind].format(hint=hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value)
+    if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
+        reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
     return f"{reason}\nFetch API cannot load {ctx.initial_url} due to access control checks."
 
 

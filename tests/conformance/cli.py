@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chromium import summarize_requests
-from .compare import from_cli
+from .compare import browser_traffic, from_cli
 from .model import Case
 from .server import CaseServer
 
@@ -36,8 +36,19 @@ class CliRun:
     problem: str | None = None
     requests: list[dict] = field(default_factory=list)
 
+    @property
+    def page_origin(self) -> str:
+        return self.argv[self.argv.index("--origin") + 1]
+
+    @property
+    def probe_requests(self) -> list[dict]:
+        """Requests the CLI made on its own, from an origin other than the page's."""
+        own = browser_traffic(self.requests, self.page_origin)
+        return [r for r in self.requests if r not in own]
+
     def fields(self) -> dict:
-        return from_cli(self.doc, self.returncode, self.requests)
+        return from_cli(self.doc, self.returncode,
+                        browser_traffic(self.requests, self.page_origin))
 
     def explain(self) -> str:
         """Context for a failure message: command, exit code, stderr, problem."""

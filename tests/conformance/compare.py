@@ -10,7 +10,10 @@ Both sides are reduced to the same flat dict:
     browser_message  the "blocked by CORS policy" line   CLI: JSON `browser_message`
     exit_code        0 when allowed, 1 when blocked      CLI: process exit code
     requests         the requests that reached the server, one "KIND role path origin=..." line
-                     each (KIND = "preflight" or the method as sent on the wire)
+                     each (KIND = "preflight" or the method as sent on the wire). On the CLI
+                     side only requests from the page's origin (or `null`, or none) count:
+                     requests with another Origin are cors-doctor's own diagnostic probes,
+                     not traffic a browser would send for this page.
 
 The first six come from the JSON contract (docs/json-output.md); `requests` compares the CLI's
 probe traffic with the browser's, as seen by the loopback server.
@@ -43,9 +46,20 @@ def from_chromium(record: dict) -> dict:
     }
 
 
+def origin_of(request: dict) -> str | None:
+    """The Origin header of a logged request (None when absent)."""
+    return next((h.split(":", 1)[1].strip() for h in request["headers"]
+                 if h.lower().startswith("origin:")), None)
+
+
+def browser_traffic(requests: list[dict], page_origin: str) -> list[dict]:
+    """Requests a browser on `page_origin` could have sent: Origin is the page, `null` or absent."""
+    return [r for r in requests if origin_of(r) in (page_origin, "null", None)]
+
+
 def from_cli(doc: dict | None, returncode: int | None, requests: list[dict]) -> dict:
     """Comparable fields from the CLI's --json document (doc None: the CLI gave no JSON) and
-    the requests its probe made (from the server log)."""
+    the browser-equivalent requests its probe made (see browser_traffic)."""
     if doc is None:
         missing = "<no JSON output>"
         return {field: missing for field in FIELDS} | {"exit_code": returncode,
@@ -68,10 +82,8 @@ def trace(requests: list[dict]) -> list[str]:
     """The request sequence that reached the server, one line per request."""
     lines = []
     for r in requests:
-        origin = next((h.split(":", 1)[1].strip() for h in r["headers"]
-                       if h.lower().startswith("origin:")), None)
         kind = "preflight" if r["preflight"] else r["method"]
-        lines.append(f"{kind} {r['role']} {r['path']} origin={origin}")
+        lines.append(f"{kind} {r['role']} {r['path']} origin={origin_of(r)}")
     return lines
 
 

@@ -21,14 +21,15 @@ if __package__ in (None, ""):  # run as a file: python tests/conformance/report.
 from . import verdicts  # noqa: E402
 from .cases import CASES  # noqa: E402
 from .cli import CliRun, run_many  # noqa: E402
-from .compare import FIELDS, diff, from_chromium  # noqa: E402
+from .compare import FIELDS, diff, from_chromium, origin_of  # noqa: E402
 from .model import Case  # noqa: E402
 from .server import CaseServer  # noqa: E402
 
 OUTPUT = Path(__file__).with_name("DISAGREEMENTS.md")
 
 
-def render(rows: list[tuple[Case, list, CliRun]], origins, source: str, elapsed: float) -> str:
+def render(rows: list[tuple[Case, list, CliRun]], origins, source: str, elapsed: float,
+           probes: dict[str, list[dict]]) -> str:
     """Markdown for the disagreements; values are shown with placeholders, not ports."""
     today = _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     by_field = {f: sum(1 for _, d, _ in rows if any(x[0] == f for x in d)) for f in FIELDS}
@@ -52,6 +53,11 @@ def render(rows: list[tuple[Case, list, CliRun]], origins, source: str, elapsed:
     ]
     if not rows:
         out.append("No disagreements: cors-doctor matches Chromium on every case.")
+    if probes:
+        origins_seen = sorted({origin_of(r) or "-" for reqs in probes.values() for r in reqs})
+        out += ["", f"Not compared: in {len(probes)} cases the CLI also sent its own diagnostic "
+                f"requests from another origin ({', '.join(origins_seen)}): "
+                + ", ".join(f"`{cid}`" for cid in probes) + "."]
     for case, diffs, run in rows:
         out += ["", f"## {case.id}", "", f"{case.title} ({case.group}). "
                 f"Request: `{case.request_summary()}`.", ""]
@@ -95,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             diffs = diff(expected[case.id], runs[case.id].fields())
             if diffs:
                 rows.append((case, diffs, runs[case.id]))
-        args.output.write_text(render(rows, server.origins, source, elapsed), encoding="utf-8")
+        probes = {cid: run.probe_requests for cid, run in runs.items() if run.probe_requests}
+        text = render(rows, server.origins, source, elapsed, probes)
+        args.output.write_text(text, encoding="utf-8")
     print(f"{len(rows)} of {len(CASES)} cases disagree; wrote {args.output}")
     return 1 if rows else 0
 

@@ -1,0 +1,173 @@
+"""A small loopback site for HAR recordings: an API with several CORS setups and a page that calls it.
+
+The page (http://localhost:PAGE) and the API (http://localhost:API) are different origins on the
+same site, so a cookie the API sets travels with `credentials: 'include'`. Both servers listen on
+127.0.0.1 on ports the operating system picks. The page's script runs every call in CALLS one
+after the other and then sets `window.done`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+Reply = tuple[int, list[tuple[str, str]], bytes]
+JSON = ("Content-Type", "application/json")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One fetch() the page makes, and what the browser decides (for the tests)."""
+
+    path: str
+    init: dict
+    blocked: bool
+    preflight: bool = False
+
+
+CALLS = (
+    Call("/ok", {}, False),
+    Call("/no-cors", {}, True),
+    Call("/trailing-slash", {}, True),
+    Call("/items", {"method": "PUT", "headers": {"Content-Type": "application/json"}, "body": "{}"}, False, True),
+    Call("/items/1", {"method": "DELETE"}, True, True),
+    Call("/search", {"method": "POST", "headers": {"Content-Type": "application/json"}, "body": '{"q": 1}'}, True, True),
+    Call("/preflight-404", {"method": "PUT", "headers": {"Content-Type": "application/json"}, "body": "{}"}, True, True),
+    Call("/login", {"method": "POST", "headers": {"Authorization": "Bearer recorded-token", "Content-Type": "application/json"},
+                    "body": "{}"}, True, True),
+    Call("/session", {"credentials": "include"}, False),
+    Call("/profile", {"credentials": "include"}, False),
+    Call("/me", {"credentials": "include"}, True),
+    Call("/error-500", {}, True),
+    Call("/form", {"method": "POST", "body": "a=1"}, True),
+    Call("/moved", {}, False),
+)
+
+
+def _cors(origin: str, *extra: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin"), *extra]
+
+
+def api_reply(method: str, path: str, origin: str) -> Reply:
+    """What the API answers; the interesting mistakes are spelled out per path."""
+    body = json.dumps({"path": path}).encode()
+    if method == "OPTIONS":
+        if path == "/items":
+            return 204, _cors(origin, ("Access-Control-Allow-Methods", "GET, PUT"),
+                              ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Max-Age", "600")), b""
+        if path == "/items/1":
+            return 204, _cors(origin, ("Access-Control-Allow-Methods", "GET, POST, PUT")), b""
+        if path == "/search":
+            return 204, _cors(origin, ("Access-Control-Allow-Methods", "POST")), b""
+        if path == "/login":
+            return 401, _cors(origin, JSON), b'{"detail": "Not authenticated"}'
+        return 404, [JSON], b'{"detail": "Not Found"}'
+    if path == "/ok":
+        return 200, _cors(origin, JSON, ("X-Request-Id", "42")), body
+    if path == "/trailing-slash":
+        return 200, _cors(origin + "/", JSON), body
+    if path == "/items":
+        return 200, _cors(origin, JSON), body
+    if path == "/session":
+        return 200, _cors(origin, JSON, ("Access-Control-Allow-Credentials", "true"),
+                          ("Set-Cookie", "session=recorded-cookie; Path=/; SameSite=Lax")), body
+    if path == "/profile":
+        return 200, _cors(origin, JSON, ("Access-Control-Allow-Credentials", "true")), body
+    if path == "/me":
+        return 200, [JSON, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")], body
+    if path == "/error-500":
+        return 500, [("Content-Type", "text/plain")], b"Internal Server Error"
+    if path == "/moved":
+        return 302, [("Location", "/ok")], b""
+    if path == "/pixel.gif":
+        return 200, [("Content-Type", "image/gif")], b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+    return 200, [JSON], body  # /no-cors, /form and anything else: no CORS headers at all
+
+
+PAGE_SCRIPT = """
+const API = %(api)s;
+const CALLS = %(calls)s;
+window.done = false;
+(async () => {
+  await fetch("/local.json").catch(() => null);
+  for (const [path, init] of CALLS) {
+    try { await (await fetch(API + path, init)).text(); } catch (e) { /* blocked: recorded in the HAR */ }
+  }
+  await new Promise((resolve) => { const img = new Image(); img.onload = img.onerror = resolve; img.src = API + "/pixel.gif"; });
+  window.done = true;
+})();
+"""
+
+
+def page_html(api: str) -> bytes:
+    calls = [[c.path, c.init] for c in CALLS]
+    script = PAGE_SCRIPT % {"api": json.dumps(api), "calls": json.dumps(calls)}
+    return (f"<!doctype html><meta charset=utf-8><title>cors-doctor HAR site</title>"
+            f"<link rel=icon href='data:,'><p>calling the API<script>{script}</script>").encode()
+
+
+class _Server:
+    def __init__(self, respond) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(min(length, 1 << 20))
+                status, headers, payload = respond(self.command, self.path, self.headers.get("Origin", ""))
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class Site:
+    """The page and the API, started together; use as a context manager."""
+
+    def __init__(self, api_port: int = 0) -> None:
+        self._api = _Server(lambda m, p, o: api_reply(m, p, o))
+        self.api = f"http://localhost:{self._api.port}"
+        html = page_html(self.api)
+
+        def page(method: str, path: str, origin: str) -> Reply:
+            if path == "/local.json":
+                return 200, [JSON], b"{}"
+            return 200, [("Content-Type", "text/html; charset=utf-8")], html
+
+        self._page = _Server(page)
+        self.page = f"http://localhost:{self._page.port}"
+
+    def __enter__(self) -> Site:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._api.close()
+        self._page.close()
