@@ -194,6 +194,8 @@ def _tls_error(exc, attempt: Attempt) -> TLSError:
     if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST"):
         return TLSError(f"{where} does not speak TLS: the handshake got a plain answer (is it an http:// port?)",
                         hint=f"use http:// for {where}")
+    if "CERTIFICATE_REQUIRED" in reason:
+        return TLSError(f"{where} requires a client certificate, which cors-doctor does not send", hint="")
     if isinstance(exc, ssl.SSLEOFError) or "EOF" in reason or "EOF" in str(exc):
         return TLSError(f"{where} closed the connection during the TLS handshake",
                         hint="the server may require another TLS version or a client certificate, or it is not a TLS port")
@@ -233,7 +235,7 @@ def _timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> Timeo
 
 def _protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
     where = attempt.where
-    text = _first_line(str(exc))
+    text = re.sub(r"bytearray\((b(['\"]).*?\2)\)", r"\1", _first_line(str(exc)))  # h11 quotes bytearray(b'...')
     lowered = text.lower()
     first = attempt.first_bytes
     if _looks_like_http2(first):
@@ -250,6 +252,8 @@ def _protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
     crash_hint = "look at the server's log: it may have crashed on this request"
     if attempt.url.startswith("http:"):
         crash_hint += f"; or is {where} an https:// port?"
+    else:
+        crash_hint += "; or it wants a client certificate, which cors-doctor does not send"
     if "without sending a response" in lowered or "disconnected without" in lowered:
         if attempt.received:
             return ProtocolError(f"{where} closed the connection in the middle of the reply headers "

@@ -206,6 +206,8 @@ def _host_variants(t: TrustedOrigin, preflight: bool) -> list[CraftedOrigin]:
     def add(kind: str, host: str, scheme: str | None = None) -> None:
         out.append(CraftedOrigin(t.with_host(host, scheme), kind, "anyone", t.origin, preflight))
 
+    if t.scheme == "https":
+        add("http", h, scheme="http")
     if h.startswith("["):
         return out  # IPv6 literals admit no look-alike names
     add("prefix", f"{h}.{ATTACKER_DOMAIN}")
@@ -222,8 +224,6 @@ def _host_variants(t: TrustedOrigin, preflight: bool) -> list[CraftedOrigin]:
             add("unescaped-dot", ".".join(sub[: i + 1]) + "x" + ".".join(sub[i + 1:] + [d]))
         for name in dict.fromkeys([h, d]):
             add("subdomain", f"evil.{name}")
-    if t.scheme == "https":
-        add("http", h, scheme="http")
     return out
 
 

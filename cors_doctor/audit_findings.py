@@ -52,8 +52,8 @@ _IMPACT = {
                      "read the user's data with their cookies.",
     ("local", False): "A page on localhost can read the replies, without cookies: little is exposed.",
 }
-_PREFLIGHT_ONLY = (" Only the preflight accepted it: such a page can send credentialed PUT/DELETE/JSON requests "
-                   "that change data, even though it cannot read GET replies.")
+_PREFLIGHT_ONLY = (" The preflight allowed it with credentials: such a page can send credentialed PUT/DELETE/JSON "
+                   "requests that change data, even where it cannot read the GET replies.")
 
 _FIX = {
     "CD701": "Replace origin reflection with an explicit allow-list compared for equality "
@@ -271,13 +271,14 @@ def _vary_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
             "A cache (CDN, proxy, browser) can store the reply made for one origin and serve it to another: "
             "an attacker can poison the cache so the real front end breaks, or a reply allowing one site is "
             "replayed to others.", (first, other))]
-    missing = [o for o in gets if not _vary_has_origin(o)]
+    missing = [o for o in gets if o.allow_origin is None and not _vary_has_origin(o)]
     if missing:
-        allowed = next(o for o in gets if o.allow_origin not in (None, "*"))
+        allowed = next(o for o in gets if o.allow_origin is not None)
         return [_finding(
             VARY, "info",
-            "Replies that allow an origin carry `Vary: Origin`, but replies without Access-Control-Allow-Origin "
-            f"(for example to `{missing[0].probe.origin or 'a request without Origin'}`) do not.",
+            f"Access-Control-Allow-Origin is sent to some requests (`{allowed.allow_origin}` for {allowed.probe.origin}) "
+            f"but not to others (for example {missing[0].probe.origin or 'a request without Origin'}), and the replies "
+            "without it have no `Vary: Origin`.",
             "A cache can store the reply without CORS headers and serve it to the front end, which then fails "
             "intermittently.", (missing[0], allowed))]
     return []

@@ -182,6 +182,7 @@ from cors_doctor.commands import audit as _audit_command; app.command("audit")(_
 from cors_doctor.commands import ci as _ci_command; app.command("ci")(_ci_command.ci)  # noqa: E402, E702
 from cors_doctor.commands import init as _init_command; app.command("init")(_init_command.init)  # noqa: E402, E702
 from cors_doctor.commands import explain as _explain_command; app.command("explain")(_explain_command.explain)  # noqa: E402, E702
+from cors_doctor.commands import har as _har_command; app.command("har")(_har_command.har)  # noqa: E402, E702
 # --- end commands ---------------------------------------------------------------------
 
 

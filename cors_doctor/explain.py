@@ -11,12 +11,11 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-import shlex
 from dataclasses import dataclass, field, replace
 
 from cors_doctor import explain_advice as advice
 from cors_doctor import explain_patterns as P
-from cors_doctor.model import Headers, RequestSpec
+from cors_doctor.check_args import CheckArgs
 from cors_doctor.rules.cors_check import check_access
 from cors_doctor.rules.safelist import SAFELISTED_METHODS, cors_unsafe_request_header_names
 
@@ -50,40 +49,6 @@ _GENERIC_NOTE = (
     "in the console just before it: copy that line (Chrome: 'Access to fetch at ...', Firefox: 'Cross-Origin "
     "Request Blocked: ...', Safari: the line before 'Fetch API cannot load ...')."
 )
-
-
-@dataclass(frozen=True)
-class CheckArgs:
-    """The `cors-doctor check` that reproduces a message: one source for the printed command and --run."""
-
-    url: str
-    origin: str | None
-    method: str = "GET"
-    headers: Headers = ()
-    credentials: bool = False
-    actual: bool = False
-    browser: str = "chrome"
-
-    def argv(self) -> list[str]:
-        args = ["cors-doctor", "check", self.url, "--origin", self.origin or "PAGE_ORIGIN"]
-        if self.method != "GET":
-            args += ["--method", self.method]
-        for name, value in self.headers:
-            args += ["--header", f"{name}: {value}"]
-        if self.credentials:
-            args.append("--credentials")
-        if self.actual:
-            args.append("--actual")
-        if self.browser != "chrome":
-            args += ["--browser", self.browser]
-        return args
-
-    def shell(self) -> str:
-        return " ".join(shlex.quote(a) for a in self.argv())
-
-    def spec(self) -> RequestSpec:
-        return RequestSpec(self.url, self.origin or "", self.method, self.headers, self.credentials,
-                           browser=self.browser)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

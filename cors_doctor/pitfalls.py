@@ -52,7 +52,7 @@ _REFLECTION_CAUSE = {
     "django": "CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True, or a catch-all CORS_ALLOWED_ORIGIN_REGEXES",
     "express": "cors({origin: true, credentials: true}), or an origin callback that accepts everything",
     "nginx": "add_header Access-Control-Allow-Origin $http_origin (instead of a map allow-list)",
-    "apache": 'Header set Access-Control-Allow-Origin "%{HTTP_ORIGIN}e", or an unanchored SetEnvIf pattern',
+    "apache": 'Header set Access-Control-Allow-Origin "expr=%{req:Origin}", or a SetEnvIf Origin pattern that is not anchored',
     "caddy": 'Access-Control-Allow-Origin "{header.Origin}" without a matcher listing the origins',
     "spring": 'setAllowedOriginPatterns(List.of("*")) with setAllowCredentials(true)',
     "aspnet": "SetIsOriginAllowed(_ => true) with AllowCredentials()",
@@ -154,15 +154,18 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
             _AUTH_FIRST.get(framework, "answer preflights before authentication"),
             "preflight",
         ))
-    elif r.status in (404, 405, 501) or _automatic_options(r):
+    elif r.status in (404, 405, 501) or _automatic_options(r) or _served_like_get(r):
         allow = header_get(r.headers, "Allow")
         shown = f" (Allow: {allow})" if allow else ""
-        what = f"answered {r.status}{shown}" if not _automatic_options(r) else \
-            f"answered by the router's automatic OPTIONS reply{shown}, without CORS headers"
+        if _automatic_options(r):
+            what = f"answered by the router's automatic OPTIONS reply{shown}, without CORS headers"
+        elif _served_like_get(r):
+            what = f"answered {r.status} with the resource itself ({_first_line(r)[:60]!r}), without CORS headers"
+        else:
+            what = f"answered {r.status}{shown}" + (f" ({_first_line(r)!r})" if _first_line(r) else "")
         out.append(finding(
             "CD605",
-            f"the preflight was {what}: no CORS layer handled it, so OPTIONS reached the routes"
-            + (f" ({_first_line(r)!r})" if _first_line(r) and not _automatic_options(r) else ""),
+            f"the preflight was {what}: no CORS layer handled it, so OPTIONS reached the routes or the file server",
             _HANDLE_PREFLIGHT.get(framework, "answer OPTIONS preflights with 204 and the CORS headers, before routing"),
             "preflight",
         ))
@@ -180,6 +183,15 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
     return out
 
 
+def _served_like_get(r: Response) -> bool:
+    """A 2xx with a body and no Access-Control-* header at all: OPTIONS was served like GET (file servers).
+
+    CORS layers that refuse a preflight (rs/cors, ASP.NET Core, django-cors-headers) answer with an empty body.
+    """
+    return (200 <= r.status <= 299 and bool(r.body_excerpt.strip())
+            and not any(n.lower().startswith("access-control-") for n, _ in r.headers))
+
+
 def _automatic_options(r: Response) -> bool:
     """Routers answer OPTIONS themselves with 2xx and an Allow header (Flask: empty body; Express: the list)."""
     allow = header_get(r.headers, "Allow")
@@ -195,17 +207,9 @@ def _error_findings(verdict: Verdict, framework: str) -> list[Finding]:
     for ex, r in responses:
         if _acao(r) or r.status < 400 or ex.request.kind == "preflight" and r.status in (400, 401, 403, 404, 405, 501):
             continue
-        server = _server(r)
-        if server.lower().startswith("nginx") and r.status not in NGINX_ADD_HEADER_STATUSES and \
-                (cors_elsewhere or framework == "nginx"):
-            had = f", although its {cors_elsewhere[0].status} reply had them" if cors_elsewhere else ""
-            out.append(finding(
-                "CD604",
-                f"nginx ({server}) sent this {r.status} without CORS headers{had}: add_header applies only to 200, "
-                "201, 204, 206, 301, 302, 303, 304, 307 and 308 unless the directive ends in `always`",
-                "end every CORS add_header with `always` (add_header Access-Control-Allow-Origin $cors_allow_origin always;)",
-                ex.request.kind,
-            ))
+        proxy_rule = _proxy_rule_finding(ex, r, framework, cors_elsewhere)
+        if proxy_rule is not None:
+            out.append(proxy_rule)
             continue
         if ex.request.kind != "actual":
             continue
@@ -220,6 +224,26 @@ def _error_findings(verdict: Verdict, framework: str) -> list[Finding]:
                 "actual",
             ))
     return out
+
+
+def _proxy_rule_finding(ex: Exchange, r: Response, framework: str, cors_elsewhere: list[Response]) -> Finding | None:
+    """nginx add_header / Apache Header set without `always`: headers on 2xx, none on errors."""
+    server = _server(r)
+    kind = server.lower()
+    if kind.startswith("nginx") and r.status not in NGINX_ADD_HEADER_STATUSES:
+        name, rule, fixed = "nginx", ("add_header applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 "
+                                      "unless the directive ends in `always`"), \
+            "end every CORS add_header with `always` (add_header Access-Control-Allow-Origin $cors_allow_origin always;)"
+    elif kind.startswith("apache") and r.status >= 400:
+        name, rule, fixed = "Apache", ("plain `Header set` writes the onsuccess table, which error replies skip"), \
+            'use `Header always set` for every CORS header (Header always set Access-Control-Allow-Origin ...)'
+    else:
+        return None
+    if not cors_elsewhere and framework != name.lower():
+        return None
+    had = f", although its {cors_elsewhere[0].status} reply had them" if cors_elsewhere else ""
+    return finding("CD604", f"{name} ({server}) sent this {r.status} without CORS headers{had}: {rule}", fixed,
+                   ex.request.kind)
 
 
 def _crash_message(r: Response, framework: str) -> str:

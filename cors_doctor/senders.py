@@ -16,9 +16,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cors_doctor._exceptions import (
-    ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError, map_httpx_error,
-)
+from cors_doctor._exceptions import ConnectError, CorsDoctorError, ProtocolError, UsageError, map_httpx_error
 from cors_doctor.model import OutgoingRequest, Response
 from cors_doctor.probe import BODY_CAP, EXCERPT_CHARS, _build, _import_httpx, _to_response
 
@@ -170,29 +168,31 @@ class AiohttpSender:
                 options["proxy"] = proxy
         data = request.body.encode("utf-8") if request.body is not None else None
         deadline = time.monotonic() + timeout
+        stage = "head"
         try:
             async with session.request(
                 request.method, url, headers=list(request.headers), data=data, allow_redirects=False,
                 timeout=self._timeout(timeout), **options,
             ) as reply:
-                body = bytearray()
-                if request.method != "HEAD":
-                    while len(body) < BODY_CAP and time.monotonic() <= deadline:
-                        chunk = await reply.content.read(BODY_CAP - len(body))
-                        if not chunk:
-                            break
-                        body += chunk
+                stage = "body"
+                body = b""
+                if request.method != "HEAD" and not reply.content.at_eof():
+                    length = reply.content_length
+                    if length is not None and length <= BODY_CAP:
+                        body = await reply.read()  # the common case: a small body, read in one go
+                    else:
+                        body = await _read_capped(reply.content, deadline)
                 return Response(
                     status=reply.status,
                     headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in reply.raw_headers),
                     reason=reply.reason or "",
-                    body_excerpt=_excerpt(bytes(body)),
+                    body_excerpt=_excerpt(body),
                     http_version=f"HTTP/{reply.version.major}.{reply.version.minor}",
                 )
         except CorsDoctorError:
             raise
         except Exception as exc:
-            error = map_aiohttp_error(exc, request.url)
+            error = map_aiohttp_error(exc, request.url, timeout, stage)
             if isinstance(error, ProtocolError) and _parser_refused(exc) and request.method in _SAFE_TO_RESEND:
                 return await self._through_httpx(request, timeout)
             raise error from exc
@@ -214,6 +214,17 @@ class AiohttpSender:
             await fallback.aclose()
 
 
+async def _read_capped(content: Any, deadline: float) -> bytes:
+    """At most BODY_CAP bytes, and nothing more once the deadline has passed (a slow drip)."""
+    body = bytearray()
+    while len(body) < BODY_CAP and time.monotonic() <= deadline:
+        chunk = await content.read(BODY_CAP - len(body))
+        if not chunk:
+            break
+        body += chunk
+    return bytes(body)
+
+
 def _environment_proxies() -> dict[str, str]:
     import urllib.request
 
@@ -227,43 +238,30 @@ def _parser_refused(exc: BaseException) -> bool:
     return isinstance(exc, aiohttp.ClientResponseError) and not isinstance(exc, aiohttp.ClientHttpProxyError)
 
 
-def map_aiohttp_error(exc: BaseException, url: str) -> CorsDoctorError:
-    """Turn an aiohttp/asyncio/ssl exception into the matching cors-doctor error (same wording as
-    the httpx path, so output does not depend on the transport)."""
-    import asyncio
-    import socket
-    import ssl
+def map_aiohttp_error(exc: BaseException, url: str, timeout: float | None = None, stage: str = "") -> CorsDoctorError:
+    """Turn an aiohttp/asyncio/ssl exception into the cors-doctor error the httpx path would give.
 
+    Most aiohttp errors carry the OS or TLS error in their chain, which map_transport_error
+    reads; timeouts, hang-ups and parse errors are aiohttp's own and are translated here.
+    """
     import aiohttp
 
-    text = _first_line(str(exc)) or exc.__class__.__name__
+    from cors_doctor._exceptions import Attempt, _protocol_error, _timeout_error, map_transport_error
+
+    attempt = Attempt(url, timeout=timeout, stage=stage)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return TimeoutError_(f"connect timeout: {url} did not answer in time")
-    if isinstance(exc, (aiohttp.ServerTimeoutError, asyncio.TimeoutError)):
-        return TimeoutError_(f"read timeout: {url} did not answer in time")
-    if isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError)):
-        reason = getattr(exc, "certificate_error", None) or getattr(exc, "os_error", None) or exc
-        return TLSError(f"TLS error talking to {url}: {_first_line(str(reason))}")
-    if isinstance(exc, aiohttp.ClientProxyConnectionError):
-        return ConnectError(f"proxy error for {url}: {_first_line(str(exc.os_error))}")
-    if isinstance(exc, aiohttp.ClientHttpProxyError):
-        return ConnectError(f"proxy error for {url}: {exc.status} {exc.message}")
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        cause = exc.os_error
-        if isinstance(exc, aiohttp.ClientConnectorDNSError) or isinstance(cause, socket.gaierror):
-            return ConnectError(f"cannot resolve the host of {url}: {_first_line(str(cause))}")
-        if isinstance(cause, ConnectionRefusedError):
-            return ConnectError(f"connection refused by {url} (is the server running?)")
-        return ConnectError(f"cannot connect to {url}: {_first_line(str(cause))}")
+        return _timeout_error("connect", attempt, None)
     if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return ProtocolError(f"{url} broke the HTTP protocol: the server closed the connection without a reply")
+        return _protocol_error(RuntimeError("server disconnected without sending a response"), attempt)
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return ConnectError(f"the proxy refused to reach {attempt.where}: {exc.status} {exc.message}")
     if isinstance(exc, aiohttp.ClientResponseError):
-        return ProtocolError(f"{url} broke the HTTP protocol: {_first_line(exc.message) or text}")
+        return _protocol_error(RuntimeError(_first_line(str(exc.message)) or str(exc)), attempt)
     if isinstance(exc, aiohttp.ClientPayloadError):
-        return ProtocolError(f"{url} broke the HTTP protocol: {text}")
+        return _protocol_error(RuntimeError(_first_line(str(exc))), Attempt(url, timeout=timeout, stage="body"))
     if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
-        return UsageError(f"invalid URL {url!r}: {text}")
-    return TransportError(f"request to {url} failed: {exc.__class__.__name__}: {text}")
+        return UsageError(f"invalid URL {url!r}: {_first_line(str(exc))}")
+    return map_transport_error(exc, attempt)
 
 
 def _first_line(text: str) -> str:

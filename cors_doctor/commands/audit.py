@@ -16,17 +16,18 @@ EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
 def audit(
-    urls: Annotated[Optional[list[str]], typer.Argument(help="URLs to audit, e.g. https://api.example.com/me", show_default=False)] = None,
-    origin: Annotated[Optional[list[str]], typer.Option("--origin", "-o", help="An origin the API is meant to trust, e.g. https://app.example.com (repeatable; derived from the URL when omitted)")] = None,
-    input_file: Annotated[Optional[str], typer.Option("--input", "-i", help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)")] = None,
-    header: Annotated[Optional[list[str]], typer.Option("--header", "-H", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
-    cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
-    preflight_method: Annotated[str, typer.Option("--preflight-method", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Requests in flight at once, across all URLs")] = 10,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each reply")] = 10.0,
+    urls: Annotated[Optional[list[str]], typer.Argument(metavar="URL...", help="URLs to audit, e.g. https://api.example.com/me", show_default=False)] = None,
+    origin: Annotated[Optional[list[str]], typer.Option("--origin", "-o", metavar="ORIGIN", help="An origin the API is meant to trust, e.g. https://app.example.com (repeatable; derived from the URL when omitted)")] = None,
+    input_file: Annotated[Optional[str], typer.Option("--input", "-i", metavar="FILE", help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)")] = None,
+    header: Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
+    cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
+    preflight_method: Annotated[str, typer.Option("--preflight-method", metavar="METHOD", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", metavar="N", help="Requests in flight at once, across all URLs")] = 10,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each reply")] = 10.0,
     insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
-    cacert: Annotated[Optional[str], typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe: high, medium, low, info or none")] = "medium",
+    cacert: Annotated[Optional[str], typer.Option("--cacert", metavar="FILE", help="CA bundle (PEM) to verify TLS with")] = None,
+    transport: Annotated[str, typer.Option("--transport", metavar="aiohttp|httpx", help="HTTP client under the probes: aiohttp (fast) or httpx")] = "aiohttp",
+    fail_on: Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at least this severe: high, medium, low, info or none")] = "medium",
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (docs/audit.md)")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show evidence for info findings and every probe")] = False,
     show_secrets: Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")] = False,
@@ -38,7 +39,7 @@ def audit(
 
     try:
         code = _audit(urls or [], origin or [], input_file, header or [], cookie, preflight_method, concurrency,
-                      timeout, insecure, cacert, fail_on, json_output, verbose, show_secrets, no_color)
+                      timeout, insecure, cacert, transport, fail_on, json_output, verbose, show_secrets, no_color)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         if isinstance(exc, KeyboardInterrupt):
             sys.stderr.write("cors-doctor: interrupted\n")
@@ -105,7 +106,7 @@ def exit_code(results, fail_on: str) -> int:
 
 
 def _audit(urls, origins, input_file, headers, cookie, preflight_method, concurrency, timeout, insecure, cacert,
-           fail_on, json_output, verbose, show_secrets, no_color) -> int:
+           transport, fail_on, json_output, verbose, show_secrets, no_color) -> int:
     from cors_doctor._exceptions import UsageError
     from cors_doctor.audit import make_target
     from cors_doctor.rules.safelist import is_token
@@ -122,10 +123,15 @@ def _audit(urls, origins, input_file, headers, cookie, preflight_method, concurr
     extra = _extra_headers(headers, cookie)
     targets = [make_target(u, origins, extra, preflight_method) for u in read_urls(urls, input_file)]
 
-    from cors_doctor.audit_probe import audit as run_audit
+    from functools import partial
+
+    from cors_doctor.audit_probe import audit
+
+    run_audit = partial(audit, concurrency=concurrency, timeout=timeout, verify=not insecure, cacert=cacert,
+                        transport=transport.strip().lower())
 
     if json_output:
-        results = run_audit(targets, concurrency=concurrency, timeout=timeout, verify=not insecure, cacert=cacert)
+        results = run_audit(targets)
         code = exit_code(results, fail_on)
         from cors_doctor.render.audit_json import render as render_json
 
@@ -148,8 +154,7 @@ def _audit(urls, origins, input_file, headers, cookie, preflight_method, concurr
             render_result(console, done.pop(printed), verbose=verbose, show_secrets=show_secrets)
             printed += 1
 
-    results = run_audit(targets, concurrency=concurrency, timeout=timeout, verify=not insecure, cacert=cacert,
-                        on_result=print_in_order)
+    results = run_audit(targets, on_result=print_in_order)
     code = exit_code(results, fail_on)
     render_summary(console, results, fail_on, code)
     return code

@@ -144,7 +144,7 @@ def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
     for f in verdict.findings:
         if f.code == "CD501":
             hidden = tuple(
-                h for h in f.message.split(": ", 1)[-1].split(", ")
+                h.title() if h.islower() else h for h in f.message.split(": ", 1)[-1].split(", ")
                 if h and h not in _INFRASTRUCTURE_HEADERS and not h.startswith("access-control-")
             )
     responses = _all_responses(verdict)

@@ -29,9 +29,9 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         f'SetEnvIf Origin "{_pattern(needs.allowed_origins)}" CORS_ALLOW_ORIGIN=$0',
     ]
     if needs.duplicate_allow_origin:
-        lines += ["# The backend sends its own CORS headers too: keep one copy.",
-                  "Header always unset Access-Control-Allow-Origin",
-                  "Header always unset Access-Control-Allow-Credentials"]
+        lines += ["# The backend sends its own CORS headers too: drop its copy (the onsuccess table holds it).",
+                  "Header onsuccess unset Access-Control-Allow-Origin",
+                  "Header onsuccess unset Access-Control-Allow-Credentials"]
     lines.append(f'Header always set Access-Control-Allow-Origin "%{{CORS_ALLOW_ORIGIN}}e" {when_allowed}')
     if needs.credentials:
         lines.append(f'Header always set Access-Control-Allow-Credentials "true" {when_allowed}')

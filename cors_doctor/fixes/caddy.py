@@ -49,12 +49,20 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     lines += ["header @cors_allowed {", *_block(actual, "    "),
               "    defer  # applied after reverse_proxy, replacing any copy from the upstream", "}",
               "header +Vary Origin"]
+    if needs.errors_lack_cors:
+        # Error replies (file_server 404, upstream failures) skip the handlers above: add the headers there too.
+        lines += ["handle_errors {", "    header @cors_allowed {", *_block(actual, "        "), "    }",
+                  '    respond "{err.status_code} {err.status_text}"', "}"]
     notes = [
         "Caddy v2 has no cors directive; never use Access-Control-Allow-Origin \"{header.Origin}\" without a matcher "
         "that lists the origins (that reflects every site).",
     ]
     if needs.errors_lack_cors:
-        notes.append("Replies from handle_errors do not pass through these header directives: repeat them there.")
+        notes.append("Error replies do not pass through the site's header directives, so handle_errors repeats them; "
+                     "if the site already has a handle_errors block, put the header lines in it instead.")
+    else:
+        notes.append("Error replies (handle_errors) do not get these headers: repeat the header @cors_allowed block "
+                     "in handle_errors if the front end must read error statuses.")
     if needs.preflight_routed:
         notes.append("The upstream or file_server does not answer OPTIONS; the handle block answers preflights with 204.")
     placement = "inside the site block that serves this URL, before reverse_proxy / file_server"

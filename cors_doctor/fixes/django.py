@@ -51,7 +51,7 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     elif needs.headers:
         lines.append(f"# CORS_ALLOW_HEADERS: the default list already allows {', '.join(h.lower() for h in needs.headers)}")
     if needs.expose:
-        lines.append(f"CORS_EXPOSE_HEADERS = {_list(tuple(h.title() if h.islower() else h for h in needs.expose))}")
+        lines.append(f"CORS_EXPOSE_HEADERS = {_list(needs.expose)}")
     notes = []
     if needs.credentials and any(m not in ("GET", "HEAD", "OPTIONS") for m in needs.methods):
         notes.append(

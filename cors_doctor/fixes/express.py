@@ -30,7 +30,7 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     if needs.credentials:
         lines.append("  credentials: true,")
     if needs.expose:
-        lines.append(f"  exposedHeaders: {_list(tuple(h.title() if h.islower() else h for h in needs.expose))},")
+        lines.append(f"  exposedHeaders: {_list(needs.expose)},")
     lines += ["  maxAge: 600,", "}));"]
     notes = []
     if needs.preflight_routed:

@@ -27,7 +27,7 @@ def _arguments(needs: CorsNeeds) -> list[str]:
     if needs.headers:
         args.append(f"allow_headers={_list(needs.headers)},")
     if needs.expose:
-        args.append(f"expose_headers={_list(tuple(h.title() if h.islower() else h for h in needs.expose))},")
+        args.append(f"expose_headers={_list(needs.expose)},")
     args.append("max_age=600,")
     return args
 

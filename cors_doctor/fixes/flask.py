@@ -29,7 +29,7 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     if needs.credentials:
         lines.append("    supports_credentials=True,  # safe only with the explicit origins above")
     if needs.expose:
-        lines.append(f"    expose_headers={_list(tuple(h.title() if h.islower() else h for h in needs.expose))},")
+        lines.append(f"    expose_headers={_list(needs.expose)},")
     lines += ["    max_age=600,", ")"]
     notes = []
     if needs.preflight_routed:

@@ -37,7 +37,7 @@ def _finding(console: Console, f: AuditFinding, verbose: bool, show_secrets: boo
     if f.severity != "info" or verbose:
         for outcome in f.evidence:
             for line in evidence_lines(outcome, show_secrets):
-                style = "green" if line.startswith("< Access-Control-") else "dim"
+                style = "green" if line.lower().startswith("< access-control-") else "dim"
                 console.print(f"           [{style}]{escape(line)}[/]", soft_wrap=True)
         console.print(f"         [dim]impact:[/] {escape(f.impact)}", soft_wrap=True)
     console.print(f"         [dim]fix:[/] {escape(f.fix)}", soft_wrap=True)
@@ -101,5 +101,7 @@ def render_summary(console: Console, results: Sequence[AuditResult], fail_on: st
         console.print(f"[bold red]FAIL[/] — a {worst} finding (--fail-on {fail_on}).")
     elif code == 2:
         console.print("[bold red]INCOMPLETE[/] — some URLs could not be audited.")
+    elif fail_on == "none":
+        console.print("[bold green]PASS[/] — --fail-on none: findings never fail the run.")
     else:
         console.print(f"[bold green]PASS[/] — nothing at or above --fail-on {fail_on}.")

@@ -104,7 +104,38 @@ def totals_line(tally: Tally, shard: str | None) -> str:
 
 
 def print_summary(tally: Tally, shard: str | None, *, stream: IO[str], no_color: bool = False) -> None:
-    """The table per policy check, the first failures, and the totals line."""
+    """The table per policy check, the first failures, and the totals line: with rich on a
+    terminal, as plain text elsewhere (CI logs need no colors, and rich costs start-up time)."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty and isatty():
+        _rich_summary(tally, shard, stream, no_color)
+    else:
+        stream.write(plain_summary(tally, shard))
+        stream.flush()
+
+
+def plain_summary(tally: Tally, shard: str | None) -> str:
+    rows = [("check", "expect", "cases", "passed", "failed", "errors")]
+    rows += [(t.name, t.expect, str(t.total), str(t.passed), str(t.failed), str(t.errors))
+             for t in tally.checks.values() if t.total]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = [""]
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])] + [c.rjust(w) for c, w in zip(row[2:], widths[2:])]
+        lines.append("  ".join(cells).rstrip())
+    if tally.failures:
+        lines += ["", "Failures"]
+        for outcome in tally.failures:
+            lines.append(f"  {_LABEL[outcome.status]} {outcome.check}: {outcome.title}")
+            lines += [f"        {problem}" for problem in outcome.problems]
+            lines += [f"        {f.code}: {f.message}" for f in outcome.findings if f.severity == "error"]
+        if tally.unlisted_failures:
+            lines.append(f"  ... and {tally.unlisted_failures} more (listed in the log above and in the reports)")
+    lines += ["", totals_line(tally, shard)]
+    return "\n".join(lines) + "\n"
+
+
+def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bool) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

@@ -18,16 +18,24 @@ def _block(text: str) -> str:
 
 
 def render_page(rule: Rule) -> str:
-    """The Markdown page for one finding code."""
+    """The Markdown page for one finding code (audit codes read as security findings)."""
+    audit = rule.code.startswith("CD7")
+    why = "Impact" if audit else "Why the browser cares"
+    failing = "An exploitable exchange" if audit else "A failing exchange"
+    run = (
+        "Run `cors-doctor audit URL --origin TRUSTED` to probe for this finding with forged origins."
+        if audit else
+        "Run `cors-doctor check URL --origin ORIGIN` to see this finding with the values your server sent "
+        "and a fix for your framework."
+    )
     return (
         f"# {rule.code} {rule.name}: {rule.title}\n\n"
         f"Severity: **{rule.severity}** · Rule book: `{rule.ref}`\n\n"
         f"## What it means\n\n{rule.meaning}\n\n"
-        f"## Why the browser cares\n\n{rule.why}\n\n"
-        f"## A failing exchange\n\n{_block(rule.failing)}\n"
+        f"## {why}\n\n{rule.why}\n\n"
+        f"## {failing}\n\n{_block(rule.failing)}\n"
         f"## The fix\n\n{_block(rule.fixed)}\n"
-        f"Run `cors-doctor check URL --origin ORIGIN` to see this finding with the values your server sent "
-        f"and a fix for your framework.\n"
+        f"{run}\n"
     )
 
 

@@ -27,9 +27,10 @@ def starlette() -> Iterator[Callable[..., str]]:
         server.close()
 
 
-def run_audit(url: str, *origins: str, timeout: float = 5.0, **target) -> AuditResult:
+def run_audit(url: str, *origins: str, timeout: float = 5.0, transport: str = "aiohttp", **target) -> AuditResult:
     """Audit one URL in-process, trusting `origins` (default: https://app.example.com)."""
-    [result] = audit([make_target(url, origins or (TRUSTED,), **target)], concurrency=8, timeout=timeout)
+    [result] = audit([make_target(url, origins or (TRUSTED,), **target)], concurrency=8, timeout=timeout,
+                     transport=transport)
     return result
 
 

@@ -163,3 +163,89 @@ def sets_cookies(request):
     """Reflects with credentials and hands out a session cookie on every reply."""
     status, headers, body = reflect_all(request)
     return status, headers + [("Set-Cookie", "session=secret-session-id; Path=/")], body
+
+
+class DroppingServer:
+    """Allow-list server that hangs up without a reply when the Origin holds a backtick, or
+    (with `slow`) waits `slow` seconds before every reply."""
+
+    def __init__(self, slow: float = 0.0) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        respond = allow_list({TRUSTED})
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002
+                pass
+
+            def _handle(self) -> None:
+                from tests.conftest import ReceivedRequest
+
+                origin = self.headers.get("Origin") or ""
+                if slow:
+                    time.sleep(slow)
+                if "`" in origin:
+                    self.close_connection = True
+                    return
+                request = ReceivedRequest(self.command, self.path, tuple(self.headers.items()), b"")
+                status, headers, body = respond(request)
+                try:
+                    self.send_response(status)
+                    for name, value in headers:
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up waiting: expected for `slow`
+
+            do_GET = do_OPTIONS = _handle
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+class FlaskServer:
+    """A Flask app with Flask-CORS under werkzeug's threaded server on a random loopback port."""
+
+    def __init__(self, **cors) -> None:
+        from flask import Flask, jsonify
+        from flask_cors import CORS
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class Quiet(WSGIRequestHandler):
+            def log(self, *args, **kwargs) -> None:
+                pass
+
+        app = Flask("audit")
+
+        @app.get("/items")
+        def items():
+            return jsonify(items=[1, 2, 3])
+
+        CORS(app, **cors)
+        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

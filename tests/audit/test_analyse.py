@@ -114,6 +114,14 @@ def test_vary_missing_only_on_replies_without_cors_is_info():
     assert codes(run(policy)) == {"CD714": "info"}
 
 
+def test_star_only_when_an_origin_came_without_vary_is_info():
+    def policy(probe):
+        return 200, [("Access-Control-Allow-Origin", "*")] if probe.origin is not None else []
+
+    result = run(policy)
+    assert codes(result) == {"CD713": "info", "CD714": "info"}
+
+
 def test_static_allow_origin_needs_no_vary():
     assert codes(run(lambda probe: (200, [("Access-Control-Allow-Origin", TRUSTED)]))) == {}
 
@@ -152,3 +160,43 @@ def test_transport_errors_are_notes_not_findings():
     assert result.findings == ()
     assert any(f"{len(probes) - 1} of {len(probes)} requests failed" in n for n in result.notes)
     assert result.trusted[0].allowed is None
+
+
+def test_any_mix_of_replies_gives_well_formed_findings():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    target = make_target("https://api.example.com/items", [TRUSTED, "https://admin.example.com"])
+    probes = plan_probes(target)
+    header = st.sampled_from([
+        ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Origin", "null"),
+        ("Access-Control-Allow-Origin", TRUSTED), ("Access-Control-Allow-Origin", "https://a, https://b"),
+        ("Access-Control-Allow-Credentials", "true"), ("Access-Control-Allow-Credentials", "True"),
+        ("Vary", "Origin"), ("Vary", "Accept"), ("Age", "3"), ("Strict-Transport-Security", "max-age=9"),
+        ("Access-Control-Allow-Private-Network", "true"), ("Location", "/elsewhere"),
+    ])
+    reply = st.one_of(
+        st.none(),
+        st.tuples(st.sampled_from([200, 204, 301, 400, 401, 404, 500]), st.lists(header, max_size=5), st.booleans()),
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(reply, min_size=len(probes), max_size=len(probes)))
+    def check(replies):
+        outcomes = []
+        for probe, r in zip(probes, replies):
+            if r is None:
+                outcomes.append(ProbeOutcome(probe, error="connection reset"))
+                continue
+            status, headers, echo = r
+            if echo and probe.origin is not None:
+                headers = [*headers, ("Access-Control-Allow-Origin", probe.origin)]
+            outcomes.append(ProbeOutcome(probe, Response(status, tuple(headers))))
+        result = analyse(target, outcomes)
+        for f in result.findings:
+            assert f.severity in ("high", "medium", "low", "info")
+            assert f.evidence and f.title and f.message and f.fix and f.impact
+        ranks = [("info", "low", "medium", "high").index(f.severity) for f in result.findings]
+        assert ranks == sorted(ranks, reverse=True)
+
+    check()

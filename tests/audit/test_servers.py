@@ -91,9 +91,10 @@ def test_starlette_correct_configuration_has_no_finding(starlette):
 
 # --- hand-written policies ------------------------------------------------------------------
 
-def test_reflect_every_origin_with_credentials(loopback_server):
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_reflect_every_origin_with_credentials(loopback_server, transport):
     server = loopback_server(servers.reflect_all)
-    result = run_audit(server.url + "/items")
+    result = run_audit(server.url + "/items", transport=transport)
     found = codes(result)
     assert found["CD701"] == "high"
     assert found["CD714"] == "low"  # reflection without Vary: Origin
@@ -144,9 +145,10 @@ def test_wildcard_with_credentials_is_low(loopback_server):
     assert codes(run_audit(server.url + "/items")) == {"CD712": "low"}
 
 
-def test_correct_allow_list_with_vary_has_no_finding(loopback_server):
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_correct_allow_list_with_vary_has_no_finding(loopback_server, transport):
     server = loopback_server(servers.allow_list({TRUSTED}))
-    result = run_audit(server.url + "/items")
+    result = run_audit(server.url + "/items", transport=transport)
     assert result.findings == ()
     assert result.error is None and result.failed_requests == 0
     _only_safe_methods(server)
@@ -203,9 +205,10 @@ def test_two_allow_origin_lines_are_malformed(loopback_server):
     assert "CD701" not in found
 
 
-def test_no_cookie_jar_between_probes(loopback_server):
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_no_cookie_jar_between_probes(loopback_server, transport):
     server = loopback_server(servers.sets_cookies)
-    run_audit(server.url + "/items")
+    run_audit(server.url + "/items", transport=transport)
     assert len(server.received) > 40
     assert all(r.header("Cookie") is None for r in server.received)
 
@@ -219,9 +222,67 @@ def test_user_headers_go_on_get_probes_only(loopback_server):
     assert preflights and all(r.header("Authorization") is None and r.header("Cookie") is None for r in preflights)
 
 
-def test_crafted_origins_reach_the_server_byte_for_byte(loopback_server):
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_crafted_origins_reach_the_server_byte_for_byte(loopback_server, transport):
     server = loopback_server(servers.allow_list({TRUSTED}))
-    run_audit(server.url + "/items")
+    run_audit(server.url + "/items", transport=transport)
     sent = {r.header("Origin") for r in server.received}
     assert {"null", "https://app.example.com`.evil.example", "https://app.example.com%60.evil.example",
             "https://app.example.com.evil.example", "https://appxexample.com", "http://app.example.com"} <= sent
+
+
+@pytest.fixture
+def dropping_server():
+    started = []
+
+    def start(**kw):
+        server = servers.DroppingServer(**kw)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.close()
+
+
+def test_a_probe_that_breaks_does_not_stop_the_audit(dropping_server):
+    server = dropping_server()
+    result = run_audit(server.url + "/items")
+    assert result.error is None
+    assert result.failed_requests == 1  # the backtick origin
+    assert result.findings == ()
+    assert any("1 of" in n and "requests failed" in n for n in result.notes)
+
+
+def test_a_server_that_never_answers_in_time_is_not_audited(dropping_server):
+    server = dropping_server(slow=2.0)
+    result = run_audit(server.url + "/items", timeout=0.3)
+    assert result.error is not None and "timeout" in result.error
+    assert result.requests_sent == 1  # nothing more is sent to an unreachable URL
+
+
+@pytest.fixture
+def flask_server():
+    started = []
+
+    def start(**cors):
+        server = servers.FlaskServer(**cors)
+        started.append(server)
+        return server.url
+
+    yield start
+    for server in started:
+        server.close()
+
+
+def test_flask_cors_default_with_credentials_reflects_every_origin(flask_server):
+    result = run_audit(flask_server(supports_credentials=True) + "/items")
+    assert codes(result)["CD701"] == "high"
+    # Vary: Origin comes only with an Origin: the reply to a request without one may be cached for all.
+    assert codes(result)["CD714"] == "info"
+
+
+def test_flask_cors_with_an_allow_list_is_clean(flask_server):
+    result = run_audit(flask_server(origins=[TRUSTED], supports_credentials=True) + "/items")
+    assert worst(result) in (None, "info", "low")
+    assert result.trusted[0].credentials

@@ -30,10 +30,13 @@ def free_port() -> int:
 
 
 def fill(template: str, **regions: str) -> str:
-    """Put each region's text where the template has `@@NAME@@`; slots not given stay empty."""
+    """Put each region's text where the template has `@@NAME@@`; slots not given stay empty.
+
+    `@@DIR@@` (the server's directory) is kept for the caller to fill, also inside region texts.
+    """
     for name, text in regions.items():
         template = template.replace(f"@@{name.upper()}@@", text)
-    return re.sub(r"@@[A-Z_]+@@", "", template)
+    return re.sub(r"@@(?!DIR@@)[A-Z_]+@@", "", template)
 
 
 @dataclass
@@ -157,7 +160,9 @@ class AppUnderTest:
         for name in regions:
             assert any(f"@@{name.upper()}@@" in t for t in self.files.values()), f"no @@{name.upper()}@@ slot"
         for name, template in self.files.items():
-            (directory / name).write_text(fill(template, port=str(port), dir=str(directory), **regions))
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)
+            text = fill(template.replace("@@PORT@@", str(port)), **regions).replace("@@DIR@@", str(directory))
+            (directory / name).write_text(fill(text))
         self.server = self._serve(lambda _: self._argv(port, directory), cwd=directory, env=self._env, port=port)
         return self.server.url
 

@@ -19,31 +19,37 @@ JSON = ("Content-Type", "application/json")
 
 @dataclass(frozen=True)
 class Call:
-    """One fetch() the page makes, and what the browser decides (for the tests)."""
+    """One fetch() the page makes, and what Chromium decides: the code of the failure (None: allowed)."""
 
     path: str
     init: dict
-    blocked: bool
+    code: str | None
     preflight: bool = False
 
+    @property
+    def blocked(self) -> bool:
+        return self.code is not None
 
+
+JSON_BODY = {"headers": {"Content-Type": "application/json"}, "body": "{}"}
 CALLS = (
-    Call("/ok", {}, False),
-    Call("/no-cors", {}, True),
-    Call("/trailing-slash", {}, True),
-    Call("/items", {"method": "PUT", "headers": {"Content-Type": "application/json"}, "body": "{}"}, False, True),
-    Call("/items/1", {"method": "DELETE"}, True, True),
-    Call("/search", {"method": "POST", "headers": {"Content-Type": "application/json"}, "body": '{"q": 1}'}, True, True),
-    Call("/preflight-404", {"method": "PUT", "headers": {"Content-Type": "application/json"}, "body": "{}"}, True, True),
-    Call("/login", {"method": "POST", "headers": {"Authorization": "Bearer recorded-token", "Content-Type": "application/json"},
-                    "body": "{}"}, True, True),
-    Call("/session", {"credentials": "include"}, False),
-    Call("/profile", {"credentials": "include"}, False),
-    Call("/me", {"credentials": "include"}, True),
-    Call("/error-500", {}, True),
-    Call("/form", {"method": "POST", "body": "a=1"}, True),
-    Call("/moved", {}, False),
+    Call("/ok", {}, None),
+    Call("/no-cors", {}, "CD301"),
+    Call("/trailing-slash", {}, "CD304"),
+    Call("/items", {"method": "PUT", **JSON_BODY}, None, True),
+    Call("/items/1", {"method": "DELETE"}, "CD205", True),
+    Call("/search", {"method": "POST", **JSON_BODY}, "CD206", True),
+    Call("/preflight-404", {"method": "PUT", **JSON_BODY}, "CD301", True),
+    Call("/login", {"method": "POST", "headers": {"Authorization": "Bearer recorded-token",
+                                                  "Content-Type": "application/json"}, "body": "{}"}, "CD202", True),
+    Call("/session", {"credentials": "include"}, None),
+    Call("/profile", {"credentials": "include"}, None),
+    Call("/me", {"credentials": "include"}, "CD305"),
+    Call("/error-500", {}, "CD301"),
+    Call("/form", {"method": "POST", "body": "a=1"}, "CD301"),
+    Call("/moved", {}, None),
 )
+BY_PATH = {call.path: call for call in CALLS}
 
 
 def _cors(origin: str, *extra: tuple[str, str]) -> list[tuple[str, str]]:
@@ -79,8 +85,8 @@ def api_reply(method: str, path: str, origin: str) -> Reply:
         return 200, [JSON, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")], body
     if path == "/error-500":
         return 500, [("Content-Type", "text/plain")], b"Internal Server Error"
-    if path == "/moved":
-        return 302, [("Location", "/ok")], b""
+    if path == "/moved":  # a redirect of a CORS request needs the CORS headers too
+        return 302, _cors(origin, ("Location", "/ok")), b""
     if path == "/pixel.gif":
         return 200, [("Content-Type", "image/gif")], b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
     return 200, [JSON], body  # /no-cors, /form and anything else: no CORS headers at all
@@ -149,7 +155,7 @@ class _Server:
 class Site:
     """The page and the API, started together; use as a context manager."""
 
-    def __init__(self, api_port: int = 0) -> None:
+    def __init__(self) -> None:
         self._api = _Server(lambda m, p, o: api_reply(m, p, o))
         self.api = f"http://localhost:{self._api.port}"
         html = page_html(self.api)
