@@ -17,7 +17,7 @@ Without nginx the benchmark falls back to a small asyncio server in a child proc
 (that server, not the clients, may then be the bottleneck).
 
 Usage: python benchmarks/ci_throughput.py [--checks 1000] [--concurrency 50] [--rounds 3]
-       [--memory-checks 10000] [--skip-memory] [--with-httpx-transport]
+       [--memory-checks 10000] [--skip-memory] [--with-httpx-transport] [--compare-transports]
 """
 
 from __future__ import annotations
@@ -322,6 +322,82 @@ def memory(args, base: str, scratch: str) -> None:
           f"({'flat' if growth <= 1.15 else 'NOT flat'}: target ≤ 1.15×)")
 
 
+def compare_transports(args, base: str) -> None:
+    """In one process, the batch engine on each candidate transport, and a bare aiohttp loop."""
+    import asyncio
+
+    sys.path.insert(0, REPO)
+    from cors_doctor.batch import CheckJob, run_jobs_async
+    from cors_doctor.model import RequestSpec
+    from cors_doctor.plan import build_plan
+    from cors_doctor.probe import ProbeOptions, _import_httpx
+
+    n, conc = args.checks, args.concurrency
+    options = ProbeOptions(timeout=10)
+
+    def jobs():
+        for i in range(n):
+            spec = RequestSpec(f"{base}/api/items/{i}", ORIGIN, "GET", (("X-Requested-With", "XMLHttpRequest"),))
+            yield CheckJob(str(i), build_plan(spec), options)
+
+    async def engine(**kwargs) -> int:
+        allowed = 0
+
+        def count(result) -> None:
+            nonlocal allowed
+            allowed += bool(result.verdict and result.verdict.allowed)
+
+        await run_jobs_async(jobs(), conc, count, keep_results=False, **kwargs)
+        return allowed
+
+    async def on_httpx_aiohttp() -> int:
+        import httpx_aiohttp
+
+        httpx = _import_httpx()
+        limits = httpx.Limits(max_connections=conc, max_keepalive_connections=conc)
+        async with httpx.AsyncClient(transport=httpx_aiohttp.AiohttpTransport(limits=limits), timeout=10) as client:
+            return await engine(client=client)
+
+    async def bare_aiohttp() -> int:
+        namespace: dict = {}
+        exec(REF_AIOHTTP.split("asyncio.run(")[0], namespace)  # defines main(base, n, conc), prints its figure
+        await namespace["main"](base, n, conc)
+        return n
+
+    variants = {
+        "engine on the aiohttp sender (ci default)": lambda: engine(transport="aiohttp"),
+        "engine on httpx.AsyncClient, its own pool": lambda: engine(transport="httpx"),
+        "engine on httpx.AsyncClient + httpx-aiohttp": on_httpx_aiohttp,
+        "bare aiohttp loop (no CORS evaluation)": bare_aiohttp,
+    }
+    try:
+        import httpx_aiohttp  # noqa: F401
+    except ImportError:
+        del variants["engine on httpx.AsyncClient + httpx-aiohttp"]
+        print("(httpx-aiohttp is not installed: that variant is skipped)")
+    print(f"\nin one process, {n} checks, concurrency {conc}, {args.rounds} rounds (shuffled order):")
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(args.rounds):
+        order = list(variants)
+        random.shuffle(order)
+        for name in order:
+            started = time.perf_counter()
+            with open(os.devnull, "w") as quiet:
+                stdout, sys.stdout = sys.stdout, quiet
+                try:
+                    allowed = asyncio.run(variants[name]())
+                finally:
+                    sys.stdout = stdout
+            times[name].append(time.perf_counter() - started)
+            if allowed != n:
+                raise SystemExit(f"{name}: only {allowed} of {n} checks allowed")
+    bare = statistics.median(times["bare aiohttp loop (no CORS evaluation)"])
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"  {name:46} {median:6.2f} s ({min(values):.2f}-{max(values):.2f})  {n / median:6.0f} checks/s  "
+              f"{bare / median:5.2f}× the bare loop")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checks", type=int, default=1000)
@@ -331,6 +407,8 @@ def main() -> None:
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--with-httpx-transport", action="store_true",
                         help="also time `cors-doctor ci --transport httpx` (slow; for docs/design.md)")
+    parser.add_argument("--compare-transports", action="store_true",
+                        help="also time the batch engine on each candidate transport in one process (docs/design.md)")
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="cors-doctor-bench-")
     proc, base, description = start_server(scratch)
@@ -338,6 +416,8 @@ def main() -> None:
         print(f"server: {description} at {base}; client and server share this machine's "
               f"{os.cpu_count()} CPUs")
         throughput(args, base, scratch)
+        if args.compare_transports:
+            compare_transports(args, base)
         if not args.skip_memory:
             memory(args, base, scratch)
     finally:

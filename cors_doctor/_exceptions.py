@@ -104,7 +104,7 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
     proxy_hint = (f"unset {attempt.proxy_source or 'the proxy variable'}, or add the host to NO_PROXY"
                   if attempt.proxy else None)
 
-    cert = _find(chain, ssl.SSLCertVerificationError)
+    cert = _certificate_error(chain)
     if cert is not None:
         return _cert_error(cert, attempt)
     tls = _find(chain, ssl.SSLError)
@@ -259,8 +259,8 @@ def _protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
             return ProtocolError(f"{where} closed the connection in the middle of the reply headers "
                                  f"(after {attempt.received} bytes)", hint=crash_hint)
         return ProtocolError(f"{where} closed the connection without sending a reply", hint=crash_hint)
-    if "complete message body" in lowered or "incomplete chunked" in lowered:
-        counts = re.search(r"received (\d+) bytes, expected (\d+)", text)
+    if any(sign in lowered for sign in ("complete message body", "incomplete chunked", "payload is not completed")):
+        counts = re.search(r"received (\d+)(?: bytes,)? (?:expected|of) (\d+)", text)
         detail = f"after {counts[1]} of {counts[2]} bytes" if counts else "the chunked body was cut short"
         return ProtocolError(
             f"{where} closed the connection in the middle of the reply body ({detail}); a browser reports "
@@ -287,6 +287,15 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 def _find(chain: list[BaseException], kind: type) -> BaseException | None:
     return next((e for e in chain if isinstance(e, kind)), None)
+
+
+def _certificate_error(chain: list[BaseException]) -> BaseException | None:
+    """The ssl verification error itself: aiohttp wraps it in a subclass without verify_code."""
+    import ssl
+
+    found = [getattr(e, "certificate_error", None) or e for e in chain]
+    found = [e for e in found if isinstance(e, ssl.SSLCertVerificationError)]
+    return next((e for e in found if getattr(e, "verify_code", None) is not None), found[0] if found else None)
 
 
 def _find_named(chain: list[BaseException], name: str) -> BaseException | None:

@@ -33,7 +33,7 @@ _JS_ERROR = re.compile(r"^(?:\w*Error:\s*)?(?:Failed to fetch|NetworkError when 
                        r"Load failed|Network Error|XMLHttpRequest error)\b", re.I)
 _STACK = re.compile(r"^(?:at\s|async\s|\S*@\S+:\d+(?::\d+)?$|\(anonymous\)|Promise\.then)")
 _HEADER_EXAMPLES = {"content-type": "application/json", "authorization": "Bearer TOKEN"}
-_MAX_JOIN_LINES = 6
+_MAX_OPEN_BREAKS = 8  # line breaks not at a space: each may be joined with or without one
 _MAX_CLOSEST_FOR = 3
 _NET_KINDS = {"net::ERR_TOO_MANY_REDIRECTS": "too-many", "net::ERR_UNSAFE_REDIRECT": "location",
               "net::ERR_BLOCKED_BY_CLIENT": "blocked"}
@@ -103,6 +103,14 @@ class _Match:
 
 
 @dataclass(frozen=True)
+class _Line:
+    """One cleaned line; `spaced`: the line break before it was at a space (so it joins with one)."""
+
+    text: str
+    spaced: bool = False
+
+
+@dataclass(frozen=True)
 class _NetLine:
     """Chrome's companion line: `PUT https://api/x net::ERR_FAILED 500 (...)` or `Failed to load resource: ...`."""
 
@@ -115,12 +123,15 @@ class _NetLine:
 
 # -- cleaning -------------------------------------------------------------------------------
 
-def _clean(text: str) -> tuple[list[str], list[_NetLine], list[str]]:
+def _clean(text: str) -> tuple[list[_Line], list[_NetLine], list[str]]:
     """Message lines, the net::ERR companion lines, and the JavaScript errors found in pasted text."""
-    lines: list[str] = []
+    lines: list[_Line] = []
     net: list[_NetLine] = []
     js: list[str] = []
+    ended_with_space = True
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        spaced = ended_with_space or raw[:1].isspace()
+        ended_with_space = raw[-1:].isspace() or not raw
         line = P.normalise_text(raw)
         for pattern in (_TIMESTAMP, _LEVEL, _UNCAUGHT, _SOURCE_BEFORE):
             line = pattern.sub("", line, count=1)
@@ -144,7 +155,7 @@ def _clean(text: str) -> tuple[list[str], list[_NetLine], list[str]]:
         if _JS_ERROR.match(line):
             js.append(line)
             continue
-        lines.append(line)
+        lines.append(_Line(line, spaced))
     return lines, net, js
 
 
@@ -209,35 +220,42 @@ def _good(match: _Match | None) -> bool:
         " " in str(match.params.get(k, "")) for k in ("url", "initial", "origin"))
 
 
-def _recognise_unit(lines: list[str]) -> _Match | None:
-    """A message wrapped over several lines: try the joins (space or none) until one fits."""
+def _spaces(match: _Match) -> int:
+    return sum(str(match.params.get(k, "")).count(" ") for k in ("url", "initial", "origin", "hint", "value"))
+
+
+def _recognise_unit(lines: list[_Line]) -> _Match | None:
+    """A message wrapped over several lines. A break at a space joins with a space; at any other
+    break the line may have been cut inside a word: of the joins that are recognised, the one
+    whose quoted values have the fewest spaces wins."""
     if len(lines) == 1:
-        return _recognise(lines[0])
-    first: _Match | None = None
-    joins = itertools.product((" ", ""), repeat=len(lines) - 1) if len(lines) <= _MAX_JOIN_LINES else [(" ",) * (len(lines) - 1)]
-    for seps in joins:
-        text = lines[0] + "".join(sep + line for sep, line in zip(seps, lines[1:]))
-        match = _recognise(text)
-        if _good(match):
-            return match
-        first = first or match
-    return first
+        return _recognise(lines[0].text)
+    open_breaks = [i for i, line in enumerate(lines[1:], 1) if not line.spaced][:_MAX_OPEN_BREAKS]
+    best: _Match | None = None
+    for choice in itertools.product((" ", ""), repeat=len(open_breaks)):
+        seps = dict(zip(open_breaks, choice))
+        match = _recognise(lines[0].text + "".join(seps.get(i, " ") + line.text for i, line in enumerate(lines[1:], 1)))
+        if match is None:
+            continue
+        if best is None or (_good(match), -_spaces(match)) > (_good(best), -_spaces(best)):
+            best = match
+    return best
 
 
-def _segment(lines: list[str]) -> list[list[str]]:
+def _segment(lines: list[_Line]) -> list[list[_Line]]:
     """Group lines into messages: a line continues the previous one unless it starts a known message
     and the previous one is complete."""
-    units: list[list[str]] = []
+    units: list[list[_Line]] = []
     for line in lines:
-        if units and not (line.startswith(P.MESSAGE_STARTS) and _complete(units[-1])):
+        if units and not (line.text.startswith(P.MESSAGE_STARTS) and _complete(units[-1])):
             units[-1].append(line)
         else:
             units.append([line])
     return units
 
 
-def _complete(unit: list[str]) -> bool:
-    return unit[-1].endswith((".", ")", '"', "'")) or _good(_recognise_unit(unit))
+def _complete(unit: list[_Line]) -> bool:
+    return unit[-1].text.endswith((".", ")", '"', "'")) or _good(_recognise_unit(unit))
 
 
 # -- explanation ----------------------------------------------------------------------------
@@ -253,7 +271,7 @@ def _resolve(match: _Match) -> tuple[str, tuple[str, ...]]:
         failure = check_access((("Access-Control-Allow-Origin", params["hint"]),), params.get("origin", "\x00"), False)
         kind = failure.kind if failure is not None else "mismatch"
         return kind, ()
-    if set(kinds) == {"status", "redirect"}:
+    if "status" in kinds and match.browser == "safari":  # Safari prints one text for both
         status = _status(params.get("status"))
         if status is not None:
             return ("redirect" if 300 <= status < 400 else "status"), ()
@@ -371,7 +389,7 @@ def explain(text: str, *, origin: str | None = None, method: str | None = None) 
         if match is None or match.kinds == ("unknown-reason",):
             parts = [unit] if match is not None or len(unit) == 1 else [[line] for line in unit]
             for part in parts:
-                single = match if len(parts) == 1 else _recognise(part[0])
+                single = match if len(parts) == 1 else _recognise(part[0].text)
                 if single is not None and single.kinds != ("unknown-reason",):
                     matches.append(single)
                     continue
@@ -379,7 +397,7 @@ def explain(text: str, *, origin: str | None = None, method: str | None = None) 
                 if single is not None:
                     note = (f"This is a Chrome CORS error with a reason cors-doctor does not know: "
                             f"{single.params.get('rest', '')!r}.")
-                unknown.append(Unrecognised(" ".join(part), note=note))
+                unknown.append(Unrecognised(" ".join(line.text for line in part), note=note))
             continue
         matches.append(match)
     counted: dict[tuple, tuple[_Match, int]] = {}

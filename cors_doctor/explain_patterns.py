@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 from cors_doctor.rules import messages
 
@@ -106,10 +107,13 @@ class Pattern:
 def _context(kind: str, *, redirected: bool = False, preflight: bool = False,
              status: object = S["STATUS"], comma: bool = False) -> messages.FailureContext:
     hint = S["HINT"] + "," if comma else S["HINT"]  # Safari tells "multiple" apart by a comma in the value
-    return messages.FailureContext(
+    context = messages.FailureContext(
         kind, S["URL"], S["INITIAL"] if redirected else S["URL"], S["ORIGIN"], hint=hint,
         status=status, on_preflight=preflight, acao_lines=2, value=S["VALUE"],  # type: ignore[arg-type]
     )
+    if redirected and hasattr(context, "redirect_to"):  # Safari names the target of a failing redirect
+        context = replace(context, redirect_to=S["URL"])
+    return context
 
 
 def _patterns(browser: str, templates: list[tuple[str, str]], *, suffix: str = "",
@@ -296,6 +300,7 @@ SAFARI_STARTS = ("Origin ", "Fetch API cannot", "XMLHttpRequest cannot", "EventS
 MESSAGE_STARTS = CHROME_STARTS + FIREFOX_STARTS + SAFARI_STARTS
 
 
+@cache
 def known_examples() -> list[tuple[str, str]]:
     """(browser, example text) for every recognised message, for "closest known messages"."""
     head = "Access to fetch at 'https://api.example.com/items' from origin 'http://localhost:3000' has been blocked by CORS policy: "

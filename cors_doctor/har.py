@@ -2,8 +2,8 @@
 
 Entries stream in from har_stream, so memory stays flat however long the file. Chrome's DevTools
 records a preflight as an entry of its own that starts just after its request, and each hop of a
-redirect as another entry: a request waits in a short window (WINDOW entries) so that these can
-join it. Then evaluate.Simulation is fed what the browser received, exactly as a live probe feeds
+redirect as another entry: a request waits until WINDOW newer cross-origin requests have come in,
+so that these can join it (other entries do not count). Then evaluate.Simulation is fed what the browser received, exactly as a live probe feeds
 it. Where the browser blocked the request and kept no reply, the result says so and carries the
 `cors-doctor check` that reproduces it; `har --live` runs those (har_live).
 """
@@ -28,7 +28,7 @@ from cors_doctor.origin import normalize_url
 from cors_doctor.plan import build_plan
 from cors_doctor.render.json import finding_dict
 
-WINDOW = 64  # entries a request waits for its preflight and redirect hops
+WINDOW = 64  # newer cross-origin requests a request waits for, for its preflight and redirect hops
 PREFLIGHT_KEYS = 4096  # (url, method) pairs whose preflights are kept: later requests reuse cached ones
 PREFLIGHTS_PER_KEY = 8
 SLACK = 2.0  # seconds a preflight may start after its request ended and still belong to it
@@ -103,10 +103,11 @@ class HarJudge:
     """Walks a HAR once and calls `on_row` with one row per cross-origin CORS request."""
 
     def __init__(self, reader: HarReader, on_row: Callable[[Row], None], *, browser: Browser | None = None,
-                 show_secrets: bool = False) -> None:
+                 show_secrets: bool = False, collect_live: bool = True) -> None:
         self.reader = reader
         self.on_row = on_row
         self.show_secrets = show_secrets
+        self.collect_live = collect_live
         self.summary = Summary()
         self.live_jobs: dict[str, CheckArgs] = {}  # key -> check, for --live (kept unmasked, in memory only)
         self._browser = browser
@@ -315,7 +316,7 @@ class HarJudge:
              preflight: str = "not-needed") -> Row:
         entry = p.entry
         live_key = None
-        if check is not None and outcome == "not-judged":
+        if check is not None and outcome == "not-judged" and self.collect_live:
             live_key = _key(check)
             self.live_jobs[live_key] = check
         errors = [f for f in verdict.findings if f.severity == "error"] if verdict else []
@@ -358,6 +359,7 @@ class HarJudge:
         """Preflights no request claimed: a failing one is a diagnosis of its own."""
         for pf in preflights:
             if pf.index in self._used:
+                self._used.discard(pf.index)
                 continue
             self.summary.preflights_unpaired += 1
             origin = self._origin(pf)
@@ -374,12 +376,12 @@ class HarJudge:
             if request is None or request.kind != "preflight":
                 continue
             sim.feed(pf.response())
-            if sim.next_request() is not None:
-                continue  # it passed; what followed is not in the HAR
             verdict = sim.verdict()
+            if verdict.allowed:
+                continue  # it passed; what followed is not in the HAR
             p = _Pending(pf, origin)
             check = CheckArgs(plan.url, origin, method, headers, False, False, self.browser)
             self.summary.cors_requests += 1
-            row = self._row(p, check, "allowed" if verdict.allowed else "blocked", verdict,
+            row = self._row(p, check, "blocked", verdict,
                             "the HAR has this preflight but not the request it was for", "recorded")
             self._emit(row | {"method": method, "status": None})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from cors_doctor._exceptions import CorsDoctorError
+from cors_doctor.fixes import advice
 from cors_doctor.model import Exchange, Finding, Response, Verdict, header_get, header_values
 from cors_doctor.origin import parse_origin
 from cors_doctor.plan import finding
@@ -19,60 +20,6 @@ CANARY_ORIGIN = "https://cors-doctor-canary.invalid"
 # Statuses nginx's add_header applies to without `always` (ngx_http_headers_module).
 NGINX_ADD_HEADER_STATUSES = frozenset({200, 201, 204, 206, 301, 302, 303, 304, 307, 308})
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-_HANDLE_PREFLIGHT = {
-    "fastapi": "add CORSMiddleware (app.add_middleware(CORSMiddleware, ...)): it answers preflights before routing",
-    "flask": "CORS(app, origins=[...]) from flask-cors answers OPTIONS for every route it covers",
-    "django": "put corsheaders.middleware.CorsMiddleware first in MIDDLEWARE: it answers preflights itself",
-    "express": "app.use(cors({...})) before the routes; per-route cors() also needs app.options(path, cors(...))",
-    "nginx": "answer OPTIONS in the location: if ($request_method = OPTIONS) { add_header ... always; return 204; }",
-    "apache": "answer OPTIONS with mod_rewrite (RewriteRule ^ - [R=204,L]) and Header always set",
-    "caddy": "answer OPTIONS with a @preflight matcher: handle @preflight { header ...; respond \"\" 204 }",
-    "spring": "register a CorsConfigurationSource (and http.cors() with Spring Security)",
-    "aspnet": "app.UseCors(policy) after UseRouting; on IIS also remove the WebDAV module / OPTIONSVerbHandler",
-    "go": "wrap the handler with cors.New(cors.Options{...}).Handler(handler)",
-}
-_AUTH_FIRST = {
-    "fastapi": "CORSMiddleware must be the outermost layer: add it after your other middleware, or wrap the app "
-               "(app = CORSMiddleware(app, ...))",
-    "flask": "let OPTIONS through your auth check (flask-cors answers it) or exempt request.method == 'OPTIONS'",
-    "django": "put CorsMiddleware first in MIDDLEWARE, above authentication middleware",
-    "express": "mount app.use(cors({...})) before the auth middleware",
-    "nginx": "answer OPTIONS with 204 before auth_basic / auth_request run (if ... return 204 in the location)",
-    "apache": "exempt OPTIONS: <LimitExcept OPTIONS> Require valid-user </LimitExcept>",
-    "caddy": "handle the preflight before basicauth / forward_auth",
-    "spring": "enable CORS in Spring Security: http.cors(Customizer.withDefaults())",
-    "aspnet": "call app.UseCors(...) before UseAuthentication() and UseAuthorization()",
-    "go": "wrap the auth middleware with the cors handler, not the other way round",
-}
-_REFLECTION_CAUSE = {
-    "fastapi": 'allow_origins=["*"] with allow_credentials=True (Starlette 1.0+ then echoes every origin), '
-               'or allow_origin_regex=".*"',
-    "flask": "CORS(app, supports_credentials=True) without origins=[...]: the default origins='*' echoes every origin",
-    "django": "CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True, or a catch-all CORS_ALLOWED_ORIGIN_REGEXES",
-    "express": "cors({origin: true, credentials: true}), or an origin callback that accepts everything",
-    "nginx": "add_header Access-Control-Allow-Origin $http_origin (instead of a map allow-list)",
-    "apache": 'Header set Access-Control-Allow-Origin "expr=%{req:Origin}", or a SetEnvIf Origin pattern that is not anchored',
-    "caddy": 'Access-Control-Allow-Origin "{header.Origin}" without a matcher listing the origins',
-    "spring": 'setAllowedOriginPatterns(List.of("*")) with setAllowCredentials(true)',
-    "aspnet": "SetIsOriginAllowed(_ => true) with AllowCredentials()",
-    "go": "an AllowOriginFunc that returns true, with AllowCredentials: true",
-}
-_WILDCARD_CAUSE = {
-    "fastapi": 'allow_origins=["*"] with allow_credentials=True',
-    "go": "AllowedOrigins left empty (every origin) with AllowCredentials: true",
-    "nginx": 'add_header Access-Control-Allow-Origin "*" next to Access-Control-Allow-Credentials "true"',
-}
-_DEFAULT_METHODS = {
-    "fastapi": ({"GET"}, "Starlette's allow_methods defaults to GET only"),
-    "spring": ({"GET", "HEAD"}, "Spring's CorsConfiguration allows GET and HEAD unless told otherwise"),
-    "go": ({"GET", "POST", "HEAD"}, "rs/cors allows GET, POST and HEAD by default"),
-}
-_STARLETTE_LISTS = {
-    "origin": "allow_origins", "method": "allow_methods", "headers": "allow_headers",
-    "private-network": "allow_private_network",
-}
-
 
 def _responses(verdict: Verdict) -> list[tuple[Exchange, Response]]:
     return [(ex, ex.response) for ex in verdict.exchanges if ex.response is not None]
@@ -151,7 +98,7 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
             "CD610",
             f"the preflight was answered {r.status}{extra}: authentication ran before CORS, and a preflight never "
             "carries cookies or Authorization",
-            _AUTH_FIRST.get(framework, "answer preflights before authentication"),
+            advice.AUTH_FIRST.get(framework, "answer preflights before authentication"),
             "preflight",
         ))
     elif r.status in (404, 405, 501) or _automatic_options(r) or _served_like_get(r):
@@ -166,11 +113,11 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
         out.append(finding(
             "CD605",
             f"the preflight was {what}: no CORS layer handled it, so OPTIONS reached the routes or the file server",
-            _HANDLE_PREFLIGHT.get(framework, "answer OPTIONS preflights with 204 and the CORS headers, before routing"),
+            advice.HANDLE_PREFLIGHT.get(framework, "answer OPTIONS preflights with 204 and the CORS headers, before routing"),
             "preflight",
         ))
     acam = header_get(r.headers, "Access-Control-Allow-Methods")
-    default = _DEFAULT_METHODS.get(framework)
+    default = advice.DEFAULT_METHODS.get(framework)
     if acam is not None and default is not None:
         listed = {m.strip() for m in acam.split(",") if m.strip()}
         if listed == default[0] and verdict.plan.method not in listed:
@@ -214,13 +161,13 @@ def _error_findings(verdict: Verdict, framework: str) -> list[Finding]:
         if ex.request.kind != "actual":
             continue
         if r.status >= 500:
-            out.append(finding("CD602", _crash_message(r, framework), _crash_fix(framework), "actual"))
+            out.append(finding("CD602", _crash_message(r, framework), advice.crash_fix(framework), "actual"))
         elif r.status in (401, 403, 429) and cors_elsewhere:
             out.append(finding(
                 "CD602",
                 f"the reply is {r.status} without CORS headers while the preflight had them: a middleware outside the "
                 "CORS layer answered before CORS ran, so the browser hides the real status behind a CORS error",
-                _AUTH_FIRST.get(framework, "make the CORS layer the outermost one"),
+                advice.AUTH_FIRST.get(framework, "make the CORS layer the outermost one"),
                 "actual",
             ))
     return out
@@ -248,27 +195,7 @@ def _proxy_rule_finding(ex: Exchange, r: Response, framework: str, cors_elsewher
 
 def _crash_message(r: Response, framework: str) -> str:
     shown = f" ({_first_line(r)!r})" if _first_line(r) else ""
-    lead = f"{r.status}{shown} without CORS headers, reported by the browser as a CORS error"
-    cause = {
-        "fastapi": "an unhandled exception becomes a 500 in Starlette's ServerErrorMiddleware, which sits outside "
-                   "CORSMiddleware, so that reply never gets CORS headers",
-        "django": "replies from handler500 (unhandled exceptions) do not pass through the CORS middleware",
-        "express": "Express's error handler answered; an origin callback that calls cb(err) also ends up here",
-        "aspnet": "the developer exception page answered outside the CORS middleware",
-        "flask": "flask-cors adds headers to Flask's own 500s, so this reply came from outside Flask "
-                 "(the WSGI server or a proxy) or from a route CORS(app) does not cover",
-    }.get(framework, "the error reply is produced outside the CORS layer")
-    return f"{lead}: {cause}"
-
-
-def _crash_fix(framework: str) -> str:
-    return {
-        "fastapi": "fix the exception (see the server log); wrap the whole app, app = CORSMiddleware(app, ...), so "
-                   "errors reach the browser with CORS headers",
-        "django": "fix the exception (see the server log); CORS headers cannot be added to handler500 replies",
-        "express": "fix the error; mount cors() before all routes and error handlers, and make origin callbacks call cb(null, false)",
-        "aspnet": "fix the exception; call app.UseExceptionHandler(...) before UseCors so error replies get CORS headers",
-    }.get(framework, "fix the error (see the server log), and make the CORS layer wrap the error handling")
+    return f"{r.status}{shown} without CORS headers, reported by the browser as a CORS error: {advice.crash_cause(framework)}"
 
 
 def _duplicate_findings(verdict: Verdict, framework: str) -> list[Finding]:
@@ -284,6 +211,28 @@ def _duplicate_findings(verdict: Verdict, framework: str) -> list[Finding]:
                 "CD606",
                 f"Access-Control-Allow-Origin arrives as {' | '.join(values)!r}: {who} both add it",
                 fix, ex.request.kind,
+            )]
+    return []
+
+
+_PROXY_SIGNS = ("Via", "X-Cache", "Age", "CF-Cache-Status", "X-Served-By", "X-Amz-Cf-Id", "X-Varnish")
+
+
+def _lost_in_proxy_findings(verdict: Verdict) -> list[Finding]:
+    pre = verdict.preflight
+    if pre is None or pre.response is None or not _acao(pre.response):
+        return []
+    for ex, r in _responses(verdict):
+        if ex.request.kind != "actual" or _acao(r) or not 200 <= r.status <= 299:
+            continue
+        signs = [f"{n}: {header_get(r.headers, n)}" for n in _PROXY_SIGNS if header_get(r.headers, n) is not None]
+        if signs:
+            return [finding(
+                "CD611",
+                f"the preflight had CORS headers but this {r.status} reply has none, and it passed through a proxy or "
+                f"cache ({'; '.join(signs)}): the proxy strips them, or a copy cached without them was served",
+                "let the proxy pass Access-Control-* headers through, send Vary: Origin, and put Origin in the cache key",
+                "actual",
             )]
     return []
 
@@ -323,7 +272,7 @@ def _credential_findings(verdict: Verdict, framework: str, canary: Verdict | Non
     out: list[Finding] = []
     for ex, r in _responses(verdict):
         if [v.strip() for v in _acao(r)] == ["*"] and header_get(r.headers, "Access-Control-Allow-Credentials") == "true":
-            cause = _WILDCARD_CAUSE.get(framework)
+            cause = advice.WILDCARD_CAUSE.get(framework)
             out.append(finding(
                 "CD609",
                 "a reply carries Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true: "
@@ -338,7 +287,7 @@ def _credential_findings(verdict: Verdict, framework: str, canary: Verdict | Non
             "CD607",
             f"the server answered a request from {CANARY_ORIGIN}, an origin nobody allows, with "
             f"Access-Control-Allow-Origin: {CANARY_ORIGIN} and Access-Control-Allow-Credentials: true: any web site "
-            f"can read its responses with the user's cookies (typically {_REFLECTION_CAUSE.get(framework, 'an origin echoed without an allow-list')})",
+            f"can read its responses with the user's cookies (typically {advice.REFLECTION_CAUSE.get(framework, 'an origin echoed without an allow-list')})",
             "replace the rule that echoes the Origin with an explicit list of allowed origins",
             "security",
         ))
@@ -362,6 +311,7 @@ def detect(verdict: Verdict, framework: str, canary: Verdict | None = None) -> t
         _preflight_findings(verdict, framework)
         + _error_findings(verdict, framework)
         + _duplicate_findings(verdict, framework)
+        + _lost_in_proxy_findings(verdict)
         + _fixed_origin_findings(verdict, framework, canary)
         + _credential_findings(verdict, framework, canary)
     )

@@ -17,7 +17,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def ci(
-    policy_file: Annotated[str, typer.Argument(metavar="POLICY", help="Policy file (TOML), e.g. cors-policy.toml; `cors-doctor init` writes one")],
+    policy: Annotated[str, typer.Argument(metavar="POLICY", help="Policy file (TOML), e.g. cors-policy.toml; `cors-doctor init` writes one")],
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Checks in flight at once")] = 20,
     shard: Annotated[Optional[str], typer.Option("--shard", help="Run only part K of N of the checks, e.g. 2/4 (for parallel CI jobs)")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object with every result (docs/ci.md)")] = False,
@@ -35,7 +35,7 @@ def ci(
     from cors_doctor.policy import PolicyError
 
     try:
-        code = _ci(policy_file, concurrency, shard, json_output, junit_xml, insecure, cacert, transport,
+        code = _ci(policy, concurrency, shard, json_output, junit_xml, insecure, cacert, transport,
                    quiet, verbose, no_color or bool(os.environ.get("NO_COLOR")))
     except PolicyError as exc:
         if debug:
@@ -44,7 +44,7 @@ def ci(
             sys.stderr.write(f"cors-doctor: error: {problem}\n")
         code = EXIT_INVALID
     except KeyboardInterrupt:
-        sys.stderr.write("cors-doctor: interrupted; no report was written\n")
+        sys.stderr.write("cors-doctor: interrupted before the run ended; its reports are incomplete or missing\n")
         code = EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
@@ -62,6 +62,10 @@ def _ci(policy_file, concurrency, shard_text, json_output, junit_xml, insecure, 
     if transport not in TRANSPORTS:
         raise UsageError(f"unknown --transport {transport!r}; choose {' or '.join(TRANSPORTS)}")
     shard = parse_shard(shard_text) if shard_text is not None else None
+    if cacert and not insecure:
+        from cors_doctor.probe import ProbeOptions, _verify_setting
+
+        _verify_setting(ProbeOptions(cacert=cacert))  # a bad bundle is a usage error, not an error per check
     policy = load_policy(policy_file)
     run = _Run(policy, shard, json_output, junit_xml, quiet, verbose, no_color)
     try:

@@ -56,9 +56,16 @@ def _open(file: str):
         raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
 
 
+def _use_color(no_color: bool) -> bool:
+    import os
+
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
 def _har(file, json_output, live, actual, concurrency, timeout, insecure, cacert, browser, show_secrets, no_color) -> int:
     import json
-    import os
     import tempfile
 
     from cors_doctor._exceptions import UsageError
@@ -84,7 +91,8 @@ def _har(file, json_output, live, actual, concurrency, timeout, insecure, cacert
             key = row["live"] or ""
             spools[row["verdict"]].write(f"{key}\t{json.dumps(row | {'live': None}, ensure_ascii=False)}\n")
 
-        judge = HarJudge(HarReader(stream, name), keep, browser=browser, show_secrets=show_secrets)  # type: ignore[arg-type]
+        judge = HarJudge(HarReader(stream, name), keep, browser=browser, show_secrets=show_secrets,  # type: ignore[arg-type]
+                         collect_live=live)
         summary = judge.run()
         results = None
         if live:
@@ -101,20 +109,30 @@ def _har(file, json_output, live, actual, concurrency, timeout, insecure, cacert
                     key, _, text = line.rstrip("\n").partition("\t")
                     yield key, text
 
-        if json_output:
-            from cors_doctor.render.har_json import write
+        code = EXIT_BLOCKED if summary.blocked or summary.failed_in_browser else EXIT_ALL_ALLOWED
+        try:
+            if json_output:
+                from cors_doctor.render.har_json import write
 
-            write(sys.stdout, name, lines(), summary, results)
-        else:
-            from cors_doctor.render.console import make_console
-            from cors_doctor.render.har_console import render
+                write(sys.stdout, name, lines(), summary, results)
+            else:
+                from cors_doctor.render.har_console import render
 
-            console = make_console(no_color=no_color or bool(os.environ.get("NO_COLOR")))
-            rows = ((json.loads(text) | {"live": (results or {}).get(key) if key else None}) for key, text in lines())
-            render(console, name, rows, summary, results, live)
+                rows = ((json.loads(text) | {"live": (results or {}).get(key) if key else None}) for key, text in lines())
+                render(sys.stdout, name, rows, summary, results, live, color=_use_color(no_color))
+            sys.stdout.flush()
+        except BrokenPipeError:  # `cors-doctor har big.har | head`: the reader has seen enough
+            _silence_stdout()
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
         for spool in spools.values():
             spool.close()
-    return EXIT_BLOCKED if summary.blocked or summary.failed_in_browser else EXIT_ALL_ALLOWED
+    return code
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

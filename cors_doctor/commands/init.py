@@ -7,7 +7,7 @@ blocked. It refuses to overwrite an existing file unless --force is given.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 

@@ -29,13 +29,13 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         services.append(f"    .WithExposedHeaders({_args(needs.expose)})")
     services.append("    .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));")
     pipeline = [
-        "app.UseRouting();",
-        "app.UseCors(\"Frontend\");  // after UseRouting, before UseAuthentication / UseAuthorization",
+        "app.UseCors(\"Frontend\");  // after app.UseRouting() if you call it; before UseAuthentication,",
+        "                            // UseAuthorization and the Map... calls",
     ]
     parts = [
         FixPart("services", "in Program.cs, before var app = builder.Build();", "\n".join(services)),
-        FixPart("pipeline", "in Program.cs, after var app = builder.Build(); (keep your own UseAuthentication() "
-                "and UseAuthorization() after these lines)", "\n".join(pipeline)),
+        FixPart("pipeline", "in Program.cs, after var app = builder.Build() and app.UseRouting(), before "
+                "app.UseAuthentication()", "\n".join(pipeline)),
     ]
     notes = []
     if needs.preflight_not_ok or needs.preflight_routed:

@@ -23,6 +23,7 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         "import org.springframework.web.cors.CorsConfiguration;",
         "import org.springframework.web.cors.CorsConfigurationSource;",
         "import org.springframework.web.cors.UrlBasedCorsConfigurationSource;",
+        "import org.springframework.web.filter.CorsFilter;",
         "",
         "@Configuration",
         "public class CorsConfig {",
@@ -44,12 +45,17 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         "        source.registerCorsConfiguration(\"/**\", cors);",
         "        return source;",
         "    }",
+        "",
+        "    @Bean  // applies it to Spring MVC; Spring Security uses it through http.cors(...)",
+        "    CorsFilter corsFilter(CorsConfigurationSource corsConfigurationSource) {",
+        "        return new CorsFilter(corsConfigurationSource);",
+        "    }",
         "}",
     ]
     notes = [
-        "With Spring Security, enable it in the filter chain so preflights are answered before authentication: "
-        "http.cors(Customizer.withDefaults()). Without Spring Security, Spring MVC uses the bean's configuration "
-        "through a CorsFilter or WebMvcConfigurer.addCorsMappings with the same values.",
+        "With Spring Security, also enable CORS in the filter chain so preflights are answered before "
+        "authentication: http.cors(Customizer.withDefaults()). Remove other CORS settings (@CrossOrigin, "
+        "addCorsMappings) that would disagree with this one.",
     ]
     if needs.auth_on_preflight:
         notes.append("The preflight got 401/403: Spring Security ran before CORS. http.cors(...) fixes exactly this.")

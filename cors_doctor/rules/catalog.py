@@ -271,6 +271,12 @@ RULES: dict[str, Rule] = {
            "OPTIONS /items\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer",
            "Put the CORS layer outside (before) authentication, e.g. Spring Security http.cors(...), CORSMiddleware added last.",
            "PFV-3"),
+        _R("CD611", "cors-headers-lost-in-proxy", "error", "A proxy or cache delivered the reply without its CORS headers",
+           "The preflight carried CORS headers but the successful reply did not, and that reply passed through a proxy, CDN or cache (Via, X-Cache, Age, CF-Cache-Status ...). Either the proxy strips the headers, or the cache served a copy stored for a request without Origin (or for another origin).",
+           "Caches key on the URL unless told otherwise: a copy stored without CORS headers is served to every origin until it expires.",
+           "HTTP/1.1 200 OK\nAge: 120\nX-Cache: Hit from cloudfront",
+           "Vary: Origin on every reply (and Origin in the CDN's cache key); let the proxy pass the Access-Control-* headers through",
+           "CACHE-1"),
     ]
 }
 

@@ -273,6 +273,8 @@ def test_invalid_policy_files_exit_2_naming_line_entry_and_reason(policy_server,
     (["--shard", "half"], "--shard 'half' is not K/N"),
     (["--concurrency", "0"], "--concurrency must be at least 1"),
     (["--junit-xml", "/nonexistent-dir/j.xml"], "cannot write --junit-xml /nonexistent-dir/j.xml"),
+    (["--cacert", "/nonexistent-dir/ca.pem"], "--cacert /nonexistent-dir/ca.pem:"),
+    (["--transport", "curl"], "unknown --transport 'curl'; choose aiohttp or httpx"),
 ])
 def test_bad_options_exit_2(policy_server, write_policy, ci, args, expected) -> None:
     policy = write_policy(f'[[check]]\nurl = "{policy_server.url}/good/x"\norigins = ["{APP}"]\nexpect = "allow"\n')

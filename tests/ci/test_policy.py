@@ -102,8 +102,7 @@ def test_unknown_keys_name_the_entry_line_and_a_suggestion() -> None:
     assert found == [
         "p.toml:3: [defaults]: unknown key 'method'; known keys: origins, browser, timeout, headers, credentials, "
         "base_url (it belongs in a [[check]])",
-        "p.toml:4: check #1: missing expect: write expect = \"allow\" (the browser must let script read the reply) or \"block\"",
-        "p.toml:6: check #1: unknown key 'expct' (did you mean 'expect'?)",
+        "p.toml:6: check #1: unknown key 'expct' (did you mean 'expect'?)",  # and no "missing expect" on top
         "p.toml:7: top level: unknown key 'checks' (did you mean 'check'?)",
     ]
 

@@ -85,7 +85,7 @@ def run_cli(case: Case, server: CaseServer, timeout: float = CLI_TIMEOUT_S) -> C
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=REPO,
                               env=env, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
-        return CliRun(argv, None, exc.stdout or "", exc.stderr or "",
+        return CliRun(argv, None, _text(exc.stdout), _text(exc.stderr),
                       problem=f"timed out after {timeout:.0f} s",
                       requests=summarize_requests(server.take_log(case.id)))
     run = CliRun(argv, proc.returncode, proc.stdout, proc.stderr,
@@ -99,6 +99,13 @@ def run_cli(case: Case, server: CaseServer, timeout: float = CLI_TIMEOUT_S) -> C
     except json.JSONDecodeError as exc:
         run.problem = f"stdout is not one JSON object ({exc.msg})"
     return run
+
+
+def _text(output: str | bytes | None) -> str:
+    """Partial output of a timed-out process (bytes on some Python versions)."""
+    if isinstance(output, bytes):
+        return output.decode("utf-8", "replace")
+    return output or ""
 
 
 def run_many(cases: list[Case], server: CaseServer, workers: int = CLI_WORKERS) -> dict[str, CliRun]:

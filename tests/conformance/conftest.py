@@ -51,12 +51,16 @@ def chromium_missing() -> str | None:
 
 def selected_case_ids(session: pytest.Session, module_name: str) -> list[str]:
     """Case ids of the collected tests in one module (so -k runs only what it needs)."""
+    wanted = f"{__name__.rpartition('.')[0]}.{module_name}"
     ids = []
     for item in session.items:
         callspec = getattr(item, "callspec", None)
-        if callspec and "case_id" in callspec.params and item.module.__name__.endswith(module_name):
-            if callspec.params["case_id"] not in ids:
-                ids.append(callspec.params["case_id"])
+        module = getattr(item, "module", None)
+        if callspec is None or module is None or module.__name__ != wanted:
+            continue
+        case_id = callspec.params.get("case_id")
+        if case_id in BY_ID and case_id not in ids:
+            ids.append(case_id)
     return ids
 
 
@@ -78,9 +82,8 @@ def recorded() -> dict:
 @pytest.fixture(scope="session")
 def cli_runs(request, case_server) -> dict[str, CliRun]:
     """CLI results for every case selected in this session, computed once in a thread pool."""
-    ids = selected_case_ids(request.session, "test_fixture") + [
-        cid for cid in selected_case_ids(request.session, "test_live_chromium")
-    ]
+    ids = (selected_case_ids(request.session, "test_fixture")
+           + selected_case_ids(request.session, "test_live_chromium"))
     ids = list(dict.fromkeys(ids)) or [c.id for c in CASES]
     return Results(run_many([BY_ID[cid] for cid in ids], case_server))
 

@@ -127,6 +127,8 @@ class CaseServer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(5)
+        if self._thread is None or not self._thread.is_alive():
+            self._loop.close()
         self._loop = None
 
     def __enter__(self) -> "CaseServer":

@@ -31,8 +31,21 @@ def offline_getaddrinfo(host, *args, **kwargs):
     return _system_getaddrinfo(host, *args, **kwargs)
 
 
+def _keep_aiohttp_on_getaddrinfo() -> None:
+    """With aiodns installed, aiohttp would resolve on its own sockets, past the patch above."""
+    try:
+        import aiodns  # noqa: F401
+    except ImportError:
+        return
+    import aiohttp.connector
+    import aiohttp.resolver
+
+    aiohttp.resolver.DefaultResolver = aiohttp.connector.DefaultResolver = aiohttp.resolver.ThreadedResolver
+
+
 if __name__ == "__main__":
     socket.getaddrinfo = offline_getaddrinfo
+    _keep_aiohttp_on_getaddrinfo()
     sys.argv[0] = "cors-doctor"
     from cors_doctor.cli import main
 

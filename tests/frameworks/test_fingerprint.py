@@ -172,3 +172,12 @@ def test_diagnose_merges_findings_by_severity():
     assert severities == sorted(severities, key=["error", "warning", "info"].index)
     assert "CD605" in {f.code for f in d.verdict.findings}
     assert d.framework.name == "fastapi" and d.fix.framework == "fastapi"
+
+
+def test_cors_headers_lost_in_a_cache():
+    preflight_ok = reply(204, ACAO, ("Access-Control-Allow-Methods", "PUT"),
+                         ("Access-Control-Allow-Headers", "Authorization, Content-Type"))
+    cached = reply(200, ("Age", "120"), ("X-Cache", "Hit from cloudfront"))
+    found = [f for f in detect(preflighted(preflight_ok, cached), "fastapi") if f.code == "CD611"]
+    assert found and "X-Cache: Hit from cloudfront" in found[0].message and "Vary: Origin" in found[0].fix
+    assert "CD611" not in codes(preflighted(preflight_ok, reply(200)))  # no sign of a proxy: the app's own doing

@@ -167,6 +167,7 @@ class Site:
 
         self._page = _Server(page)
         self.page = f"http://localhost:{self._page.port}"
+        self._closed = False
 
     def __enter__(self) -> Site:
         return self
@@ -175,5 +176,8 @@ class Site:
         self.close()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self._api.close()
         self._page.close()
