@@ -416,10 +416,12 @@ def main() -> None:
         print(f"server: {description} at {base}; client and server share this machine's "
               f"{os.cpu_count()} CPUs")
         throughput(args, base, scratch)
-        if args.compare_transports:
-            compare_transports(args, base)
+        # Memory before the in-process comparison: a child forked from a big parent starts out
+        # with the parent's resident pages counted in its peak RSS.
         if not args.skip_memory:
             memory(args, base, scratch)
+        if args.compare_transports:
+            compare_transports(args, base)
     finally:
         stop_server(proc)
         shutil.rmtree(scratch, ignore_errors=True)

@@ -9,6 +9,7 @@ like Chrome's implicit bypass rules.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import time
@@ -69,54 +70,6 @@ class Watch:
     def attempt(self, url: str, route: Route) -> Attempt:
         return Attempt(url, self.timeout, self.stage, self.peer, route.proxy_display, route.proxy_source,
                        self.received, self.first_bytes)
-
-
-def _backend_class():
-    import httpcore
-
-    class _Stream(httpcore.NetworkStream):
-        """A socket stream whose every operation is bounded by the request's deadline."""
-
-        def __init__(self, inner: httpcore.NetworkStream, watch: Watch) -> None:
-            self._inner, self._watch = inner, watch
-
-        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-            data = self._inner.read(max_bytes, self._watch.budget(timeout, "read"))
-            self._watch.got(data)
-            return data
-
-        def write(self, buffer: bytes, timeout: float | None = None) -> None:
-            if self._watch.stage in ("", "connect", "tls"):
-                self._watch.stage = "send"
-            self._inner.write(buffer, self._watch.budget(timeout, "write"))
-
-        def close(self) -> None:
-            self._inner.close()
-
-        def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                      timeout: float | None = None) -> httpcore.NetworkStream:
-            self._watch.stage = "tls"
-            inner = self._inner.start_tls(ssl_context, server_hostname, self._watch.budget(timeout, "connect"))
-            return _Stream(inner, self._watch)
-
-        def get_extra_info(self, info: str) -> Any:
-            return self._inner.get_extra_info(info)
-
-    class _Backend(httpcore.NetworkBackend):
-        def __init__(self, watch: Watch) -> None:
-            self._inner, self._watch = httpcore.SyncBackend(), watch
-
-        def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                        socket_options=None) -> httpcore.NetworkStream:
-            self._watch.stage = "connect"
-            self._watch.peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-            stream = self._inner.connect_tcp(host, port, self._watch.budget(timeout, "connect"), local_address, socket_options)
-            return _Stream(stream, self._watch)
-
-        def sleep(self, seconds: float) -> None:
-            self._inner.sleep(seconds)
-
-    return _Backend
 
 
 @dataclass(frozen=True)
@@ -215,23 +168,58 @@ def _bypassed(host: str, port: int, no_proxy: str) -> bool:
     return False
 
 
-def make_transport(route: Route, ssl_context: ssl.SSLContext | None, http2: bool, watch: Watch) -> httpx.BaseTransport:
-    """An httpx transport over httpcore whose sockets all answer to `watch`."""
+@functools.cache
+def _wire_classes():
+    """The httpcore/httpx subclasses, built on first use so importing this module stays cheap."""
     import httpcore
     import httpx
 
-    backend = _backend_class()(watch)
-    if route.proxy:
-        proxy = httpx.URL(route.proxy)
-        auth = (proxy.username, proxy.password) if proxy.username else None
-        pool = httpcore.HTTPProxy(
-            proxy_url=httpcore.URL(scheme=proxy.raw_scheme, host=proxy.raw_host, port=proxy.port, target=b"/"),
-            proxy_auth=auth, ssl_context=ssl_context, http2=http2, network_backend=backend,
-        )
-    else:
-        pool = httpcore.ConnectionPool(ssl_context=ssl_context, http2=http2, network_backend=backend)
+    class Stream(httpcore.NetworkStream):
+        """A socket stream whose every operation is bounded by the request's deadline."""
 
-    class _Body(httpx.SyncByteStream):
+        def __init__(self, inner: httpcore.NetworkStream, watch: Watch) -> None:
+            self._inner, self._watch = inner, watch
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            data = self._inner.read(max_bytes, self._watch.budget(timeout, "read"))
+            self._watch.got(data)
+            return data
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            if self._watch.stage in ("", "connect", "tls"):
+                self._watch.stage = "send"
+            self._inner.write(buffer, self._watch.budget(timeout, "write"))
+
+        def close(self) -> None:
+            self._inner.close()
+
+        def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                      timeout: float | None = None) -> httpcore.NetworkStream:
+            self._watch.stage = "tls"
+            self._watch.received, self._watch.first_bytes = 0, b""  # a proxy's CONNECT reply is not the server's
+            inner = self._inner.start_tls(ssl_context, server_hostname, self._watch.budget(timeout, "connect"))
+            return Stream(inner, self._watch)
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
+    class Backend(httpcore.NetworkBackend):
+        """Plain sockets, wrapped in Stream; records which host:port is being dialled."""
+
+        def __init__(self, watch: Watch) -> None:
+            self._inner, self._watch = httpcore.SyncBackend(), watch
+
+        def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                        socket_options=None) -> httpcore.NetworkStream:
+            self._watch.stage = "connect"
+            self._watch.peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            stream = self._inner.connect_tcp(host, port, self._watch.budget(timeout, "connect"), local_address, socket_options)
+            return Stream(stream, self._watch)
+
+        def sleep(self, seconds: float) -> None:
+            self._inner.sleep(seconds)
+
+    class Body(httpx.SyncByteStream):
         def __init__(self, stream) -> None:
             self._stream = stream
 
@@ -242,7 +230,13 @@ def make_transport(route: Route, ssl_context: ssl.SSLContext | None, http2: bool
             if hasattr(self._stream, "close"):
                 self._stream.close()
 
-    class _Transport(httpx.BaseTransport):
+    class Transport(httpx.BaseTransport):
+        """httpx requests in, httpx responses out, over one httpcore pool; httpcore's own
+        exceptions pass through unchanged for map_transport_error."""
+
+        def __init__(self, pool) -> None:
+            self._pool = pool
+
         def handle_request(self, request: httpx.Request) -> httpx.Response:
             core_request = httpcore.Request(
                 method=request.method,
@@ -250,11 +244,30 @@ def make_transport(route: Route, ssl_context: ssl.SSLContext | None, http2: bool
                                  port=request.url.port, target=request.url.raw_path),
                 headers=request.headers.raw, content=request.stream, extensions=request.extensions,
             )
-            reply = pool.handle_request(core_request)
-            return httpx.Response(status_code=reply.status, headers=reply.headers, stream=_Body(reply.stream),
+            reply = self._pool.handle_request(core_request)
+            return httpx.Response(status_code=reply.status, headers=reply.headers, stream=Body(reply.stream),
                                   extensions=reply.extensions)
 
         def close(self) -> None:
-            pool.close()
+            self._pool.close()
 
-    return _Transport()
+    return Backend, Transport
+
+
+def make_transport(route: Route, ssl_context: ssl.SSLContext | None, http2: bool, watch: Watch) -> httpx.BaseTransport:
+    """An httpx transport over httpcore whose sockets all answer to `watch`."""
+    import httpcore
+    import httpx
+
+    backend_class, transport_class = _wire_classes()
+    backend = backend_class(watch)
+    if route.proxy:
+        proxy = httpx.URL(route.proxy)
+        auth = (proxy.username, proxy.password) if proxy.username else None
+        pool = httpcore.HTTPProxy(
+            proxy_url=httpcore.URL(scheme=proxy.raw_scheme, host=proxy.raw_host, port=proxy.port, target=b"/"),
+            proxy_auth=auth, ssl_context=ssl_context, http2=http2, network_backend=backend,
+        )
+    else:
+        pool = httpcore.ConnectionPool(ssl_context=ssl_context, http2=http2, network_backend=backend)
+    return transport_class(pool)

@@ -107,9 +107,10 @@ def _check(url, origin, method, headers, credentials, actual, data, cookie, brow
         raise UsageError("--timeout must be a positive number of seconds")
     from cors_doctor.fixes import FRAMEWORKS, resolve_framework
 
-    if framework is not None and resolve_framework(framework) is None:
+    chosen = resolve_framework(framework) if framework is not None else None
+    if framework is not None and chosen is None:
         raise UsageError(f"unknown --framework {framework!r}; choose one of: {', '.join(FRAMEWORKS)}")
-    framework = resolve_framework(framework) if framework is not None else None
+    framework = chosen
     spec = RequestSpec(
         url=url, origin=origin, method=method, headers=tuple(parse_header_option(h) for h in headers),
         credentials=credentials, body=data, browser=parse_browser(browser),  # type: ignore[arg-type]

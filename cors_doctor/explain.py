@@ -16,22 +16,10 @@ from dataclasses import dataclass, field, replace
 from cors_doctor import explain_advice as advice
 from cors_doctor import explain_patterns as P
 from cors_doctor.check_args import CheckArgs
+from cors_doctor.explain_clean import Line, NetLine, clean
 from cors_doctor.rules.cors_check import check_access
 from cors_doctor.rules.safelist import SAFELISTED_METHODS, cors_unsafe_request_header_names
 
-_LEVEL = re.compile(r"^(?:\[(?:error|warning|warn|log|info|debug)\]\s*|[\u274c\u26d4\u2716\u26a0\ufe0f]+\s*)+", re.I)
-_UNCAUGHT = re.compile(r"^Uncaught(?: \(in promise\))?\s*")
-_TIMESTAMP = re.compile(r"^\[?\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?\]?\s+")
-_SOURCE_BEFORE = re.compile(r"^(?:\(index\)|\S+?):\d+(?::\d+)?\s+(?=\S)")
-_SOURCE_AFTER = re.compile(r"(?<=[.)'\"])\s+(?:\(index\)|[\w.\-/%~@?=&:]+?):\d+(?::\d+)?$")
-_SAFARI_SOURCE = re.compile(r"\s*\([^()]*, line \d+\)$")
-_NET_LINE = re.compile(r"^(?:(?P<method>[A-Za-z]+) (?P<url>\S+) )?(?P<error>net::ERR_[A-Z0-9_]+)"
-                       r"(?: (?P<status>\d{3})(?: \([^)]*\))?)?$")
-_RESOURCE_FAILED = re.compile(r"^Failed to load resource: (?P<rest>.*)$")
-_SERVER_STATUS = re.compile(r"^the server responded with a status of (?P<status>\d{3})")
-_JS_ERROR = re.compile(r"^(?:\w*Error:\s*)?(?:Failed to fetch|NetworkError when attempting to fetch resource|"
-                       r"Load failed|Network Error|XMLHttpRequest error)\b", re.I)
-_STACK = re.compile(r"^(?:at\s|async\s|\S*@\S+:\d+(?::\d+)?$|\(anonymous\)|Promise\.then)")
 _HEADER_EXAMPLES = {"content-type": "application/json", "authorization": "Bearer TOKEN"}
 _MAX_OPEN_BREAKS = 8  # line breaks not at a space: each may be joined with or without one
 _MAX_CLOSEST_FOR = 3
@@ -102,63 +90,6 @@ class _Match:
     preflight: bool | None = None
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One cleaned line; `spaced`: the line break before it was at a space (so it joins with one)."""
-
-    text: str
-    spaced: bool = False
-
-
-@dataclass(frozen=True)
-class _NetLine:
-    """Chrome's companion line: `PUT https://api/x net::ERR_FAILED 500 (...)` or `Failed to load resource: ...`."""
-
-    method: str | None
-    url: str | None
-    error: str
-    status: int | None
-    text: str
-
-
-# -- cleaning -------------------------------------------------------------------------------
-
-def _clean(text: str) -> tuple[list[_Line], list[_NetLine], list[str]]:
-    """Message lines, the net::ERR companion lines, and the JavaScript errors found in pasted text."""
-    lines: list[_Line] = []
-    net: list[_NetLine] = []
-    js: list[str] = []
-    ended_with_space = True
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        spaced = ended_with_space or raw[:1].isspace()
-        ended_with_space = raw[-1:].isspace() or not raw
-        line = P.normalise_text(raw)
-        for pattern in (_TIMESTAMP, _LEVEL, _UNCAUGHT, _SOURCE_BEFORE):
-            line = pattern.sub("", line, count=1)
-        line = _SAFARI_SOURCE.sub("", _SOURCE_AFTER.sub("", line)).strip()
-        if not line or _STACK.match(line):
-            continue
-        failed = _RESOURCE_FAILED.match(line)
-        if failed:
-            rest = failed.group("rest")
-            status = _SERVER_STATUS.match(rest)
-            if status or rest.startswith("net::"):
-                net.append(_NetLine(None, None, rest.split(" ")[0] if not status else "",
-                                    int(status.group("status")) if status else None, line))
-                continue
-            line = rest  # Safari repeats its reason after "Failed to load resource:"
-        m = _NET_LINE.match(line)
-        if m:
-            net.append(_NetLine(m["method"] and m["method"].upper(), m["url"], m["error"],
-                                int(m["status"]) if m["status"] else None, line))
-            continue
-        if _JS_ERROR.match(line):
-            js.append(line)
-            continue
-        lines.append(_Line(line, spaced))
-    return lines, net, js
-
-
 # -- recognition ----------------------------------------------------------------------------
 
 def _matches(patterns: list[P.Pattern], text: str) -> list[tuple[P.Pattern, re.Match[str]]]:
@@ -224,7 +155,7 @@ def _spaces(match: _Match) -> int:
     return sum(str(match.params.get(k, "")).count(" ") for k in ("url", "initial", "origin", "hint", "value"))
 
 
-def _recognise_unit(lines: list[_Line]) -> _Match | None:
+def _recognise_unit(lines: list[Line]) -> _Match | None:
     """A message wrapped over several lines. A break at a space joins with a space; at any other
     break the line may have been cut inside a word: of the joins that are recognised, the one
     whose quoted values have the fewest spaces wins."""
@@ -242,10 +173,10 @@ def _recognise_unit(lines: list[_Line]) -> _Match | None:
     return best
 
 
-def _segment(lines: list[_Line]) -> list[list[_Line]]:
+def _segment(lines: list[Line]) -> list[list[Line]]:
     """Group lines into messages: a line continues the previous one unless it starts a known message
     and the previous one is complete."""
-    units: list[list[_Line]] = []
+    units: list[list[Line]] = []
     for line in lines:
         if units and not (line.text.startswith(P.MESSAGE_STARTS) and _complete(units[-1])):
             units[-1].append(line)
@@ -254,7 +185,7 @@ def _segment(lines: list[_Line]) -> list[list[_Line]]:
     return units
 
 
-def _complete(unit: list[_Line]) -> bool:
+def _complete(unit: list[Line]) -> bool:
     return unit[-1].text.endswith((".", ")", '"', "'")) or _good(_recognise_unit(unit))
 
 
@@ -279,7 +210,7 @@ def _resolve(match: _Match) -> tuple[str, tuple[str, ...]]:
 
 
 def _check_args(match: _Match, kind: str, origin: str | None, method: str,
-                net: _NetLine | None) -> tuple[CheckArgs | None, tuple[str, ...], str]:
+                net: NetLine | None) -> tuple[CheckArgs | None, tuple[str, ...], str]:
     """The reproducing check, what had to be assumed for it, or why there is none."""
     if kind in advice.NOT_CHECKABLE:
         return None, (), "this happens inside the page, not on the wire: a check of the URL cannot reproduce it"
@@ -313,7 +244,7 @@ def _check_args(match: _Match, kind: str, origin: str | None, method: str,
     return CheckArgs(url, origin, method, tuple(headers), credentials, needs_actual, match.browser), tuple(assumptions), ""
 
 
-def _explain(match: _Match, net: list[_NetLine], origin: str | None, method: str | None,
+def _explain(match: _Match, net: list[NetLine], origin: str | None, method: str | None,
              count: int) -> Explanation:
     kind, also_kinds = _resolve(match)
     params = match.params
@@ -381,7 +312,7 @@ def closest_messages(text: str, limit: int = 3) -> tuple[tuple[str, str, float],
 
 def explain(text: str, *, origin: str | None = None, method: str | None = None) -> ExplainResult:
     """Explain every console message in `text` (one or many, as pasted)."""
-    lines, net, js = _clean(text)
+    lines, net, js = clean(text)
     matches: list[_Match] = []
     unknown: list[Unrecognised] = []
     for unit in _segment(lines):
@@ -418,7 +349,7 @@ def explain(text: str, *, origin: str | None = None, method: str | None = None) 
     return ExplainResult(tuple(explained), tuple(unknown))
 
 
-def _network_explanation(net: _NetLine, origin: str | None) -> Explanation:
+def _network_explanation(net: NetLine, origin: str | None) -> Explanation:
     """Only Chrome's net::ERR line was pasted, and it names a failure other than a CORS block."""
     kind = _NET_KINDS.get(net.error, "network")
     match = _Match("chrome", (kind,), net.text, {"url": net.url} if net.url else {})

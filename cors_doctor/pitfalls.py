@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from cors_doctor._exceptions import CorsDoctorError
-from cors_doctor.fixes import advice
+from cors_doctor.fixes import pitfall_text as advice
 from cors_doctor.model import Exchange, Finding, Response, Verdict, header_get, header_values
 from cors_doctor.origin import parse_origin
 from cors_doctor.plan import finding

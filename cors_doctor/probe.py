@@ -30,6 +30,9 @@ MAX_REQUESTS = 2 * (MAX_REDIRECTS + 1)  # a preflight and an actual request for 
 
 @dataclass(frozen=True)
 class ProbeOptions:
+    """How a check is sent: time limit per request, TLS trust, the browser's cookies, whether
+    state-changing methods may go out, proxies from the environment, HTTP/2."""
+
     timeout: float = 10.0
     verify: bool = True
     cacert: str | None = None
@@ -194,6 +197,8 @@ def _is_timeout(exc: BaseException) -> bool:
 
 def probe(plan: Plan, options: ProbeOptions) -> Verdict:
     """Run one check against the live server."""
+    if options.cookie and any(ch in options.cookie for ch in "\r\n\x00"):
+        raise UsageError("--cookie contains CR, LF or NUL; a Cookie header is one line")
     sim = Simulation(plan, send_actual=options.send_actual, cookie=options.cookie)
     clients = _Clients(options)
     try:

@@ -30,9 +30,11 @@ _NO_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 
 
 class Sender(Protocol):
-    """What probe_async needs from a client."""
+    """What probe_async needs from a client (and what the run that opened it closes)."""
 
     async def exchange(self, request: OutgoingRequest, timeout: float) -> Response: ...
+
+    async def aclose(self) -> None: ...
 
 
 def as_sender(client: Any) -> Sender:
@@ -45,7 +47,7 @@ def _excerpt(body: bytes) -> str:
 
 
 class HttpxSender:
-    """Send through an httpx.AsyncClient (whatever its transport); the client stays the caller's."""
+    """Send through an httpx.AsyncClient (whatever its transport); aclose() closes that client."""
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
@@ -83,7 +85,7 @@ class AiohttpSender:
 
     The session is opened on first use (it must belong to the running event loop). aiohttp's
     `trust_env` is off because it would read ~/.netrc and add Authorization to preflights;
-    proxies from HTTP(S)_PROXY / NO_PROXY are applied here instead.
+    proxies are chosen here instead, by the same rules as single checks (_transport.choose_route).
     """
 
     def __init__(
@@ -92,8 +94,8 @@ class AiohttpSender:
         self._limit = max(1, concurrency)
         self._verify = verify
         self._cacert = cacert
-        self._proxies = _environment_proxies() if trust_env else {}
-        self._proxy_for_host: dict[tuple[str, str], str | None] = {}
+        self._trust_env = trust_env
+        self._proxy_for_origin: dict[tuple[str, str, int | None], str | None] = {}
         self._session: Any = None
         self._timeouts: dict[float, Any] = {}
         self._tls: Any = None
@@ -140,16 +142,14 @@ class AiohttpSender:
                     raise UsageError(f"--cacert {self._cacert}: {exc}") from None
         return self._tls
 
-    def _proxy(self, scheme: str, host: str) -> str | None:
-        key = (scheme, host)
-        if key not in self._proxy_for_host:
-            import urllib.request
+    def _proxy(self, url: Any) -> str | None:
+        """The proxy a browser would use for this origin (the same rules as single checks)."""
+        key = (url.scheme, url.host or "", url.port)
+        if key not in self._proxy_for_origin:
+            from cors_doctor._transport import choose_route
 
-            proxy = self._proxies.get(scheme)
-            if proxy and urllib.request.proxy_bypass_environment(host, self._proxies):
-                proxy = None
-            self._proxy_for_host[key] = proxy
-        return self._proxy_for_host[key]
+            self._proxy_for_origin[key] = choose_route(str(url), self._trust_env).proxy
+        return self._proxy_for_origin[key]
 
     def _timeout(self, seconds: float) -> Any:
         if seconds not in self._timeouts:
@@ -162,8 +162,8 @@ class AiohttpSender:
         options: dict[str, Any] = {}
         if url.scheme == "https":
             options["ssl"] = self._tls_context()
-        if self._proxies:
-            proxy = self._proxy(url.scheme, url.host or "")
+        if self._trust_env:
+            proxy = self._proxy(url)
             if proxy:
                 options["proxy"] = proxy
         data = request.body.encode("utf-8") if request.body is not None else None
@@ -223,12 +223,6 @@ async def _read_capped(content: Any, deadline: float) -> bytes:
             break
         body += chunk
     return bytes(body)
-
-
-def _environment_proxies() -> dict[str, str]:
-    import urllib.request
-
-    return {k: v for k, v in urllib.request.getproxies_environment().items() if k in ("http", "https", "no")}
 
 
 def _parser_refused(exc: BaseException) -> bool:

@@ -123,7 +123,7 @@ class _Run:
         # makes a long run about 10 % faster (measured in benchmarks/ci_throughput.py).
         gc.freeze()
         started = time.perf_counter()
-        heading = f"cors-doctor ci: {self.total} checks from {self.policy.source}"
+        heading = f"cors-doctor ci: {self.total} check{'' if self.total == 1 else 's'} from {self.policy.source}"
         self.display.start(heading + (f" (shard {self.shard_label})" if self.shard else ""))
         try:
             asyncio.run(run_jobs_async(

@@ -14,7 +14,7 @@ import typer
 
 EXIT_ALL_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 _ORDER = ("blocked", "not-judged", "allowed")
-_SPOOL = 4 * 1024 * 1024  # rows stay in memory up to this size per kind, then go to a temporary file
+_SPOOL = 1024 * 1024  # rows stay in memory up to this size per kind, then go to a temporary file
 
 
 def har(

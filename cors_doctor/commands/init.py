@@ -71,9 +71,10 @@ version = 1
 origins = [{origin_list}]
 browser = "chrome"        # chrome, firefox or safari: whose CORS rules to apply
 timeout = 10              # seconds to wait for each reply
-# Headers page script sends with every request. X-Requested-With is not CORS-safelisted, so each
-# check also exercises the preflight (OPTIONS), as most API calls with custom headers do.
-headers = {{ "X-Requested-With" = "XMLHttpRequest" }}
+# Headers your page script sends with every request. A header outside the CORS-safelisted few
+# (Authorization, X-Requested-With, Content-Type: application/json ...) makes the browser send
+# a preflight (OPTIONS) first; list yours so that the checks exercise the preflight too.
+# headers = {{ "X-Requested-With" = "XMLHttpRequest" }}
 # base_url = "https://api.example.com"   # then write paths = ["/items", "/users/me"] in checks
 
 [[check]]
@@ -82,7 +83,7 @@ url = {_toml_string(url)}
 expect = "allow"          # the browser must let page script read the reply
 # method = "GET"          # for PUT/POST/DELETE only the preflight is checked unless actual = true
 # credentials = true      # fetch(url, {{credentials: "include"}}): cookies, Authorization
-# max_age_at_least = 600  # Access-Control-Max-Age of the preflight, in seconds
+# max_age_at_least = 600  # Access-Control-Max-Age of the preflight, in seconds (needs a preflight)
 # exposed_headers = ["X-Request-Id"]  # response headers script must be able to read
 vary_origin = true        # a reflected Access-Control-Allow-Origin must come with Vary: Origin
 

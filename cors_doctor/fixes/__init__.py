@@ -206,7 +206,6 @@ def suggest(verdict: Verdict, framework: str = "fastapi") -> FixSuggestion | Non
     needs = needs_from_verdict(verdict)
     module = importlib.import_module(f"cors_doctor.fixes.{_MODULES[name]}")
     fix = module.render(needs)
-    extra = _security_notes(needs)
-    return fix if not extra else FixSuggestion(
-        fix.framework, fix.title, fix.language, fix.snippet, (*extra, *fix.notes), fix.parts,
-    )
+    notes = (*_security_notes(needs), *fix.notes,
+             "The lists hold what this request needs; add the other origins, methods and headers your front ends use.")
+    return FixSuggestion(fix.framework, fix.title, fix.language, fix.snippet, notes, fix.parts)

@@ -105,7 +105,7 @@ def render(
                 console.print(f"        [dim]fix:[/] {escape(f.fix)}")
             console.print(f"        [dim]docs: {f.docs}[/]")
 
-    if framework is not None and framework.guessed:
+    if framework is not None and framework.guessed and fix is not None:
         console.print(f"\n[bold]Framework:[/] {escape(framework.title)} [dim](guessed; --framework NAME to choose)[/]")
         for item in framework.evidence:
             console.print(f"  [dim]•[/] {escape(item)}")

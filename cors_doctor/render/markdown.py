@@ -22,7 +22,8 @@ def _headline(tally: Tally) -> str:
     if tally.total == 0:
         return "No checks ran (this shard is empty)."
     if tally.ok:
-        return f"✅ **All {tally.total} checks passed** in {seconds}."
+        passed = "1 check passed" if tally.total == 1 else f"All {tally.total} checks passed"
+        return f"✅ **{passed}** in {seconds}."
     parts = [f"{tally.failed} failed"] + ([f"{tally.errors} could not be checked"] if tally.errors else [])
     bad = tally.failed + tally.errors
     return f"❌ **{bad} of {tally.total} checks did not pass** ({', '.join(parts)}) in {seconds}."

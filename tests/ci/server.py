@@ -75,10 +75,11 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class PolicyServer:
-    """The endpoints above on 127.0.0.1 and a free port, served from a daemon thread."""
+    """The endpoints above on 127.0.0.1 and a free port (https with an ssl_context), in a daemon thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, ssl_context=None) -> None:
         self.received: list[Logged] = []
+        self.scheme = "https" if ssl_context else "http"
         log, lock = self.received, threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -118,13 +119,15 @@ class PolicyServer:
             do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = _handle
 
         self._server = _QuietServer(("127.0.0.1", 0), Handler)
+        if ssl_context is not None:
+            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self._server.server_address[1]}"
 
     def requests_to(self, prefix: str) -> list[Logged]:
         return [r for r in list(self.received) if r.path.startswith(prefix)]

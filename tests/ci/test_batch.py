@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 
 import httpx
 import pytest
 import respx
+import trustme
 
-from cors_doctor._exceptions import ConnectError, ProtocolError, TimeoutError_
+from cors_doctor._exceptions import ConnectError, ProtocolError, TimeoutError_, TLSError
 from cors_doctor.batch import CheckJob, CheckResult, make_async_client, make_sender, run_jobs, run_jobs_async
 from cors_doctor.model import RequestSpec
 from cors_doctor.plan import build_plan
 from cors_doctor.probe import ProbeOptions, probe_async
 
-from .server import APP, RawServer
+from .server import APP, PolicyServer, RawServer
 
 XRW = (("X-Requested-With", "XMLHttpRequest"),)
 
@@ -25,8 +28,6 @@ def job(key: str, url: str, origin: str = APP, method: str = "GET", timeout: flo
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -132,3 +133,44 @@ def test_probe_async_accepts_an_httpx_client_or_a_sender(policy_server) -> None:
 
     assert asyncio.run(both()) == [True, True]
     assert isinstance(make_async_client(), httpx.AsyncClient)
+
+
+def test_https_targets_verify_against_the_given_ca(tmp_path) -> None:
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    server = PolicyServer(ssl_context=context)
+    try:
+        url = f"{server.url}/good/tls"
+        trusted = run_jobs([job("1", url)], 1, transport="aiohttp", cacert=str(bundle))
+        unknown = run_jobs([job("1", url)], 1, transport="aiohttp")
+        insecure = run_jobs([job("1", url)], 1, transport="aiohttp", verify=False)
+    finally:
+        server.close()
+    assert trusted[0].verdict.allowed and insecure[0].verdict.allowed
+    assert isinstance(unknown[0].error, TLSError)
+    assert str(unknown[0].error).startswith(f"TLS certificate of {server.url.removeprefix('https://')} ")
+
+
+def test_proxies_come_from_the_environment_and_loopback_goes_direct(policy_server, monkeypatch) -> None:
+    real_getaddrinfo = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):  # a test must never look up a real name
+        if host not in ("127.0.0.1", "localhost"):
+            raise socket.gaierror(socket.EAI_NONAME, f"{host}: no lookups outside loopback in tests")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    proxy = RawServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nAccess-Control-Allow-Origin: *\r\n\r\nok")
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", proxy.url)
+    try:
+        far, near = run_jobs([job("far", "http://api.example.test/items", "http://app.example.test", headers=()),
+                              job("near", f"{policy_server.url}/good/near", headers=())], 2, transport="aiohttp")
+    finally:
+        proxy.close()
+    assert far.error is None and far.verdict.allowed and proxy.requests == 1
+    assert near.verdict.allowed and [r.method for r in policy_server.requests_to("/good/near")] == ["GET"]

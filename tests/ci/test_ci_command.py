@@ -170,6 +170,27 @@ expect = "block"
     assert "::error" not in result.stdout
 
 
+def test_actual_true_sends_the_method_itself_and_judges_its_reply(policy_server, write_policy, ci_json) -> None:
+    policy = write_policy(f"""\
+[[check]]
+name = "replace an item"
+url = "{policy_server.url}/good/items/actual-put"
+origins = ["{APP}"]
+method = "PUT"
+body = '{{"name": "x"}}'
+headers = {{ "Content-Type" = "application/json" }}
+actual = true
+expect = "allow"
+exposed_headers = ["X-Request-Id"]
+vary_origin = true
+""")
+    code, data, stderr = ci_json(str(policy))
+    assert code == 0, stderr
+    (result,) = data["results"]
+    assert (result["status"], result["notes"]) == ("pass", [])
+    assert [r.method for r in policy_server.requests_to("/good/items/actual-put")] == ["OPTIONS", "PUT"]
+
+
 def test_an_unreachable_target_is_an_error_and_the_others_are_still_reported(policy_server, write_policy, ci_json, tmp_path) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

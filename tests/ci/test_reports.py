@@ -79,7 +79,7 @@ def test_markdown_summary_lists_checks_and_failures_and_appends(tmp_path: Path) 
     assert "| a\\|b | allow | 2 | 1 | 1 | 0 |" in text
     assert "- expected allow, but Chrome blocks it" in text and "- `CD301` no ACAO" in text
     passing = summary_markdown(tally_of(outcome("pass")), "p.toml")
-    assert "✅ **All 1 checks passed** in 1.5 s." in passing and "Failures" not in passing
+    assert "✅ **1 check passed** in 1.5 s." in passing and "Failures" not in passing
     summary_file = tmp_path / "summary.md"
     summary_file.write_text("# earlier step\n", encoding="utf-8")
     append_step_summary(str(summary_file), passing)

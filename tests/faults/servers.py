@@ -161,7 +161,8 @@ class ScriptedServer:
 
     def url(self, path: str = "/", host: str | None = None) -> str:
         scheme = "https" if self.ssl_context else "http"
-        return f"{scheme}://{host or self.host}:{self.port}{path}"
+        host = host or self.host
+        return f"{scheme}://{f'[{host}]' if ':' in host else host}:{self.port}{path}"
 
     @property
     def origin(self) -> str:
@@ -220,6 +221,7 @@ class ForwardProxy:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.heads: list[str] = []
         self.port = 0
         self._loop = _LoopThread()
 
@@ -232,6 +234,7 @@ class ForwardProxy:
             head = await reader.readuntil(b"\r\n\r\n")
             first, _, rest = head.decode("latin-1").partition("\r\n")
             self.lines.append(first)
+            self.heads.append(head.decode("latin-1"))
             method, target, version = first.split(" ", 2)
             if method == "CONNECT":
                 port = int(target.rsplit(":", 1)[1])

@@ -88,6 +88,13 @@ def test_other_bad_options_are_one_error_line(args, fragments, api):
     assert api.log == []
 
 
+def test_a_cookie_with_a_line_break_is_refused_before_anything_is_sent(api):
+    run = run_cli("check", api.url("/items"), "--origin", PAGE, "--credentials", "--header", "X-Token: 1",
+                  "--cookie", "a=1\r\nX-Injected: yes")
+    assert_one_error(run, "--cookie contains CR, LF or NUL")
+    assert api.log == []
+
+
 def test_a_missing_origin_is_one_error_line(api):
     assert_one_error(run_cli("check", api.url("/items")), "--origin")
 

@@ -11,8 +11,8 @@ import socket
 
 import pytest
 
-from .conftest import PAGE, assert_one_error, assert_traceback_with_debug, free_port, run_cli
-from .servers import H2OnlyServer, raw, wait_for_client_to_leave
+from .conftest import PAGE, assert_one_error, assert_traceback_with_debug, cors, free_port, run_cli
+from .servers import H2OnlyServer, raw, reply, wait_for_client_to_leave
 
 SHORT = "1.5"  # --timeout for the cases that wait; each must end well before SHORT + 3 s
 
@@ -25,6 +25,20 @@ def test_connection_refused_names_host_and_port():
     port = free_port()
     run = check(f"http://127.0.0.1:{port}/items")
     assert_one_error(run, f"connection refused by 127.0.0.1:{port}", hint="is the server running")
+
+
+def test_connection_refused_on_ipv6_loopback_brackets_the_address():
+    with socket.socket(socket.AF_INET6) as sock:
+        sock.bind(("::1", 0))
+        port = sock.getsockname()[1]
+    assert_one_error(check(f"http://[::1]:{port}/items"), f"connection refused by [::1]:{port}")
+
+
+def test_a_server_on_ipv6_loopback_is_checked(serve):
+    server = serve({"/items": reply(200, cors(PAGE))}, host="::1")
+    run = check(server.url("/items"))
+    assert run.code == 0, run.stderr
+    assert server.methods() == ["GET"]
 
 
 def test_dns_failure_names_the_host():

@@ -46,6 +46,14 @@ def test_an_http_request_goes_through_the_proxy_from_the_environment(proxy, api,
     assert api.log[0].header("Host") == f"{NAME}:{api.port}"
 
 
+def test_credentials_in_the_proxy_url_go_to_the_proxy_only(proxy, api):
+    url = f"http://{NAME}:{api.port}/items"
+    run = check(url, {"HTTP_PROXY": proxy.url.replace("http://", "http://ada:s%3Acret@")})
+    assert run.code == 0, run.stderr
+    assert "Proxy-Authorization: Basic YWRhOnM6Y3JldA==" in proxy.heads[0]  # ada:s:cret
+    assert "s:cret" not in run.stdout and "YWRh" not in run.stdout
+
+
 def test_an_https_request_tunnels_through_the_proxy(proxy, serve, certs):
     server = serve({"/items": reply(200, cors(PAGE), b"[]")}, ssl_context=certs.server_context(NAME))
     run = check(f"https://{NAME}:{server.port}/items", {"HTTPS_PROXY": proxy.url}, "--cacert", certs.ca_file)

@@ -72,10 +72,16 @@ def test_blocked_without_a_reply_is_said_so_with_the_reproducing_check(cli):
     assert "--method POST" in form["check"]
 
 
-def test_the_page_origin_comes_from_the_har_when_origin_was_not_recorded():
+def test_the_page_origin_comes_from_the_har_when_origin_was_not_recorded(cli):
     """Playwright keeps only provisional headers (no Origin) for a blocked request."""
-    blocked = [e for e in har_entries("playwright.har") if e["response"]["status"] == -1]
-    assert blocked and all(not any(h["name"].lower() == "origin" for h in e["request"]["headers"]) for e in blocked)
+    blocked = {path_of(e["request"]["url"]) for e in har_entries("playwright.har")
+               if e["response"]["status"] == -1
+               and not any(h["name"].lower() == "origin" for h in e["request"]["headers"])}
+    assert blocked == {c.path for c in CALLS if c.blocked}
+    _, doc = run_json(cli, str(FIXTURES / "playwright.har"))
+    for row in doc["requests"]:
+        if path_of(row["url"]) in blocked:
+            assert row["origin"] == recorded_origins()["page"]
 
 
 def test_allowed_requests_carry_their_findings(cli):
