@@ -131,8 +131,9 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
 
     proxy_error = _find_named(chain, "ProxyError")
     if proxy_error is not None:
-        return ConnectError(f"the proxy {attempt.proxy or ''} refused to reach {_host_port(attempt.url)}: "
-                            f"{_first_line(str(proxy_error))}", hint=proxy_hint)
+        proxy = f"the proxy {attempt.proxy} ({attempt.proxy_source})" if attempt.proxy else "the proxy"
+        return ConnectError(f"{proxy} refused to reach {_host_port(attempt.url)}: {_first_line(str(proxy_error))}",
+                            hint=proxy_hint)
 
     remote = _find_named(chain, "RemoteProtocolError") or _find_h2_error(chain)
     if remote is not None:

@@ -81,6 +81,7 @@ def check(
     insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
     cacert: Annotated[Optional[str], typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with")] = None,
     http2: Annotated[bool, typer.Option("--http2", help="Offer HTTP/2 to https servers, as browsers do (needs the h2 package)")] = False,
+    probe_reflection: Annotated[bool, typer.Option("--probe-reflection", help="When the reply allows your origin with credentials, ask once more from an origin nobody trusts, to tell an allow-list from origin reflection")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (docs/json-output.md)")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show the raw exchanges")] = False,
     show_secrets: Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")] = False,
@@ -91,7 +92,7 @@ def check(
     try:
         code = _check(
             url, origin, method, header or [], credentials, actual, data, cookie, browser, framework,
-            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2,
+            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2, probe_reflection,
         )
     except (CorsDoctorError, Exception) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
@@ -99,7 +100,8 @@ def check(
 
 
 def _check(url, origin, method, headers, credentials, actual, data, cookie, browser, framework,
-           timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2=False) -> int:
+           timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2=False,
+           probe_reflection=False) -> int:
     from cors_doctor.model import RequestSpec
     from cors_doctor.plan import build_plan
 
@@ -131,7 +133,10 @@ def _check(url, origin, method, headers, credentials, actual, data, cookie, brow
     verdict = probe(plan, options)
     from cors_doctor.diagnosis import diagnose, probe_canary
 
-    report = diagnose(verdict, framework, probe_canary(verdict, options))
+    # The extra request from an untrusted origin is sent only when asked for: check sends what
+    # the browser sends and nothing else by default.
+    canary = probe_canary(verdict, options) if probe_reflection else None
+    report = diagnose(verdict, framework, canary)
     verdict, fix = report.verdict, report.fix
     if json_output:
         from cors_doctor.render.json import render as render_json
@@ -187,10 +192,20 @@ from cors_doctor.commands import har as _har_command; app.command("har")(_har_co
 # --- end commands ---------------------------------------------------------------------
 
 
+def _die_quietly_on_closed_pipe() -> None:
+    """`cors-doctor ... | head` ends like any Unix filter when head exits, without a traceback."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
 def main() -> None:
     """Entry point: command-line mistakes become one `cors-doctor: error:` line and exit 2."""
+    from typer import Abort, Exit
     from typer._click import exceptions as click_exceptions  # typer vendors click
 
+    _die_quietly_on_closed_pipe()
     try:
         code = app(standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as exc:
@@ -201,9 +216,9 @@ def main() -> None:
         sys.stderr.write(f"cors-doctor: error: {exc.format_message()}\n")
         sys.stderr.write(f"cors-doctor: hint: run '{command} --help'\n")
         code = EXIT_ERROR
-    except click_exceptions.Abort:
+    except Abort:
         sys.stderr.write("cors-doctor: aborted\n")
         code = EXIT_ERROR
-    except click_exceptions.Exit as exc:
+    except Exit as exc:
         code = exc.exit_code
     raise SystemExit(code if isinstance(code, int) else 0)

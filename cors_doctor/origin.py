@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -37,6 +38,7 @@ class Origin:
 OPAQUE = Origin()
 
 
+@functools.lru_cache(maxsize=4096)
 def _normalize_host(host: str) -> str:
     """Lowercase, punycode-encode IDNs and canonicalize IP literals, as the URL parser does."""
     if host.startswith("[") and host.endswith("]"):

@@ -126,8 +126,11 @@ class Check:
 
 
 def run_check(cli: Callable, url: str, origin: str, *flags: str, framework: str | None = None) -> Check:
-    """Run the check as a user would, with --json; a usage error or crash fails the test."""
-    args = ["check", url, "--origin", origin, *flags, "--json", "--timeout", CHECK_TIMEOUT]
+    """Run the check as a user would, with --json; a usage error or crash fails the test.
+
+    --probe-reflection is on so that origin reflection with credentials (CD607) is told apart
+    from an allow-list, as a user asking about it would run the check."""
+    args = ["check", url, "--origin", origin, *flags, "--json", "--probe-reflection", "--timeout", CHECK_TIMEOUT]
     if framework:
         args += ["--framework", framework]
     result = cli(*args, env={"NO_PROXY": "*", "no_proxy": "*"})
