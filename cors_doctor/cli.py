@@ -27,10 +27,12 @@ BROWSER_CHOICES = ("chrome", "firefox", "safari")
 def parse_header_option(text: str) -> tuple[str, str]:
     """'Name: value' -> (name, value); the value may be empty, the name may not."""
     name, sep, value = text.partition(":")
+    # Quote only the start: a malformed `Authorization Bearer s3cret` must not print the secret.
+    shown = text.split(" ", 1)[0][:40] + (" …" if " " in text or len(text) > 40 else "")
     if not sep or not name.strip():
-        raise UsageError(f"--header {text!r} is not 'Name: value'")
+        raise UsageError(f"--header {shown!r} is not 'Name: value' (no colon after the name)")
     if name != name.strip():
-        raise UsageError(f"--header {text!r}: no spaces allowed around the header name")
+        raise UsageError(f"--header {name.strip()!r}: no spaces allowed around the header name")
     return name, value.strip(" \t")
 
 

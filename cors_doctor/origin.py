@@ -61,11 +61,15 @@ def _normalize_host(host: str) -> str:
     bad = set(" <>\\^|%/?#@[]\t\n\r")
     if any(ch in bad for ch in host):
         raise UsageError(f"invalid host {host!r}")
+    if host.isascii():
+        return host.lower()
+    # The URL Standard maps hosts with UTS #46, non-transitional (straße -> xn--strae-oqa), as
+    # browsers do; Python's own "idna" codec implements IDNA 2003 (straße -> strasse).
+    import idna
+
     try:
-        return host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        if host.isascii():
-            return host.lower()
+        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError:
         raise UsageError(f"invalid host {host!r}") from None
 
 
@@ -104,7 +108,7 @@ def parse_origin(text: str) -> Origin:
     if parts.path == "/":
         raise UsageError(
             f"--origin {text!r} has a trailing slash; browsers send the origin without it: "
-            f"{raw.rstrip('/')}"
+            f"{raw.rstrip('/')} ({_ORIGIN_HELP})"
         )
     if parts.path or parts.query or parts.fragment or raw.endswith(("?", "#")):
         raise UsageError(f"--origin {text!r} has a path, query or fragment; {_ORIGIN_HELP}")

@@ -16,13 +16,20 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cors_doctor._exceptions import ConnectError, CorsDoctorError, ProtocolError, UsageError, map_httpx_error
+from cors_doctor._exceptions import (  # the private helpers word errors exactly as the httpx path does
+    Attempt, ConnectError, CorsDoctorError, ProtocolError, UsageError, _protocol_error, _timeout_error,
+    map_transport_error,
+)
 from cors_doctor.model import OutgoingRequest, Response
-from cors_doctor.probe import BODY_CAP, EXCERPT_CHARS, _build, _import_httpx, _to_response
+from cors_doctor.probe import BODY_CAP, BODY_WAIT, EXCERPT_CHARS, _build, _import_httpx, _to_response
 
 if TYPE_CHECKING:
     import httpx
 
+# The reply head may not exceed what the httpx path accepts (httpcore's limit), so both agree.
+HEAD_LIMIT = 100 * 1024
+# A connect that never completes must surface as a connect timeout, not as the request deadline.
+_DEADLINE_SLACK = 0.05
 # Methods a browser may repeat without changing anything; only these are re-sent through httpx.
 _SAFE_TO_RESEND = frozenset({"GET", "HEAD", "OPTIONS"})
 # aiohttp adds these when absent; a browser's request has exactly the headers of the plan.
@@ -53,28 +60,39 @@ class HttpxSender:
         self.client = client
 
     async def exchange(self, request: OutgoingRequest, timeout: float) -> Response:
+        """The whole request head within `timeout`; the body up to BODY_CAP and BODY_WAIT (as in probe.send)."""
+        import asyncio
+
         httpx = _import_httpx()
         client = self.client
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
         try:
             outgoing = _build(httpx, request, timeout)
             outgoing.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
-            response = await client.send(outgoing, stream=True)
-            try:
-                body = bytearray()
-                if request.method != "HEAD":
-                    async for chunk in response.aiter_raw():
-                        body += chunk
-                        if len(body) >= BODY_CAP or time.monotonic() > deadline:
-                            break
-                return _to_response(response, bytes(body[:BODY_CAP]))
-            finally:
-                await response.aclose()
-                client.cookies.clear()
+            async with asyncio.timeout(timeout + _DEADLINE_SLACK):
+                response = await client.send(outgoing, stream=True)
         except CorsDoctorError:
             raise
         except Exception as exc:  # every transport failure becomes one cors-doctor error
-            raise map_httpx_error(exc, request.url) from exc
+            raise map_transport_error(exc, Attempt(request.url, timeout, "head")) from exc
+        try:
+            body = bytearray()
+            if request.method != "HEAD":
+                chunks = response.aiter_raw()
+                try:
+                    while len(body) < BODY_CAP:
+                        async with asyncio.timeout(_body_time_left(started, timeout)):
+                            chunk = await anext(chunks, b"")
+                        if not chunk:
+                            break
+                        body += chunk
+                except Exception as exc:
+                    if not _is_timeout(exc):
+                        raise map_transport_error(exc, Attempt(request.url, timeout, "body")) from exc
+            return _to_response(response, bytes(body[:BODY_CAP]))
+        finally:
+            await response.aclose()
+            client.cookies.clear()
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -152,8 +170,10 @@ class AiohttpSender:
         return self._proxy_for_origin[key]
 
     def _timeout(self, seconds: float) -> Any:
+        """One deadline for the whole request, as single checks have; aiohttp tells a connect
+        timeout (ConnectionTimeoutError) from a later one."""
         if seconds not in self._timeouts:
-            self._timeouts[seconds] = self._aiohttp.ClientTimeout(total=None, sock_connect=seconds, sock_read=seconds)
+            self._timeouts[seconds] = self._aiohttp.ClientTimeout(total=seconds, sock_connect=seconds)
         return self._timeouts[seconds]
 
     async def exchange(self, request: OutgoingRequest, timeout: float) -> Response:
@@ -167,35 +187,34 @@ class AiohttpSender:
             if proxy:
                 options["proxy"] = proxy
         data = request.body.encode("utf-8") if request.body is not None else None
-        deadline = time.monotonic() + timeout
-        stage = "head"
+        started = time.monotonic()
         try:
-            async with session.request(
+            reply = await session.request(
                 request.method, url, headers=list(request.headers), data=data, allow_redirects=False,
                 timeout=self._timeout(timeout), **options,
-            ) as reply:
-                stage = "body"
-                body = b""
-                if request.method != "HEAD" and not reply.content.at_eof():
-                    length = reply.content_length
-                    if length is not None and length <= BODY_CAP:
-                        body = await reply.read()  # the common case: a small body, read in one go
-                    else:
-                        body = await _read_capped(reply.content, deadline)
-                return Response(
-                    status=reply.status,
-                    headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in reply.raw_headers),
-                    reason=reply.reason or "",
-                    body_excerpt=_excerpt(body),
-                    http_version=f"HTTP/{reply.version.major}.{reply.version.minor}",
-                )
+            )
         except CorsDoctorError:
             raise
         except Exception as exc:
-            error = map_aiohttp_error(exc, request.url, timeout, stage)
+            error = map_aiohttp_error(exc, request.url, timeout, "head")
             if isinstance(error, ProtocolError) and _parser_refused(exc) and request.method in _SAFE_TO_RESEND:
                 return await self._through_httpx(request, timeout)
             raise error from exc
+        try:
+            if sum(len(k) + len(v) + 4 for k, v in reply.raw_headers) > HEAD_LIMIT:
+                raise _head_too_large(request.url, timeout)
+            body = b""
+            if request.method != "HEAD" and not reply.content.at_eof():
+                body = await _read_capped(reply, request.url, timeout, started)
+            return Response(
+                status=reply.status,
+                headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in reply.raw_headers),
+                reason=reply.reason or "",
+                body_excerpt=_excerpt(body),
+                http_version=f"HTTP/{reply.version.major}.{reply.version.minor}",
+            )
+        finally:
+            reply.release()  # an unread body is not drained: the connection is dropped
 
     async def _through_httpx(self, request: OutgoingRequest, timeout: float) -> Response:
         """Ask again with httpx, whose header parser accepts what Chromium accepts."""
@@ -214,15 +233,44 @@ class AiohttpSender:
             await fallback.aclose()
 
 
-async def _read_capped(content: Any, deadline: float) -> bytes:
-    """At most BODY_CAP bytes, and nothing more once the deadline has passed (a slow drip)."""
+def _body_time_left(started: float, timeout: float) -> float:
+    """The body gets what is left of the request's time, and at most BODY_WAIT (as in probe.send)."""
+    return max(0.0, min(started + timeout - time.monotonic(), BODY_WAIT))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, TimeoutError) or any(k.__name__ == "TimeoutException" for k in type(exc).__mro__)
+
+
+async def _read_capped(reply: Any, url: str, timeout: float, started: float) -> bytes:
+    """At most BODY_CAP bytes; a slow or endless body is cut at its time, a broken one is an error."""
+    import asyncio
+
+    import aiohttp
+
     body = bytearray()
-    while len(body) < BODY_CAP and time.monotonic() <= deadline:
-        chunk = await content.read(BODY_CAP - len(body))
-        if not chunk:
-            break
-        body += chunk
+    try:
+        async with asyncio.timeout(_body_time_left(started, timeout)):
+            while len(body) < BODY_CAP:
+                chunk = await reply.content.read(BODY_CAP - len(body))
+                if not chunk:
+                    break
+                body += chunk
+    except aiohttp.ClientPayloadError as exc:
+        expected = reply.content_length
+        if expected is not None and len(body) < expected:  # word it as the httpx path does
+            text = f"peer closed connection without sending complete message body: received {len(body)} bytes, expected {expected}"
+        else:
+            text = "incomplete chunked read" if reply.headers.get("Transfer-Encoding") else _first_line(str(exc))
+        raise _protocol_error(RuntimeError(text), Attempt(url, timeout, "body")) from exc
+    except Exception as exc:
+        if not _is_timeout(exc):
+            raise map_aiohttp_error(exc, url, timeout, "body") from exc
     return bytes(body)
+
+
+def _head_too_large(url: str, timeout: float) -> ProtocolError:
+    return _protocol_error(RuntimeError("reply header too large"), Attempt(url, timeout, "head"))
 
 
 def _parser_refused(exc: BaseException) -> bool:
@@ -239,8 +287,6 @@ def map_aiohttp_error(exc: BaseException, url: str, timeout: float | None = None
     reads; timeouts, hang-ups and parse errors are aiohttp's own and are translated here.
     """
     import aiohttp
-
-    from cors_doctor._exceptions import Attempt, _protocol_error, _timeout_error, map_transport_error
 
     attempt = Attempt(url, timeout=timeout, stage=stage)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
