@@ -47,6 +47,8 @@ def parse_browser(value: str) -> str:
 
 def report_error(exc: BaseException, debug: bool) -> int:
     """Print one line (and a hint) to stderr; with --debug also the traceback."""
+    if isinstance(exc, BrokenPipeError):
+        raise exc  # stdout was closed by the reader (`| head`): click ends quietly with exit 1
     if debug:
         import traceback
 
@@ -194,20 +196,11 @@ from cors_doctor.commands import har as _har_command; app.command("har")(_har_co
 # --- end commands ---------------------------------------------------------------------
 
 
-def _die_quietly_on_closed_pipe() -> None:
-    """`cors-doctor ... | head` ends like any Unix filter when head exits, without a traceback."""
-    import signal
-
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-
-
 def main() -> None:
     """Entry point: command-line mistakes become one `cors-doctor: error:` line and exit 2."""
     from typer import Abort, Exit
     from typer._click import exceptions as click_exceptions  # typer vendors click
 
-    _die_quietly_on_closed_pipe()
     try:
         code = app(standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as exc:
@@ -223,4 +216,5 @@ def main() -> None:
         code = EXIT_ERROR
     except Exit as exc:
         code = exc.exit_code
+
     raise SystemExit(code if isinstance(code, int) else 0)

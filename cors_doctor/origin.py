@@ -137,6 +137,7 @@ def same_origin(a: Origin, b: Origin) -> bool:
     return not a.opaque and a == b
 
 
+@functools.lru_cache(maxsize=4096)
 def is_loopback_host(host: str) -> bool:
     """Loopback per Local Network Access: 127.0.0.0/8, ::1 and localhost names."""
     h = host.strip("[]").lower()
