@@ -14,7 +14,7 @@ from cors_doctor.model import (
 )
 from cors_doctor.origin import origin_of
 from cors_doctor.plan import actual_request, finding, preflight_request
-from cors_doctor.rules import cors_check, exposure, preflight, redirects, safelist
+from cors_doctor.rules import cors_check, exposure, preflight, redirects, safelist, wording
 from cors_doctor.rules.messages import FailureContext, browser_message
 
 SAFE_TO_SEND = frozenset({"GET", "HEAD"})
@@ -193,7 +193,7 @@ class Simulation:
     def _fail_status(self, ctx: dict, response: Response) -> None:
         self._preflight_passed = False
         self._steps.append(Step("Preflight has an ok status (2xx)", False, str(response.status)))
-        hint = _status_hint(response)
+        hint = wording.status_hint(response)
         return self._fail(
             FailureContext("status", **ctx), "CD202",
             f"the preflight was answered {response.status}{hint}; a preflight needs a 2xx status",
@@ -202,29 +202,12 @@ class Simulation:
         )
 
     def _fail_list(self, failure: preflight.PreflightFailure, ctx: dict, h: Headers, credentials: bool) -> None:
-        code = _PREFLIGHT_CODES[failure.kind]
-        if failure.kind == "method":
-            listed = header_get(h, "Access-Control-Allow-Methods") or ""
-            extra = ""
-            case_twin = next((m.strip() for m in listed.split(",") if m.strip().lower() == failure.hint.lower()), "")
-            if case_twin:
-                extra = f" (it lists {case_twin}, but the comparison is case-sensitive)"
-            elif credentials and listed and "*" in listed:
-                extra = " ('*' is a literal method name when credentials are included)"
-            message = f"Access-Control-Allow-Methods is {_shown(listed)}, which does not allow {failure.hint}{extra}"
-            fix = f"add {failure.hint} to Access-Control-Allow-Methods"
-        elif failure.kind == "header":
+        if failure.kind == "header":
             ctx = {**ctx, "script_hint": next((n for n, _ in self._headers if n.lower() == failure.hint), "")}
-            listed = header_get(h, "Access-Control-Allow-Headers") or ""
-            extra = " ('*' is literal when credentials are included)" if credentials and listed and "*" in listed else ""
-            message = f"Access-Control-Allow-Headers is {_shown(listed)}, which does not allow the request header {failure.hint}{extra}"
-            fix = f"add {failure.hint} to Access-Control-Allow-Headers"
-        else:
-            name = "Methods" if failure.kind == "methods-unparsable" else "Headers"
-            message = f"Access-Control-Allow-{name} has the item {failure.hint!r}, which is not an HTTP token"
-            fix = f"send a comma-separated list of plain names in Access-Control-Allow-{name}"
+        message, fix = wording.list_failure(failure, h, credentials)
         value = header_get(h, "Access-Control-Allow-Methods" if failure.kind == "methods-unparsable" else "Access-Control-Allow-Headers") or ""
-        return self._fail(FailureContext(failure.kind, hint=failure.hint, value=value, **ctx), code, message, fix, "preflight")
+        return self._fail(FailureContext(failure.kind, hint=failure.hint, value=value, **ctx),
+                          _PREFLIGHT_CODES[failure.kind], message, fix, "preflight")
 
     # -- actual --------------------------------------------------------------------------
 
@@ -337,45 +320,13 @@ class Simulation:
                                     header_get(h, "Access-Control-Allow-Headers") or "(absent)"))
 
     def _fail_access(self, access: cors_check.AccessFailure, ctx: dict, response: Response, where: str) -> None:
-        origin = self._origin_header
-        label = "the preflight reply" if where == "preflight" else "the reply"
-        if access.kind == "missing":
-            message = f"{label} ({response.status}) has no Access-Control-Allow-Origin header"
-            fix = f"send Access-Control-Allow-Origin: {origin} on {label}"
-            if response.status >= 400 and where == "actual":
-                self._findings.append(finding(
-                    "CD308", f"the server answered {response.status}{_status_hint(response)} without CORS headers; "
-                    "the browser shows a CORS error instead of the real error",
-                    "make error replies carry the CORS headers too (CORS must wrap the error handler)", where,
-                ))
-        elif access.kind == "multiple":
-            message = f"Access-Control-Allow-Origin has {access.lines} line(s) giving {access.hint!r}; only one origin is allowed"
-            fix = "send exactly one Access-Control-Allow-Origin line; make sure only one layer (app or proxy) adds it"
-        elif access.kind == "invalid":
-            message = f"Access-Control-Allow-Origin is {access.hint!r}, which is not an origin"
-            fix = f"send Access-Control-Allow-Origin: {origin}"
-        elif access.kind == "mismatch":
-            message = f"Access-Control-Allow-Origin is {access.hint!r} but the request's origin is {origin!r}: {cors_check.describe_mismatch(access.hint, origin)}"
-            fix = f"send Access-Control-Allow-Origin: {origin} exactly"
-        elif access.kind == "wildcard":
-            message = "Access-Control-Allow-Origin is '*' but the request includes credentials"
-            fix = f"echo the origin ({origin}) instead of '*', with Access-Control-Allow-Credentials: true and Vary: Origin"
-        else:
-            message = f"Access-Control-Allow-Credentials is {access.hint!r}; a credentialed request needs exactly 'true'"
-            fix = f"send Access-Control-Allow-Credentials: true on {label}"
+        if access.kind == "missing" and response.status >= 400 and where == "actual":
+            self._findings.append(finding("CD308", *wording.error_reply_without_cors(response), where))
+        message, fix = wording.access_failure(access, self._origin_header, response, where)
         return self._fail(
             FailureContext(access.kind, hint=access.hint, acao_lines=access.lines, **ctx),
             _ACCESS_CODES[access.kind], message, fix, where,
         )
-
-
-def _shown(value: str) -> str:
-    return repr(value) if value else "absent"
-
-
-def _status_hint(response: Response) -> str:
-    body = response.body_excerpt.strip().splitlines()[0][:120] if response.body_excerpt.strip() else ""
-    return f" ({body!r})" if body else ""
 
 
 def _message(plan: Plan, failure: FailureContext) -> str | None:
