@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,35 +21,22 @@ import tempfile
 import textwrap
 import time
 
+from _nginx import find_nginx, start_nginx, stop
+
 PY = sys.executable
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORIGIN = "https://app.example.com"
 
-NGINX_CONF = """
-worker_processes 1;
-daemon off;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;
-  uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;
-  map $http_origin $acao {{ default ""; "{origin}" $http_origin; }}
-  server {{
-    listen 127.0.0.1:{port} backlog=4096;
+# A correct server: an exact allow-list with credentials and Vary: Origin on every reply.
+NGINX_SERVER = """
     default_type application/json;
-    location / {{
+    location / {
       add_header Access-Control-Allow-Origin $acao always;
       add_header Access-Control-Allow-Credentials true always;
       add_header Vary Origin always;
-      if ($request_method = OPTIONS) {{ return 204; }}
-      return 200 '{{"ok": true}}';
-    }}
-  }}
-}}
-"""
+      if ($request_method = OPTIONS) { return 204; }
+      return 200 '{"ok": true}';
+    }"""
 
 REFERENCE = textwrap.dedent("""
     import asyncio, json, sys
@@ -72,29 +57,6 @@ REFERENCE = textwrap.dedent("""
 """)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_nginx(workdir: str) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    os.makedirs(f"{workdir}/tmp", exist_ok=True)
-    conf = f"{workdir}/nginx.conf"
-    with open(conf, "w") as handle:
-        handle.write(NGINX_CONF.format(d=workdir, port=port, origin=ORIGIN))
-    proc = subprocess.Popen([shutil.which("nginx"), "-c", conf, "-p", workdir], stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("nginx did not start")
-
-
 def _timed(cmd: list[str]) -> tuple[float, str]:
     started = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=900)
@@ -110,14 +72,15 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if shutil.which("nginx") is None:
+    nginx = find_nginx()
+    if nginx is None:
         print("nginx not found: install nginx-light to run this benchmark")
         return 0
     sys.path.insert(0, REPO)
     from cors_doctor.audit import make_target, plan_probes
 
     with tempfile.TemporaryDirectory() as workdir:
-        proc, port = _start_nginx(workdir)
+        proc, port = start_nginx(nginx, workdir, NGINX_SERVER, ORIGIN)
         try:
             urls = [f"http://127.0.0.1:{port}/api/{i}" for i in range(args.urls)]
             url_file = f"{workdir}/urls.txt"
@@ -141,8 +104,7 @@ def main() -> int:
                 ours.append(elapsed)
                 theirs.append(_timed([PY, reference, request_file, str(args.concurrency)])[0])
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            stop(proc)
 
     n_requests = len(requests)
     for name, times in (("cors-doctor audit", ours), ("aiohttp loop", theirs)):

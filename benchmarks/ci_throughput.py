@@ -27,8 +27,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,41 +35,27 @@ import textwrap
 import threading
 import time
 
+from _nginx import find_nginx, free_port, start_nginx, stop, wait_for_port
+
 PY = sys.executable
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ORIGIN = "https://app.example.com"
 
-NGINX_CONF = """
-worker_processes 1;
-daemon off;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 4096; multi_accept on; }}
-http {{
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path {d}/tmp; proxy_temp_path {d}/tmp; fastcgi_temp_path {d}/tmp;
-  uwsgi_temp_path {d}/tmp; scgi_temp_path {d}/tmp;
-  map $http_origin $acao {{ default ""; "{origin}" $http_origin; }}
-  server {{
-    listen 127.0.0.1:{port} backlog=4096;
+NGINX_SERVER = """
     default_type text/plain;
-    location / {{
-      if ($request_method = OPTIONS) {{
+    location / {
+      if ($request_method = OPTIONS) {
         add_header Access-Control-Allow-Origin $acao always;
         add_header Access-Control-Allow-Methods "GET, POST, PUT" always;
         add_header Access-Control-Allow-Headers $http_access_control_request_headers always;
         add_header Access-Control-Max-Age 600 always;
         add_header Vary "Origin, Access-Control-Request-Headers" always;
         return 204;
-      }}
+      }
       add_header Access-Control-Allow-Origin $acao always;
       add_header Vary Origin always;
       return 200 "ok\\n";
-    }}
-  }}
-}}
-"""
+    }"""
 
 # The fallback server: HTTP/1.1 keep-alive on asyncio, same replies as the nginx config.
 FALLBACK_SERVER = textwrap.dedent(r'''
@@ -154,56 +138,22 @@ REF_AIOHTTP = textwrap.dedent(r'''
 ''' % ORIGIN)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the benchmark server exited with code {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"the benchmark server did not listen on 127.0.0.1:{port} within {seconds:.0f} s")
-
-
 def start_server(scratch: str) -> tuple[subprocess.Popen, str, str]:
     """(process, base URL, description): nginx if installed, else the asyncio fallback."""
-    port = free_port()
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    nginx = find_nginx()
     if nginx:
         root = os.path.join(scratch, "nginx")
-        os.makedirs(os.path.join(root, "tmp"))
-        conf = os.path.join(root, "nginx.conf")
-        with open(conf, "w") as handle:
-            handle.write(NGINX_CONF.format(d=root, port=port, origin=ORIGIN))
-        proc = subprocess.Popen([nginx, "-c", conf, "-p", root], stderr=subprocess.DEVNULL)
-        description = f"nginx ({nginx}, 1 worker)"
-    else:
-        script = os.path.join(scratch, "server.py")
-        with open(script, "w") as handle:
-            handle.write(FALLBACK_SERVER)
-        proc = subprocess.Popen([PY, script, str(port), ORIGIN])
-        description = "FALLBACK asyncio server (nginx not found: the server may be the bottleneck)"
-        print("warning: nginx is not installed (apt-get install nginx-light); using a small asyncio "
-              "server instead, so the figures below may measure that server, not the clients", file=sys.stderr)
+        proc, port = start_nginx(nginx, root, NGINX_SERVER, ORIGIN, events=" multi_accept on;")
+        return proc, f"http://127.0.0.1:{port}", f"nginx ({nginx}, 1 worker)"
+    port = free_port()
+    script = os.path.join(scratch, "server.py")
+    with open(script, "w") as handle:
+        handle.write(FALLBACK_SERVER)
+    proc = subprocess.Popen([PY, script, str(port), ORIGIN])
+    print("warning: nginx is not installed (apt-get install nginx-light); using a small asyncio "
+          "server instead, so the figures below may measure that server, not the clients", file=sys.stderr)
     wait_for_port(port, proc)
-    return proc, f"http://127.0.0.1:{port}", description
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)  # nginx: fast shutdown of master and worker
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    return proc, f"http://127.0.0.1:{port}", "FALLBACK asyncio server (nginx not found: the server may be the bottleneck)"
 
 
 def write_policy(path: str, base: str, checks: int) -> None:
@@ -423,7 +373,7 @@ def main() -> None:
         if args.compare_transports:
             compare_transports(args, base)
     finally:
-        stop_server(proc)
+        stop(proc)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

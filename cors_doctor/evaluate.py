@@ -193,13 +193,7 @@ class Simulation:
     def _fail_status(self, ctx: dict, response: Response) -> None:
         self._preflight_passed = False
         self._steps.append(Step("Preflight has an ok status (2xx)", False, str(response.status)))
-        hint = wording.status_hint(response)
-        return self._fail(
-            FailureContext("status", **ctx), "CD202",
-            f"the preflight was answered {response.status}{hint}; a preflight needs a 2xx status",
-            "answer OPTIONS with 204 before routing and authentication (preflights carry no credentials)",
-            "preflight",
-        )
+        return self._fail(FailureContext("status", **ctx), "CD202", *wording.preflight_status(response), "preflight")
 
     def _fail_list(self, failure: preflight.PreflightFailure, ctx: dict, h: Headers, credentials: bool) -> None:
         if failure.kind == "header":

@@ -46,28 +46,27 @@ def _vary(response: Response) -> set[str]:
     return {v.strip().lower() for line in header_values(response.headers, "Vary") for v in line.split(",") if v.strip()}
 
 
+# (header, lower-case value prefixes, framework, weight, what the value means); first match per header.
+_HEADER_CLUES = (
+    ("Server", ("uvicorn", "hypercorn"), "fastapi", 5, " (the ASGI server FastAPI/Starlette apps run on)"),
+    ("Server", ("werkzeug",), "flask", 6, " (Flask's development server)"),
+    ("Server", ("wsgiserver",), "django", 5, " (Django's runserver)"),
+    ("Server", ("nginx",), "nginx", 3, ""),
+    ("Server", ("apache",), "apache", 3, ""),
+    ("Server", ("caddy",), "caddy", 3, ""),
+    ("Server", ("kestrel", "microsoft-iis"), "aspnet", 6, ""),
+    ("X-Powered-By", ("express",), "express", 8, ""),
+    ("X-Powered-By", ("asp.net",), "aspnet", 6, ""),
+)
+
+
 def _server_clues(response: Response) -> Iterator[_Clue]:
-    server = (header_get(response.headers, "Server") or "").strip()
-    powered = (header_get(response.headers, "X-Powered-By") or "").strip()
-    s, p = server.lower(), powered.lower()
-    if s.startswith(("uvicorn", "hypercorn")):
-        yield _Clue("fastapi", 5, f"Server: {server} (the ASGI server FastAPI/Starlette apps run on)")
-    elif s.startswith("werkzeug"):
-        yield _Clue("flask", 6, f"Server: {server} (Flask's development server)")
-    elif s.startswith("wsgiserver"):
-        yield _Clue("django", 5, f"Server: {server} (Django's runserver)")
-    elif s.startswith("nginx"):
-        yield _Clue("nginx", 3, f"Server: {server}")
-    elif s.startswith("apache"):
-        yield _Clue("apache", 3, f"Server: {server}")
-    elif s.startswith("caddy"):
-        yield _Clue("caddy", 3, f"Server: {server}")
-    elif s.startswith(("kestrel", "microsoft-iis")):
-        yield _Clue("aspnet", 6, f"Server: {server}")
-    if p.startswith("express"):
-        yield _Clue("express", 8, f"X-Powered-By: {powered}")
-    elif p.startswith("asp.net"):
-        yield _Clue("aspnet", 6, f"X-Powered-By: {powered}")
+    for header in ("Server", "X-Powered-By"):
+        value = (header_get(response.headers, header) or "").strip()
+        for name, prefixes, framework, weight, meaning in _HEADER_CLUES:
+            if name == header and value.lower().startswith(prefixes):
+                yield _Clue(framework, weight, f"{header}: {value}{meaning}")
+                break
 
 
 def _fastapi_detail(body: str) -> bool:

@@ -8,6 +8,8 @@ suggestion names origins explicitly: never `*` with credentials, never "echo wha
 from __future__ import annotations
 
 import importlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -105,6 +107,12 @@ def make_suggestion(framework: str, language: str, parts: list[FixPart], notes: 
         mark = _COMMENT.get(language, "#")
         snippet = "\n\n".join(f"{mark} --- {p.placement} ---\n{p.text}" for p in parts)
     return FixSuggestion(framework, TITLES[framework], language, snippet, tuple(notes), tuple(parts))
+
+
+def literal_list(items: Iterable[str], start: str = "[", end: str = "]") -> str:
+    """`items` as double-quoted literals between `start` and `end`: JSON strings are valid string
+    literals in Python, Java, C# and Go, escapes included."""
+    return start + ", ".join(json.dumps(item) for item in items) + end
 
 
 def _all_responses(verdict: Verdict) -> list:

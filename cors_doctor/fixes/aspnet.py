@@ -6,13 +6,11 @@ SetIsOriginAllowed(_ => true) (reflects every origin).
 
 from __future__ import annotations
 
-import json
-
-from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, make_suggestion
+from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, literal_list, make_suggestion
 
 
 def _args(items: tuple[str, ...]) -> str:
-    return ", ".join(json.dumps(i) for i in items)
+    return literal_list(items, "", "")
 
 
 def render(needs: CorsNeeds) -> FixSuggestion:

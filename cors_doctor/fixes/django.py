@@ -6,18 +6,12 @@ the app and the middleware only when missing, and overrides the CORS settings it
 
 from __future__ import annotations
 
-import json
-
-from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, make_suggestion
+from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, literal_list, make_suggestion
 
 # django-cors-headers' defaults (corsheaders/defaults.py)
 DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
 DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
 _MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
-
-
-def _list(items) -> str:
-    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
 
 
 def render(needs: CorsNeeds) -> FixSuggestion:
@@ -33,7 +27,7 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         '    INSTALLED_APPS = [*INSTALLED_APPS, "corsheaders"]',
         "# First in MIDDLEWARE, above CommonMiddleware: its redirects and error replies then carry CORS headers.",
         f'MIDDLEWARE = ["{_MIDDLEWARE}", *[m for m in MIDDLEWARE if m != "{_MIDDLEWARE}"]]',
-        f"CORS_ALLOWED_ORIGINS = {_list(needs.allowed_origins)}  # scheme://host[:port], no trailing slash",
+        f"CORS_ALLOWED_ORIGINS = {literal_list(needs.allowed_origins)}  # scheme://host[:port], no trailing slash",
     ]
     if needs.reflects_origins or needs.wildcard_with_credentials:
         lines += [
@@ -43,15 +37,15 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     if needs.credentials:
         lines.append("CORS_ALLOW_CREDENTIALS = True")
     if extra_methods:
-        lines.append(f"CORS_ALLOW_METHODS = [*default_methods, {', '.join(json.dumps(m) for m in extra_methods)}]")
+        lines.append("CORS_ALLOW_METHODS = " + literal_list(extra_methods, "[*default_methods, "))
     else:
         lines.append(f"# CORS_ALLOW_METHODS: the default list already allows {', '.join(needs.methods)}")
     if extra_headers:
-        lines.append(f"CORS_ALLOW_HEADERS = [*default_headers, {', '.join(json.dumps(h) for h in extra_headers)}]")
+        lines.append("CORS_ALLOW_HEADERS = " + literal_list(extra_headers, "[*default_headers, "))
     elif needs.headers:
         lines.append(f"# CORS_ALLOW_HEADERS: the default list already allows {', '.join(h.lower() for h in needs.headers)}")
     if needs.expose:
-        lines.append(f"CORS_EXPOSE_HEADERS = {_list(needs.expose)}")
+        lines.append(f"CORS_EXPOSE_HEADERS = {literal_list(needs.expose)}")
     notes = []
     if needs.credentials and any(m not in ("GET", "HEAD", "OPTIONS") for m in needs.methods):
         notes.append(

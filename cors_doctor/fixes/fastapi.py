@@ -7,27 +7,21 @@ ServerErrorMiddleware sits outside every middleware added with add_middleware.
 
 from __future__ import annotations
 
-import json
-
-from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, make_suggestion
-
-
-def _list(items: tuple[str, ...]) -> str:
-    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, literal_list, make_suggestion
 
 
 def _arguments(needs: CorsNeeds) -> list[str]:
     origins_note = "exact origins: scheme://host[:port], no trailing slash"
     if len(needs.allowed_origins) > 1:
         origins_note += "; keep the ones you already allow"
-    args = [f"allow_origins={_list(needs.allowed_origins)},  # {origins_note}"]
+    args = [f"allow_origins={literal_list(needs.allowed_origins)},  # {origins_note}"]
     if needs.credentials:
         args.append('allow_credentials=True,  # only with explicit origins, never with ["*"]')
-    args.append(f"allow_methods={_list(needs.methods)},  # compared case-sensitively; the default is GET only")
+    args.append(f"allow_methods={literal_list(needs.methods)},  # compared case-sensitively; the default is GET only")
     if needs.headers:
-        args.append(f"allow_headers={_list(needs.headers)},")
+        args.append(f"allow_headers={literal_list(needs.headers)},")
     if needs.expose:
-        args.append(f"expose_headers={_list(needs.expose)},")
+        args.append(f"expose_headers={literal_list(needs.expose)},")
     args.append("max_age=600,")
     return args
 

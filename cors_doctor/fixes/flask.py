@@ -6,13 +6,7 @@ suggestion always passes an explicit list of origins.
 
 from __future__ import annotations
 
-import json
-
-from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, make_suggestion
-
-
-def _list(items: tuple[str, ...]) -> str:
-    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, literal_list, make_suggestion
 
 
 def render(needs: CorsNeeds) -> FixSuggestion:
@@ -21,15 +15,15 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         "",
         "CORS(",
         "    app,",
-        f"    origins={_list(needs.allowed_origins)},  # exact origins; the default reflects every origin",
-        f"    methods={_list(needs.methods)},",
+        f"    origins={literal_list(needs.allowed_origins)},  # exact origins; the default reflects every origin",
+        f"    methods={literal_list(needs.methods)},",
     ]
     if needs.headers:
-        lines.append(f"    allow_headers={_list(needs.headers)},")
+        lines.append(f"    allow_headers={literal_list(needs.headers)},")
     if needs.credentials:
         lines.append("    supports_credentials=True,  # safe only with the explicit origins above")
     if needs.expose:
-        lines.append(f"    expose_headers={_list(needs.expose)},")
+        lines.append(f"    expose_headers={literal_list(needs.expose)},")
     lines += ["    max_age=600,", ")"]
     notes = []
     if needs.preflight_routed:

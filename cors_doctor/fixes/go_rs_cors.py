@@ -6,13 +6,11 @@ listed because rs/cors also strips CORS headers from actual replies of unlisted 
 
 from __future__ import annotations
 
-import json
-
-from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, make_suggestion
+from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, literal_list, make_suggestion
 
 
 def _slice(items: tuple[str, ...]) -> str:
-    return "[]string{" + ", ".join(json.dumps(i) for i in items) + "}"
+    return literal_list(items, "[]string{", "}")
 
 
 def render(needs: CorsNeeds) -> FixSuggestion:

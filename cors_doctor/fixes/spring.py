@@ -6,13 +6,11 @@ echoes every origin and is allowed together with credentials.
 
 from __future__ import annotations
 
-import json
-
-from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, make_suggestion
+from cors_doctor.fixes import CorsNeeds, FixPart, FixSuggestion, literal_list, make_suggestion
 
 
 def _list(items: tuple[str, ...]) -> str:
-    return "List.of(" + ", ".join(json.dumps(i) for i in items) + ")"
+    return literal_list(items, "List.of(", ")")
 
 
 def render(needs: CorsNeeds) -> FixSuggestion:

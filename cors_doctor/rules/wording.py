@@ -44,6 +44,23 @@ def access_failure(access: AccessFailure, origin: str, response: Response, where
             f"send Access-Control-Allow-Credentials: true on {label}")
 
 
+def preflight_status(response: Response) -> tuple[str, str]:
+    """(message, fix) for a preflight that passed the origin check but is not 2xx."""
+    status = response.status
+    message = f"the preflight was answered {status}{status_hint(response)}; a preflight needs a 2xx status"
+    if status in (401, 403, 407):
+        fix = "exempt OPTIONS from authentication: preflights never carry cookies or Authorization"
+    elif status in (404, 405, 501):
+        fix = "let the CORS layer answer OPTIONS (with 204) before the router, which has no OPTIONS route here"
+    elif status in (400, 422) and response.body_excerpt.strip():
+        fix = "the server refused the preflight on purpose: allow this origin, method and headers in its CORS settings"
+    elif status >= 500:
+        fix = "the OPTIONS handler crashed: look at the server's log for this request"
+    else:
+        fix = "answer OPTIONS with 204 and the CORS headers"
+    return message, fix
+
+
 def error_reply_without_cors(response: Response) -> tuple[str, str]:
     return (f"the server answered {response.status}{status_hint(response)} without CORS headers; "
             "the browser shows a CORS error instead of the real error",

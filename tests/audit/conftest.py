@@ -8,8 +8,9 @@ import pytest
 
 from cors_doctor.audit import AuditResult, make_target
 from cors_doctor.audit_probe import audit
+from tests._loopback import UvicornServer
 
-from .servers import TRUSTED, UvicornServer, starlette_app
+from .servers import TRUSTED, starlette_app
 
 
 @pytest.fixture

@@ -8,41 +8,12 @@ server would send.
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from typing import Callable
 
+from tests._loopback import LoopbackServer, ServerThread
+
 TRUSTED = "https://app.example.com"
-
-
-class UvicornServer:
-    """A uvicorn server for one ASGI app on a random loopback port, in a daemon thread."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-
-    def close(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
 
 
 def starlette_app(**cors):
@@ -165,60 +136,24 @@ def sets_cookies(request):
     return status, headers + [("Set-Cookie", "session=secret-session-id; Path=/")], body
 
 
-class DroppingServer:
+class DroppingServer(LoopbackServer):
     """Allow-list server that hangs up without a reply when the Origin holds a backtick, or
     (with `slow`) waits `slow` seconds before every reply."""
 
     def __init__(self, slow: float = 0.0) -> None:
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        allowed = allow_list({TRUSTED})
 
-        respond = allow_list({TRUSTED})
+        def respond(request):
+            if slow:
+                time.sleep(slow)  # the client gives up first: the late reply meets a closed socket
+            if "`" in (request.header("Origin") or ""):
+                return None
+            return allowed(request)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args) -> None:  # noqa: A002
-                pass
-
-            def _handle(self) -> None:
-                from tests.conftest import ReceivedRequest
-
-                origin = self.headers.get("Origin") or ""
-                if slow:
-                    time.sleep(slow)
-                if "`" in origin:
-                    self.close_connection = True
-                    return
-                request = ReceivedRequest(self.command, self.path, tuple(self.headers.items()), b"")
-                status, headers, body = respond(request)
-                try:
-                    self.send_response(status)
-                    for name, value in headers:
-                        self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True  # the client gave up waiting: expected for `slow`
-
-            do_GET = do_OPTIONS = _handle
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(respond)
 
 
-class FlaskServer:
+class FlaskServer(ServerThread):
     """A Flask app with Flask-CORS under werkzeug's threaded server on a random loopback port."""
 
     def __init__(self, **cors) -> None:
@@ -237,15 +172,4 @@ class FlaskServer:
             return jsonify(items=[1, 2, 3])
 
         CORS(app, **cors)
-        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet))

@@ -24,8 +24,8 @@ import json
 import socket
 import threading
 import time
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests._loopback import LoopbackServer, ReceivedRequest, Reply
 
 APP = "https://app.example.com"
 APP2 = "http://localhost:5173"
@@ -34,23 +34,10 @@ ALLOWLIST = frozenset({APP, APP2})
 SLOW_SECONDS = 3.0
 
 
-@dataclass(frozen=True)
-class Logged:
-    method: str
-    path: str
-    headers: tuple[tuple[str, str], ...]
-
-    def header(self, name: str) -> str | None:
-        values = [v for n, v in self.headers if n.lower() == name.lower()]
-        return ", ".join(values) if values else None
-
-
 def _cors(kind: str, origin: str | None, preflight: bool, request_headers: str | None) -> list[tuple[str, str]]:
     if kind == "no-cors" or origin is None:
         return []
-    if kind == "reflect-any":
-        out = [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true")]
-    elif origin in ALLOWLIST:
+    if kind == "reflect-any" or origin in ALLOWLIST:
         out = [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true")]
     else:
         out = []
@@ -66,76 +53,28 @@ def _cors(kind: str, origin: str | None, preflight: bool, request_headers: str |
     return out
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
+def _respond(request: ReceivedRequest) -> Reply:
+    kind = request.path.strip("/").split("/", 1)[0]
+    if kind == "slow":
+        time.sleep(SLOW_SECONDS)
+    preflight = request.method == "OPTIONS" and request.header("Access-Control-Request-Method") is not None
+    if preflight and kind == "preflight-404":
+        return 404, [("Content-Type", "application/json")], b'{"detail":"Not Found"}'
+    headers = _cors(kind, request.header("Origin"), preflight, request.header("Access-Control-Request-Headers"))
+    if preflight:
+        return 204, headers, b""
+    body = json.dumps({"path": request.path}).encode()
+    return 200, [("Content-Type", "application/json"), ("X-Request-Id", "req-1"), *headers], body
 
-    def handle_error(self, request, client_address) -> None:
-        # A client that gave up (a timeout test) leaves a broken pipe behind: expected, not news.
-        pass
 
-
-class PolicyServer:
+class PolicyServer(LoopbackServer):
     """The endpoints above on 127.0.0.1 and a free port (https with an ssl_context), in a daemon thread."""
 
     def __init__(self, ssl_context=None) -> None:
-        self.received: list[Logged] = []
-        self.scheme = "https" if ssl_context else "http"
-        log, lock = self.received, threading.Lock()
+        super().__init__(_respond, ssl_context)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep test output clean
-                pass
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(min(length, 1 << 20))
-                with lock:
-                    log.append(Logged(self.command, self.path, tuple(self.headers.items())))
-                kind = self.path.strip("/").split("/", 1)[0]
-                if kind == "slow":
-                    time.sleep(SLOW_SECONDS)
-                origin = self.headers.get("Origin")
-                preflight = self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method") is not None
-                if preflight and kind == "preflight-404":
-                    return self._send(404, [("Content-Type", "application/json")], b'{"detail":"Not Found"}')
-                headers = _cors(kind, origin, preflight, self.headers.get("Access-Control-Request-Headers"))
-                if preflight:
-                    return self._send(204, headers, b"")
-                body = json.dumps({"path": self.path}).encode()
-                self._send(200, [("Content-Type", "application/json"), ("X-Request-Id", "req-1"), *headers], body)
-
-            def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-
-            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = _handle
-
-        self._server = _QuietServer(("127.0.0.1", 0), Handler)
-        if ssl_context is not None:
-            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"{self.scheme}://127.0.0.1:{self._server.server_address[1]}"
-
-    def requests_to(self, prefix: str) -> list[Logged]:
+    def requests_to(self, prefix: str) -> list[ReceivedRequest]:
         return [r for r in list(self.received) if r.path.startswith(prefix)]
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 class RawServer:

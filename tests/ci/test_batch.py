@@ -16,6 +16,7 @@ from cors_doctor.batch import CheckJob, CheckResult, make_async_client, make_sen
 from cors_doctor.model import RequestSpec
 from cors_doctor.plan import build_plan
 from cors_doctor.probe import ProbeOptions, probe_async
+from tests._loopback import free_port
 
 from .server import APP, PolicyServer, RawServer
 
@@ -25,12 +26,6 @@ XRW = (("X-Requested-With", "XMLHttpRequest"),)
 def job(key: str, url: str, origin: str = APP, method: str = "GET", timeout: float = 5.0, **spec) -> CheckJob:
     plan = build_plan(RequestSpec(url, origin, method, spec.pop("headers", XRW), **spec))
     return CheckJob(key, plan, ProbeOptions(timeout=timeout))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import socket
 import ssl
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests._loopback import free_port  # noqa: F401 - for the fault tests
 
 from .servers import ScriptedServer
 
@@ -78,13 +79,6 @@ def assert_traceback_with_debug(run: CliRun) -> None:
     assert run.code == 2, (run.code, run.stderr)
     assert "Traceback (most recent call last)" in run.stderr, run.stderr
     assert "cors-doctor: error: " in run.stderr
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 with nothing listening (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cors(origin: str = PAGE, **extra: str) -> list[tuple[str, str]]:

@@ -15,13 +15,16 @@ import threading
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Self
+
+from tests._loopback import HeaderLookup
 
 MAX_HEAD = 64 * 1024
 CLIENT_GONE_WAIT = 30.0  # the longest a "never answers" handler keeps a connection open
 
 
 @dataclass(frozen=True)
-class Seen:
+class Seen(HeaderLookup):
     """One request as received: method, target, raw header pairs (Latin-1), body."""
 
     method: str
@@ -29,10 +32,6 @@ class Seen:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     raw_head: bytes
-
-    def header(self, name: str) -> str | None:
-        values = [v for n, v in self.headers if n.lower() == name.lower()]
-        return ", ".join(values) if values else None
 
 
 Handler = Callable[[Seen, asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -85,6 +84,28 @@ class _LoopThread:
         self._thread.join(5)
         if not self._thread.is_alive():
             self.loop.close()
+
+
+class _AsyncServer:
+    """A server whose connections each run `_serve` on its own loop thread; `with` starts and stops it."""
+
+    host = "127.0.0.1"
+    ssl_context = None
+
+    def __init__(self) -> None:
+        self.port = 0
+        self._loop = _LoopThread()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._loop.start()
+        self.port = self._loop.listen(self._serve, self.host, self.ssl_context)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._loop.stop()
 
 
 TLS_HELLO = Seen("", "", (), b"", b"\x16")
@@ -145,19 +166,18 @@ async def wait_for_client_to_leave(reader: asyncio.StreamReader) -> None:
         await asyncio.wait_for(reader.read(), CLIENT_GONE_WAIT)
 
 
-class ScriptedServer:
+class ScriptedServer(_AsyncServer):
     """HTTP/1.1 (or HTTPS) on 127.0.0.x: routes map a path (without query) to a handler."""
 
     def __init__(self, routes: dict[str, Handler], host: str = "127.0.0.1", ssl_context=None,
                  default: Handler | None = None) -> None:
+        super().__init__()
         self.routes = routes
         self.default = default or reply(404, [("Content-Type", "text/plain")], b"no such path")
         self.host = host
         self.ssl_context = ssl_context
         self.log: list[Seen] = []
         self.connections = 0
-        self.port = 0
-        self._loop = _LoopThread()
 
     def url(self, path: str = "/", host: str | None = None) -> str:
         scheme = "https" if self.ssl_context else "http"
@@ -191,14 +211,6 @@ class ScriptedServer:
             with suppress(Exception):
                 writer.close()
 
-    def __enter__(self) -> ScriptedServer:
-        self._loop.start()
-        self.port = self._loop.listen(self._serve, self.host, self.ssl_context)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._loop.stop()
-
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
@@ -212,7 +224,7 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             writer.close()
 
 
-class ForwardProxy:
+class ForwardProxy(_AsyncServer):
     """An HTTP proxy on 127.0.0.1 that logs request lines and reaches every host on loopback.
 
     Whatever host a request names, the proxy connects to 127.0.0.1 on the port it names: the
@@ -220,10 +232,9 @@ class ForwardProxy:
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self.lines: list[str] = []
         self.heads: list[str] = []
-        self.port = 0
-        self._loop = _LoopThread()
 
     @property
     def url(self) -> str:
@@ -255,23 +266,14 @@ class ForwardProxy:
             with suppress(Exception):
                 writer.close()
 
-    def __enter__(self) -> ForwardProxy:
-        self._loop.start()
-        self.port = self._loop.listen(self._serve, "127.0.0.1")
-        return self
 
-    def __exit__(self, *exc) -> None:
-        self._loop.stop()
-
-
-class H2OnlyServer:
+class H2OnlyServer(_AsyncServer):
     """HTTP/2 with prior knowledge on plain TCP, as `h2c`-only servers run it: the server
     preface (SETTINGS) first, then GOAWAY when the client does not speak HTTP/2."""
 
     def __init__(self) -> None:
-        self.port = 0
+        super().__init__()
         self.connections = 0
-        self._loop = _LoopThread()
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -300,14 +302,6 @@ class H2OnlyServer:
         finally:
             with suppress(Exception):
                 writer.close()
-
-    def __enter__(self) -> H2OnlyServer:
-        self._loop.start()
-        self.port = self._loop.listen(self._serve, "127.0.0.1")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._loop.stop()
 
 
 class HypercornServer:

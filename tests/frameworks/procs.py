@@ -17,16 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from tests._loopback import free_port
+
 STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 CHECK_TIMEOUT = "5"
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fill(template: str, **regions: str) -> str:

@@ -9,11 +9,11 @@ after the other and then sets `window.done`.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
 
-Reply = tuple[int, list[tuple[str, str]], bytes]
+from tests._loopback import LoopbackServer, Reply
+
 JSON = ("Content-Type", "application/json")
 
 
@@ -114,49 +114,16 @@ def page_html(api: str) -> bytes:
             f"<link rel=icon href='data:,'><p>calling the API<script>{script}</script>").encode()
 
 
-class _Server:
-    def __init__(self, respond) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
-                pass
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(min(length, 1 << 20))
-                status, headers, payload = respond(self.command, self.path, self.headers.get("Origin", ""))
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
-
-            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    @property
-    def port(self) -> int:
-        return self.server.server_address[1]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+def _serve(reply: Callable[[str, str, str], Reply]) -> LoopbackServer:
+    """A loopback server answering `reply(method, path, Origin)`."""
+    return LoopbackServer(lambda request: reply(request.method, request.path, request.header("Origin") or ""))
 
 
 class Site:
     """The page and the API, started together; use as a context manager."""
 
     def __init__(self) -> None:
-        self._api = _Server(lambda m, p, o: api_reply(m, p, o))
+        self._api = _serve(api_reply)
         self.api = f"http://localhost:{self._api.port}"
         html = page_html(self.api)
 
@@ -165,7 +132,7 @@ class Site:
                 return 200, [JSON], b"{}"
             return 200, [("Content-Type", "text/html; charset=utf-8")], html
 
-        self._page = _Server(page)
+        self._page = _serve(page)
         self.page = f"http://localhost:{self._page.port}"
         self._closed = False
 

@@ -7,7 +7,9 @@ from typing import Callable, Iterator
 
 import pytest
 
-from .servers import CONFIGS, UvicornServer
+from tests._loopback import UvicornServer
+
+from .servers import CONFIGS
 
 
 @pytest.fixture(scope="session")

@@ -1,51 +1,17 @@
-"""Real Starlette/FastAPI apps with CORSMiddleware, served by uvicorn on 127.0.0.1.
+"""Real Starlette/FastAPI apps with CORSMiddleware, for uvicorn on 127.0.0.1.
 
-Each configuration is one way a real deployment passes or fails a browser's CORS checks. A
-server runs in a thread on a socket bound to a free loopback port until `close()`.
+Each configuration is one way a real deployment passes or fails a browser's CORS checks; the
+fixtures serve it with tests._loopback.UvicornServer on a free loopback port.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from typing import Callable
 
 from fastapi import Request, Response
 
 PAGE = "http://localhost:5173"
 OTHER_PAGE = "https://evil.example"
-STARTUP_TIMEOUT = 10.0
-
-
-class UvicornServer:
-    """uvicorn serving one ASGI app from a background thread on its own loopback socket."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(app, log_level="critical", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.close()
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-
-    def close(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
 
 
 def _routes(app) -> None:
