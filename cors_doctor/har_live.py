@@ -8,6 +8,7 @@ blocked, it is the likely reason the browser failed the request.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from cors_doctor._exceptions import CorsDoctorError
@@ -29,6 +30,11 @@ def _summary(verdict: Verdict, note: str = "", credentials_assumed: bool = False
         "actual_verified": not verdict.unverified,
         "note": note or None,
     }
+
+
+def verdict_counts(results: dict[str, dict]) -> dict[str, int]:
+    """How many live checks ended in each verdict (allowed, blocked, skipped, error), first seen first."""
+    return dict(Counter(result["verdict"] for result in results.values()))
 
 
 def run_live(jobs: dict[str, CheckArgs], *, actual: bool, concurrency: int = 10, timeout: float = 10.0,

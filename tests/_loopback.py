@@ -2,8 +2,9 @@
 
 `LoopbackServer` answers every request through a `respond(ReceivedRequest)` callback and logs
 what it received; `ServerThread` runs any socketserver-style server (werkzeug's too) from a
-daemon thread; `UvicornServer` does the same for an ASGI app. Ports are picked by the operating
-system, and `close()` (or leaving the `with` block) stops the server and joins its thread.
+daemon thread (tests/_uvicorn.py does the same for ASGI apps). Ports are picked by the operating
+system, and `close()` (or leaving the `with` block) stops the server and joins its thread;
+`closing_all` gives fixtures a starter whose servers are all closed at teardown.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import socket
 import ssl
 import sys
 import threading
-import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional, TypeVar
 
 MAX_BODY = 1 << 20  # request bodies in tests are small; a cap keeps a bad client from filling memory
 POLL_INTERVAL = 0.05
-STARTUP_TIMEOUT = 10.0
+Server = TypeVar("Server")
 
 
 def free_port() -> int:
@@ -136,31 +137,19 @@ class LoopbackServer(ServerThread):
         super().__init__(server, "https" if ssl_context else "http")
 
 
-class UvicornServer:
-    """uvicorn serving one ASGI app from a daemon thread on its own loopback socket."""
+@contextmanager
+def closing_all(factory: Callable[..., Server]) -> Iterator[Callable[..., Server]]:
+    """A `start(...)` that builds servers with `factory` and closes every one of them on exit;
+    a fixture yields it, so each test starts as many servers as it needs."""
+    started: list = []
 
-    def __init__(self, app) -> None:
-        import uvicorn
+    def start(*args, **kwargs) -> Server:
+        server = factory(*args, **kwargs)
+        started.append(server)
+        return server
 
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(app, log_level="critical", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.close()
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-
-    def close(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.close()

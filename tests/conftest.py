@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from tests._loopback import LoopbackServer, Respond, free_port  # noqa: F401 - free_port: for the test areas
+from tests._loopback import LoopbackServer, Respond, closing_all, free_port  # noqa: F401 - free_port: for the test areas
 
 REPO = Path(__file__).resolve().parents[1]
 CLI_TIMEOUT = 60.0
@@ -50,13 +50,5 @@ def cli() -> Callable[..., CliResult]:
 @pytest.fixture
 def loopback_server() -> Iterator[Callable[[Respond], LoopbackServer]]:
     """Start request-logging loopback servers with a reply function; all are stopped afterwards."""
-    servers: list[LoopbackServer] = []
-
-    def start(respond: Respond) -> LoopbackServer:
-        server = LoopbackServer(respond)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.close()
+    with closing_all(LoopbackServer) as start:
+        yield start

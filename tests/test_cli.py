@@ -247,3 +247,16 @@ def test_a_get_is_sent_once_with_the_page_origin(cli, loopback_server):
     result = cli("check", server.url + "/items", "--origin", PAGE, "--json")
     assert result.code == 0
     assert [(r.method, r.header("Origin")) for r in server.received if r.header("Origin") == PAGE] == [("GET", PAGE)]
+
+
+def test_root_help_lists_every_command_typer_knows():
+    """The fast top-level help must not drift from the commands actually registered."""
+    import typer
+
+    from cors_doctor.cli import _root_help, app
+
+    group = typer.main.get_command(app)
+    text = _root_help()
+    for name in group.list_commands(None):  # type: ignore[arg-type]
+        assert f"\n  {name} " in text
+    assert "--version" in text and "--help" in text

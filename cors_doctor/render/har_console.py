@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from cors_doctor.har import Summary
+from cors_doctor.har_live import verdict_counts
 
 _BROWSER = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "bold red": "1;31"}
@@ -104,9 +105,7 @@ def summary_lines(summary: Summary, live: dict[str, dict] | None, live_requested
     if s.codes:
         lines.append(_INDENT + "Blocked by: " + ", ".join(f"{code} ×{n}" for code, n in s.codes.most_common()))
     if live is not None:
-        counts: dict[str, int] = {}
-        for result in live.values():
-            counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
+        counts = verdict_counts(live)
         lines.append(_INDENT + "Live checks: " + (", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "none"))
     elif s.not_judged and not live_requested:
         lines.append(_INDENT + paint("Run with --live", "bold") + f" to diagnose the {_plural(s.not_judged, 'request')} "

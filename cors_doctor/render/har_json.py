@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from cors_doctor.har import Summary
+from cors_doctor.har_live import verdict_counts
 
 SCHEMA_VERSION = 1
 
@@ -20,10 +21,7 @@ def summary_dict(summary: Summary, live: dict[str, dict] | None) -> dict:
         "preflights_unpaired": s.preflights_unpaired, "blocked_by": dict(s.codes.most_common()), "live": None,
     }
     if live is not None:
-        counts: dict[str, int] = {}
-        for result in live.values():
-            counts[result["verdict"]] = counts.get(result["verdict"], 0) + 1
-        out["live"] = counts
+        out["live"] = verdict_counts(live)
     return out
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from cors_doctor.audit import AuditResult, make_target
 from cors_doctor.audit_probe import audit
-from tests._loopback import UvicornServer
+from tests._loopback import closing_all
+from tests._uvicorn import UvicornServer
 
 from .servers import TRUSTED, starlette_app
 
@@ -16,16 +17,8 @@ from .servers import TRUSTED, starlette_app
 @pytest.fixture
 def starlette() -> Iterator[Callable[..., str]]:
     """`starlette(**cors_options)` -> base URL of a Starlette app with CORSMiddleware(**cors_options)."""
-    servers: list[UvicornServer] = []
-
-    def start(**cors) -> str:
-        server = UvicornServer(starlette_app(**cors))
-        servers.append(server)
-        return server.url
-
-    yield start
-    for server in servers:
-        server.close()
+    with closing_all(UvicornServer) as start:
+        yield lambda **cors: start(starlette_app(**cors)).url
 
 
 def run_audit(url: str, *origins: str, timeout: float = 5.0, transport: str = "aiohttp", **target) -> AuditResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cors_doctor.audit import ARBITRARY_ORIGIN
+from tests._loopback import closing_all
 
 from . import servers
 from .conftest import codes, run_audit, worst
@@ -233,16 +234,8 @@ def test_crafted_origins_reach_the_server_byte_for_byte(loopback_server, transpo
 
 @pytest.fixture
 def dropping_server():
-    started = []
-
-    def start(**kw):
-        server = servers.DroppingServer(**kw)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.close()
+    with closing_all(servers.DroppingServer) as start:
+        yield start
 
 
 def test_a_probe_that_breaks_does_not_stop_the_audit(dropping_server):
@@ -263,16 +256,8 @@ def test_a_server_that_never_answers_in_time_is_not_audited(dropping_server):
 
 @pytest.fixture
 def flask_server():
-    started = []
-
-    def start(**cors):
-        server = servers.FlaskServer(**cors)
-        started.append(server)
-        return server.url
-
-    yield start
-    for server in started:
-        server.close()
+    with closing_all(servers.FlaskServer) as start:
+        yield lambda **cors: start(**cors).url
 
 
 def test_flask_cors_default_with_credentials_reflects_every_origin(flask_server):

@@ -7,7 +7,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from tests._loopback import UvicornServer
+from tests._uvicorn import UvicornServer
 
 from .servers import CONFIGS
 

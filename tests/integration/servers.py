@@ -1,7 +1,7 @@
 """Real Starlette/FastAPI apps with CORSMiddleware, for uvicorn on 127.0.0.1.
 
 Each configuration is one way a real deployment passes or fails a browser's CORS checks; the
-fixtures serve it with tests._loopback.UvicornServer on a free loopback port.
+fixtures serve it with tests._uvicorn.UvicornServer on a free loopback port.
 """
 
 from __future__ import annotations
