@@ -34,3 +34,8 @@ def test_every_code_used_in_the_package_is_in_the_catalog():
     for path in (ROOT / "cors_doctor").rglob("*.py"):
         used |= set(re.findall(r'"(CD\d{3})"', path.read_text(encoding="utf-8")))
     assert used <= set(RULES), sorted(used - set(RULES))
+
+
+def test_every_page_has_a_failing_and_a_fixed_example():
+    missing = [code for code, r in RULES.items() if not (r.failing.strip() and r.fixed.strip())]
+    assert not missing
