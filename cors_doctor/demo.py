@@ -48,14 +48,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes = b"") -> None:
         self.send_response(status)
         for name, value in headers:
-            self.send_header(name, value)
+            if value:  # an origin outside the allow-list gets no Access-Control-Allow-Origin at all
+                self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
     def _origin(self) -> str:
-        return self.headers.get("Origin", "")
+        """The allow-list of the demo API: only the demo front end, never whoever asks."""
+        origin = self.headers.get("Origin", "")
+        return origin if origin == DEMO_ORIGIN else ""
 
     def do_OPTIONS(self) -> None:  # noqa: N802
         origin = self._origin()
