@@ -127,30 +127,30 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
 
     timeout_kind = _timeout_kind(chain)
     if timeout_kind is not None:
-        return _timeout_error(timeout_kind, attempt, proxy_hint if via_proxy else None)
+        return timeout_error(timeout_kind, attempt, proxy_hint if via_proxy else None)
 
     proxy_error = _find_named(chain, "ProxyError")
     if proxy_error is not None:
         proxy = f"the proxy {attempt.proxy} ({attempt.proxy_source})" if attempt.proxy else "the proxy"
-        return ConnectError(f"{proxy} refused to reach {_host_port(attempt.url)}: {_first_line(str(proxy_error))}",
+        return ConnectError(f"{proxy} refused to reach {_host_port(attempt.url)}: {first_line(str(proxy_error))}",
                             hint=proxy_hint)
 
     remote = _find_named(chain, "RemoteProtocolError") or _find_h2_error(chain)
     if remote is not None:
-        return _protocol_error(remote, attempt)
+        return protocol_error(remote, attempt)
 
     local = _find_named(chain, "LocalProtocolError")
     if local is not None:
-        return TransportError(f"cannot send this request to {where}: {_first_line(str(local))}")
+        return TransportError(f"cannot send this request to {where}: {first_line(str(local))}")
 
     if _find_named(chain, "UnsupportedProtocol") is not None or _find_named(chain, "InvalidURL") is not None:
-        return UsageError(f"invalid URL {attempt.url!r}: {_first_line(str(exc))}")
+        return UsageError(f"invalid URL {attempt.url!r}: {first_line(str(exc))}")
     if isinstance(exc, UnicodeError) or _find(chain, UnicodeError) is not None:
-        return UsageError(f"invalid host name in {attempt.url!r}: {_first_line(str(_find(chain, UnicodeError)))}")
+        return UsageError(f"invalid host name in {attempt.url!r}: {first_line(str(_find(chain, UnicodeError)))}")
 
     os_error = _find(chain, OSError)
     if os_error is not None:
-        reason = os_error.strerror or _first_line(str(os_error)) or os_error.__class__.__name__
+        reason = os_error.strerror or first_line(str(os_error)) or os_error.__class__.__name__
         if attempt.stage == "connect" or _find_named(chain, "ConnectError") is not None:
             target = f"the proxy {where} ({attempt.proxy_source})" if via_proxy else where
             return ConnectError(f"cannot connect to {target}: {reason}", hint=proxy_hint if via_proxy else None)
@@ -159,8 +159,8 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
     if _find_named(chain, "ReadError") is not None or _find_named(chain, "WriteError") is not None:
         return ProtocolError(f"{where} broke off the connection {_during(attempt)}")
     if _find_named(chain, "ConnectError") is not None:
-        return ConnectError(f"cannot connect to {where}: {_first_line(str(exc))}")
-    return TransportError(f"request to {attempt.url} failed: {exc.__class__.__name__}: {_first_line(str(exc))}")
+        return ConnectError(f"cannot connect to {where}: {first_line(str(exc))}")
+    return TransportError(f"request to {attempt.url} failed: {exc.__class__.__name__}: {first_line(str(exc))}")
 
 
 def map_httpx_error(exc: BaseException, url: str) -> CorsDoctorError:
@@ -174,7 +174,7 @@ def map_httpx_error(exc: BaseException, url: str) -> CorsDoctorError:
 def _cert_error(exc, attempt: Attempt) -> TLSError:
     code = getattr(exc, "verify_code", None)
     what = _VERIFY_CODES.get(code)
-    detail = getattr(exc, "verify_message", "") or _first_line(str(exc))
+    detail = getattr(exc, "verify_message", "") or first_line(str(exc))
     host = urlsplit(attempt.url).hostname or attempt.where
     if code in (62, 64):
         return TLSError(f"TLS certificate of {attempt.where} is not valid for {host!r} (hostname mismatch: it was issued for another name)",
@@ -200,11 +200,11 @@ def _tls_error(exc, attempt: Attempt) -> TLSError:
     if isinstance(exc, ssl.SSLEOFError) or "EOF" in reason or "EOF" in str(exc):
         return TLSError(f"{where} closed the connection during the TLS handshake",
                         hint="the server may require another TLS version or a client certificate, or it is not a TLS port")
-    text = reason.replace("_", " ").lower() if reason else _first_line(str(exc))
+    text = reason.replace("_", " ").lower() if reason else first_line(str(exc))
     return TLSError(f"TLS handshake with {where} failed: {text}", hint="")
 
 
-def _timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> TimeoutError_:
+def timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> TimeoutError_:
     where = attempt.where
     limit = f" within {_seconds(attempt.timeout)}" if attempt.timeout else ""
     raise_it = "raise --timeout if the server is just slow"
@@ -234,9 +234,9 @@ def _timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> Timeo
     return TimeoutError_(f"read timeout: {where} accepted the connection but did not answer{limit}", hint=raise_it)
 
 
-def _protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
+def protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
     where = attempt.where
-    text = re.sub(r"bytearray\((b(['\"]).*?\2)\)", r"\1", _first_line(str(exc)))  # h11 quotes bytearray(b'...')
+    text = re.sub(r"bytearray\((b(['\"]).*?\2)\)", r"\1", first_line(str(exc)))  # h11 quotes bytearray(b'...')
     lowered = text.lower()
     first = attempt.first_bytes
     if _looks_like_http2(first):
@@ -346,5 +346,6 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
+def first_line(text: str) -> str:
+    """The first non-blank line: errors are reported on one line."""
+    return text.strip().splitlines()[0] if text.strip() else ""

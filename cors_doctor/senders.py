@@ -16,12 +16,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cors_doctor._exceptions import (  # the private helpers word errors exactly as the httpx path does
-    Attempt, ConnectError, CorsDoctorError, ProtocolError, UsageError, _protocol_error, _timeout_error,
-    map_transport_error,
+from cors_doctor._exceptions import (  # shared wording: both transports report errors alike
+    Attempt, ConnectError, CorsDoctorError, ProtocolError, UsageError, first_line, map_transport_error,
+    protocol_error, timeout_error,
 )
 from cors_doctor.model import OutgoingRequest, Response
-from cors_doctor.probe import BODY_CAP, BODY_WAIT, EXCERPT_CHARS, _build, _import_httpx, _to_response
+from cors_doctor.probe import (
+    BODY_CAP, BODY_WAIT, _build, _import_httpx, _to_response, _verify_setting, excerpt, is_timeout, ProbeOptions,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -49,10 +51,6 @@ def as_sender(client: Any) -> Sender:
     return client if hasattr(client, "exchange") else HttpxSender(client)
 
 
-def _excerpt(body: bytes) -> str:
-    return body[: EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS]
-
-
 class HttpxSender:
     """Send through an httpx.AsyncClient (whatever its transport); aclose() closes that client."""
 
@@ -68,7 +66,6 @@ class HttpxSender:
         started = time.monotonic()
         try:
             outgoing = _build(httpx, request, timeout)
-            outgoing.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
             async with asyncio.timeout(timeout + _DEADLINE_SLACK):
                 response = await client.send(outgoing, stream=True)
         except CorsDoctorError:
@@ -87,7 +84,7 @@ class HttpxSender:
                             break
                         body += chunk
                 except Exception as exc:
-                    if not _is_timeout(exc):
+                    if not is_timeout(exc):
                         raise map_transport_error(exc, Attempt(request.url, timeout, "body")) from exc
             return _to_response(response, bytes(body[:BODY_CAP]))
         finally:
@@ -142,22 +139,9 @@ class AiohttpSender:
         return self._session
 
     def _tls_context(self) -> Any:
-        """The TLS setting for https targets, built once (loading a CA bundle costs ~60 ms)."""
+        """The TLS setting for https targets, built once and trusting what single checks trust."""
         if self._tls is None:
-            if not self._verify:
-                self._tls = False
-            else:
-                import ssl
-
-                try:
-                    if self._cacert:
-                        self._tls = ssl.create_default_context(cafile=self._cacert)
-                    else:
-                        import certifi  # the bundle httpx verifies with, so both paths agree
-
-                        self._tls = ssl.create_default_context(cafile=certifi.where())
-                except (OSError, ssl.SSLError) as exc:
-                    raise UsageError(f"--cacert {self._cacert}: {exc}") from None
+            self._tls = _verify_setting(ProbeOptions(verify=self._verify, cacert=self._cacert))
         return self._tls
 
     def _proxy(self, url: Any) -> str | None:
@@ -210,7 +194,7 @@ class AiohttpSender:
                 status=reply.status,
                 headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in reply.raw_headers),
                 reason=reply.reason or "",
-                body_excerpt=_excerpt(body),
+                body_excerpt=excerpt(body),
                 http_version=f"HTTP/{reply.version.major}.{reply.version.minor}",
             )
         finally:
@@ -238,10 +222,6 @@ def _body_time_left(started: float, timeout: float) -> float:
     return max(0.0, min(started + timeout - time.monotonic(), BODY_WAIT))
 
 
-def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, TimeoutError) or any(k.__name__ == "TimeoutException" for k in type(exc).__mro__)
-
-
 async def _read_capped(reply: Any, url: str, timeout: float, started: float) -> bytes:
     """At most BODY_CAP bytes; a slow or endless body is cut at its time, a broken one is an error."""
     import asyncio
@@ -261,16 +241,16 @@ async def _read_capped(reply: Any, url: str, timeout: float, started: float) -> 
         if expected is not None and len(body) < expected:  # word it as the httpx path does
             text = f"peer closed connection without sending complete message body: received {len(body)} bytes, expected {expected}"
         else:
-            text = "incomplete chunked read" if reply.headers.get("Transfer-Encoding") else _first_line(str(exc))
-        raise _protocol_error(RuntimeError(text), Attempt(url, timeout, "body")) from exc
+            text = "incomplete chunked read" if reply.headers.get("Transfer-Encoding") else first_line(str(exc))
+        raise protocol_error(RuntimeError(text), Attempt(url, timeout, "body")) from exc
     except Exception as exc:
-        if not _is_timeout(exc):
+        if not is_timeout(exc):
             raise map_aiohttp_error(exc, url, timeout, "body") from exc
     return bytes(body)
 
 
 def _head_too_large(url: str, timeout: float) -> ProtocolError:
-    return _protocol_error(RuntimeError("reply header too large"), Attempt(url, timeout, "head"))
+    return protocol_error(RuntimeError("reply header too large"), Attempt(url, timeout, "head"))
 
 
 def _parser_refused(exc: BaseException) -> bool:
@@ -290,20 +270,17 @@ def map_aiohttp_error(exc: BaseException, url: str, timeout: float | None = None
 
     attempt = Attempt(url, timeout=timeout, stage=stage)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return _timeout_error("connect", attempt, None)
+        return timeout_error("connect", attempt, None)
     if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return _protocol_error(RuntimeError("server disconnected without sending a response"), attempt)
+        return protocol_error(RuntimeError("server disconnected without sending a response"), attempt)
     if isinstance(exc, aiohttp.ClientHttpProxyError):
         return ConnectError(f"the proxy refused to reach {attempt.where}: {exc.status} {exc.message}")
     if isinstance(exc, aiohttp.ClientResponseError):
-        return _protocol_error(RuntimeError(_first_line(str(exc.message)) or str(exc)), attempt)
+        return protocol_error(RuntimeError(first_line(str(exc.message)) or str(exc)), attempt)
     if isinstance(exc, aiohttp.ClientPayloadError):
-        return _protocol_error(RuntimeError(_first_line(str(exc))), Attempt(url, timeout=timeout, stage="body"))
+        return protocol_error(RuntimeError(first_line(str(exc))), Attempt(url, timeout=timeout, stage="body"))
     if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
-        return UsageError(f"invalid URL {url!r}: {_first_line(str(exc))}")
+        return UsageError(f"invalid URL {url!r}: {first_line(str(exc))}")
     return map_transport_error(exc, attempt)
 
 
-def _first_line(text: str) -> str:
-    stripped = text.strip()
-    return stripped.splitlines()[0] if stripped else ""

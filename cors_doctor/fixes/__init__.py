@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cors_doctor.model import Headers, Verdict, header_values
+from cors_doctor.rules.exposure import hidden_header_names
 
 FRAMEWORKS = ("fastapi", "flask", "django", "express", "nginx", "apache", "caddy", "spring", "aspnet", "go")
 TITLES = {
@@ -34,10 +35,6 @@ _ALIASES = {
     "node": "express", "httpd": "apache", "apache2": "apache", "spring-boot": "spring", "springboot": "spring",
     "aspnetcore": "aspnet", "asp.net": "aspnet", "dotnet": "aspnet", "golang": "go", "rs/cors": "go", "rs-cors": "go",
 }
-_INFRASTRUCTURE_HEADERS = frozenset(
-    {"date", "server", "connection", "keep-alive", "transfer-encoding", "vary", "content-encoding",
-     "etag", "age", "via", "alt-svc", "strict-transport-security", "x-powered-by", "allow"}
-)
 # Findings that call for a configuration change even when the browser allowed the request.
 _CHANGE_PREFIXES = ("CD2", "CD3", "CD5", "CD6")
 
@@ -149,12 +146,10 @@ def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
     unsafe = set(plan.unsafe_header_names)
     headers = tuple(name for name, _ in plan.headers if name.lower() in unsafe)
     hidden: tuple[str, ...] = ()
-    for f in verdict.findings:
-        if f.code == "CD501":
-            hidden = tuple(
-                h.title() if h.islower() else h for h in f.message.split(": ", 1)[-1].split(", ")
-                if h and h not in _INFRASTRUCTURE_HEADERS and not h.startswith("access-control-")
-            )
+    final = verdict.actual_hops[-1].response if verdict.actual_hops else None
+    if "CD501" in codes and final is not None:
+        names = hidden_header_names(final.headers, plan.spec.credentials)
+        hidden = tuple(h.title() if h.islower() else h for h in names)
     responses = _all_responses(verdict)
     pre = verdict.preflight
     pre_status = pre.response.status if pre is not None and pre.response is not None else None
