@@ -95,19 +95,21 @@ def check(
     """Check whether a browser would allow this cross-origin request, and why not."""
     try:
         code = _check(
-            url, origin, method, header or [], credentials, actual, data, cookie, browser, framework,
-            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2, probe_reflection,
+            url=url, origin=origin, method=method, headers=header or [], credentials=credentials, actual=actual,
+            data=data, cookie=cookie, browser=browser, framework=framework, timeout=timeout, insecure=insecure,
+            cacert=cacert, json_output=json_output, verbose=verbose, show_secrets=show_secrets, no_color=no_color,
+            http2=http2, probe_reflection=probe_reflection,
         )
     except (CorsDoctorError, Exception) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
     raise typer.Exit(code)
 
 
-def _check(url, origin, method, headers, credentials, actual, data, cookie, browser, framework,
+def _check(*, url, origin, method, headers, credentials, actual, data, cookie, browser, framework,
            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2=False,
            probe_reflection=False) -> int:
     from cors_doctor.model import RequestSpec
-    from cors_doctor.plan import build_plan
+    from cors_doctor.plan import build_plan, only_the_actual_request_tells
 
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
@@ -122,7 +124,7 @@ def _check(url, origin, method, headers, credentials, actual, data, cookie, brow
         credentials=credentials, body=data, browser=parse_browser(browser),  # type: ignore[arg-type]
     )
     plan = build_plan(spec)
-    if not plan.preflight_required and plan.method not in ("GET", "HEAD") and not actual and not plan.same_origin:
+    if only_the_actual_request_tells(plan) and not actual:
         raise UsageError(
             f"a {plan.method} with these headers needs no preflight, so the only request a browser sends is the "
             f"{plan.method} itself; pass --actual to send it (it may change data on the server)"

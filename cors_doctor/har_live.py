@@ -51,7 +51,7 @@ def run_live(jobs: dict[str, CheckArgs], *, actual: bool, concurrency: int = 10,
             results[key] = {"verdict": "skipped", "note": f"it sends the {check.method} itself: pass --actual to allow it"}
             continue
         options = ProbeOptions(timeout=timeout, verify=verify, cacert=cacert,
-                               send_actual=actual or check.method in ("GET", "HEAD"))
+                               send_actual=actual)
         try:
             batch.append(CheckJob(key, build_plan(check.spec()), options))
             if not check.credentials:

@@ -123,6 +123,12 @@ def build_plan(spec: RequestSpec) -> Plan:
     )
 
 
+def only_the_actual_request_tells(plan: Plan) -> bool:
+    """No preflight and a method that can change data: the request itself is the only thing a
+    check can look at, and cors-doctor sends it only when the user allows it (--actual)."""
+    return not plan.preflight_required and not plan.same_origin and plan.method not in ("GET", "HEAD")
+
+
 def _why_unsafe(name: str, headers: Headers, browser: Browser) -> str:
     for n, v in headers:
         if n.lower() != name:

@@ -267,7 +267,7 @@ class _Validator:
     def _against_plans(self, check: PolicyCheck, bad) -> None:
         """Build the plan of each distinct (target origin, page origin) pair: it validates method,
         headers and body like fetch() does, and says whether the expectations can be verified."""
-        from cors_doctor.plan import build_plan
+        from cors_doctor.plan import build_plan, only_the_actual_request_tells
 
         # URLs are normalized (scheme://host[:port]/path), so their first three "/" parts are the origin.
         targets = {tuple(url.split("/", 3)[:3]): url for url in reversed(check.urls)}
@@ -281,7 +281,7 @@ class _Validator:
                 method = plan.method
                 if plan.same_origin:
                     continue
-                if check.preflight_only and not plan.preflight_required:
+                if check.preflight_only and only_the_actual_request_tells(plan):
                     return bad("method", f"a {method} with these headers needs no preflight, so the {method} itself is the only "
                                          "request to check: set actual = true to send it (it may change data on the server)")
                 if check.expect.max_age_at_least is not None and not plan.preflight_required:
