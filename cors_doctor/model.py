@@ -6,7 +6,7 @@ care about duplicated lines and exact bytes, so nothing is merged or case-folded
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Headers = tuple[tuple[str, str], ...]
@@ -130,7 +130,6 @@ class Verdict:
     unverified: tuple[str, ...] = ()
     preflight_passed: bool | None = None
     actual_sent: bool = False
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def preflight(self) -> Exchange | None:

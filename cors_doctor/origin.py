@@ -133,10 +133,6 @@ def normalize_url(text: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
-def same_origin(a: Origin, b: Origin) -> bool:
-    return not a.opaque and a == b
-
-
 @functools.lru_cache(maxsize=4096)
 def is_loopback_host(host: str) -> bool:
     """Loopback per Local Network Access: 127.0.0.0/8, ::1 and localhost names."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-from cors_doctor.model import Headers, header_get, header_values
+from cors_doctor.model import Headers, header_values
 
 FailureKind = Literal["missing", "multiple", "invalid", "mismatch", "wildcard", "credentials"]
 _SPECIAL_SCHEMES = {"http", "https", "ws", "wss", "ftp", "file"}
@@ -46,13 +46,17 @@ def _looks_like_valid_url(value: str) -> bool:
     return True
 
 
+def _get(headers: Headers, name: str) -> str:
+    """Fetch "get": every line's value, stripped by the HTTP parser, joined with ", "."""
+    return ", ".join(v.strip(" \t") for v in header_values(headers, name))
+
+
 def check_access(headers: Headers, serialized_origin: str, credentials: bool) -> AccessFailure | None:
     """Run the CORS check on one reply; None when the browser lets it through."""
     acao_lines = header_values(headers, "Access-Control-Allow-Origin")
     if not acao_lines:
         return AccessFailure("missing")
-    # Fetch "get": lines joined with ", " after the HTTP parser stripped each value.
-    allow_origin = ", ".join(v.strip(" \t") for v in acao_lines)
+    allow_origin = _get(headers, "Access-Control-Allow-Origin")
     lines = len(acao_lines)
     if allow_origin == "*":
         if credentials:
@@ -64,12 +68,9 @@ def check_access(headers: Headers, serialized_origin: str, credentials: bool) ->
             return AccessFailure("mismatch", allow_origin, lines)
         return AccessFailure("invalid", allow_origin, lines)
     if credentials:
-        acac = header_get(headers, "Access-Control-Allow-Credentials")
-        acac = None if acac is None else ", ".join(
-            v.strip(" \t") for v in header_values(headers, "Access-Control-Allow-Credentials")
-        )
+        acac = _get(headers, "Access-Control-Allow-Credentials")
         if acac != "true":
-            return AccessFailure("credentials", acac or "", lines)
+            return AccessFailure("credentials", acac, lines)
     return None
 
 
