@@ -106,7 +106,7 @@ def build_plan(spec: RequestSpec) -> Plan:
         reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
     if spec.browser == "chrome":
         for name, value in headers:
-            if name.lower() in safelist._CHROME_CLIENT_HINTS and name.lower() not in unsafe:
+            if name.lower() in safelist.CHROME_SAFELISTED_HINTS and name.lower() not in unsafe:
                 findings.append(finding("CD109", f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
     return Plan(
         spec=spec,
@@ -173,7 +173,7 @@ def sec_fetch_site(page: str, url: str) -> str:
     return "cross-site"
 
 
-_CHROME_CLIENT_HINTS = (
+_CHROME_UA_HINTS = (
     ("sec-ch-ua", '"Not:A-Brand";v="8", "Chromium";v="156"'),
     ("sec-ch-ua-mobile", "?0"),
     ("sec-ch-ua-platform", '"Linux"'),
@@ -215,7 +215,7 @@ def actual_request(
     """The request itself, with the headers script set plus the ones the browser adds."""
     out = list(headers)
     if plan.spec.browser == "chrome" and _potentially_trustworthy(url):
-        out += _CHROME_CLIENT_HINTS
+        out += _CHROME_UA_HINTS
     if not any(n.lower() == "accept" for n, _ in out):
         out.append(("Accept", "*/*"))
     given = {n.lower() for n, _ in out}

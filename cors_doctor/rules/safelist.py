@@ -35,7 +35,7 @@ _SAFELISTED_CONTENT_TYPES = frozenset(
 )
 _HTTP_WHITESPACE = " \t\r\n"
 _RANGE = re.compile(rb"bytes=([0-9]+)-([0-9]*)")
-_CHROME_CLIENT_HINTS = frozenset({"dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"})
+CHROME_SAFELISTED_HINTS = frozenset({"dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"})
 _DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+)?")
 
 
@@ -122,7 +122,7 @@ def is_safelisted_request_header(name: str, value: bytes, browser: Browser = "ch
         return not any(b in _CORS_UNSAFE_BYTES for b in value) and _essence_is_safelisted(value)
     if lname == "range":
         return _range_is_simple(value, browser)
-    if browser == "chrome" and lname in _CHROME_CLIENT_HINTS:
+    if browser == "chrome" and lname in CHROME_SAFELISTED_HINTS:
         return _client_hint_is_safelisted(lname, value)
     return False
 
