@@ -96,9 +96,7 @@ def _range_is_simple(value: bytes, browser: Browser) -> bool:
 
 
 def _client_hint_is_safelisted(lname: str, value: bytes) -> bool:
-    if lname in {"dpr", "downlink"}:
-        return bool(_DECIMAL.fullmatch(value))
-    if lname in {"device-memory"}:
+    if lname in {"dpr", "downlink", "device-memory"}:
         return bool(_DECIMAL.fullmatch(value))
     if lname in {"width", "viewport-width", "rtt"}:
         return value.isdigit()
