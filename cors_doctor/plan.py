@@ -50,65 +50,24 @@ def _validate_header(name: str, value: str) -> None:
 
 
 def build_plan(spec: RequestSpec) -> Plan:
-    """Validate the request like fetch() does and decide whether a preflight is needed."""
+    """Validate the request like fetch() does and decide whether a preflight is needed.
+
+    Built from named steps, in the order fetch() takes them: the method, the script's headers,
+    the headers the browser adds or merges, where the request goes, and why it is preflighted.
+    """
     url = normalize_url(spec.url)
     page_origin = parse_origin(spec.origin)
-    if not safelist.is_token(spec.method):
-        raise UsageError(f"invalid method {spec.method!r}: a method must be an HTTP token")
-    if safelist.is_forbidden_method(spec.method):
-        raise UsageError(f"fetch() refuses the method {spec.method} (TypeError: forbidden method)")
-    method = safelist.normalize_method(spec.method)
-    if spec.body is not None and method in ("GET", "HEAD"):
-        raise UsageError(f"fetch() refuses a body with {method} (TypeError); drop --data or use another method")
-
+    method = _method(spec)
     findings: list[Finding] = []
-    kept: list[tuple[str, str]] = []
-    dropped: list[str] = []
-    for name, value in spec.headers:
-        value = value.strip(" \t\r\n")
-        _validate_header(name, value)
-        if safelist.is_forbidden_request_header(name, value, spec.browser):
-            dropped.append(name)
-            findings.append(finding(
-                Code.FORBIDDEN_REQUEST_HEADER,
-                f"{name} is a forbidden request header: page script cannot set it, the browser drops it silently",
-                f"remove {name} from the request; the browser sets it itself" if name.lower() != "cookie"
-                else "use credentials: 'include' and let the browser send its cookies",
-                "plan",
-            ))
-            continue
-        kept.append((name, value))
-
-    headers, duplicates = _merge_duplicates(tuple(kept))
-    for name in duplicates:
-        findings.append(finding(Code.DUPLICATE_REQUEST_HEADER, f"{name} was given more than once; the browser sends one combined value", step="plan"))
-    if spec.body is not None and not any(n.lower() == "content-type" for n, _ in headers):
-        headers = headers + (("Content-Type", "text/plain;charset=UTF-8"),)
-        findings.append(finding(Code.IMPLICIT_CONTENT_TYPE, "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
-    if method != spec.method.upper():
-        findings.append(finding(
-            Code.METHOD_NOT_NORMALIZED,
-            f"the browser sends the method as {method!r}, not {method.upper()!r}: only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased",
-            f"write {method.upper()!r} in the client, or allow {method!r} exactly in Access-Control-Allow-Methods",
-            "plan",
-        ))
-
+    kept, dropped = _script_headers(spec, findings)
+    headers = _browser_headers(spec, method, kept, findings)
     target = origin_of(url)
     same = not page_origin.opaque and page_origin == target
     if same:
         findings.append(finding(Code.SAME_ORIGIN_REQUEST, f"{url} is same-origin with {page_origin}: the browser does not apply CORS", step="plan"))
-    _environment_findings(page_origin, target, url, findings)
-
-    reasons: list[str] = []
+    mixed = _environment_findings(page_origin, target, url, findings)
     unsafe = safelist.cors_unsafe_request_header_names(headers, spec.browser)
-    if method not in safelist.SAFELISTED_METHODS:
-        reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
-    for name in unsafe:
-        reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
-    if spec.browser == "chrome":
-        for name, value in headers:
-            if name.lower() in safelist.CHROME_SAFELISTED_HINTS and name.lower() not in unsafe:
-                findings.append(finding(Code.SAFELISTED_IN_CHROME_ONLY, f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
+    reasons = _preflight_reasons(spec, method, headers, unsafe, findings)
     return Plan(
         spec=spec,
         origin=page_origin.serialize(),
@@ -121,8 +80,74 @@ def build_plan(spec: RequestSpec) -> Plan:
         unsafe_header_names=unsafe,
         findings=tuple(findings),
         same_origin=same,
-        mixed_content=any(f.code == Code.MIXED_CONTENT for f in findings),
+        mixed_content=mixed,
     )
+
+
+def _method(spec: RequestSpec) -> str:
+    """The method as the browser sends it; fetch()'s TypeErrors as UsageErrors."""
+    if not safelist.is_token(spec.method):
+        raise UsageError(f"invalid method {spec.method!r}: a method must be an HTTP token")
+    if safelist.is_forbidden_method(spec.method):
+        raise UsageError(f"fetch() refuses the method {spec.method} (TypeError: forbidden method)")
+    method = safelist.normalize_method(spec.method)
+    if spec.body is not None and method in ("GET", "HEAD"):
+        raise UsageError(f"fetch() refuses a body with {method} (TypeError); drop --data or use another method")
+    return method
+
+
+def _script_headers(spec: RequestSpec, findings: list[Finding]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(kept, dropped): the headers script may set, and the forbidden ones the browser drops."""
+    kept: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    for name, raw_value in spec.headers:
+        value = raw_value.strip(" \t\r\n")
+        _validate_header(name, value)
+        if safelist.is_forbidden_request_header(name, value, spec.browser):
+            dropped.append(name)
+            findings.append(finding(
+                Code.FORBIDDEN_REQUEST_HEADER,
+                f"{name} is a forbidden request header: page script cannot set it, the browser drops it silently",
+                f"remove {name} from the request; the browser sets it itself" if name.lower() != "cookie"
+                else "use credentials: 'include' and let the browser send its cookies",
+                "plan",
+            ))
+            continue
+        kept.append((name, value))
+    return kept, dropped
+
+
+def _browser_headers(spec: RequestSpec, method: str, kept: list[tuple[str, str]], findings: list[Finding]) -> Headers:
+    """Duplicates merged, the Content-Type a string body implies, and what the method turns into."""
+    headers, duplicates = _merge_duplicates(tuple(kept))
+    for name in duplicates:
+        findings.append(finding(Code.DUPLICATE_REQUEST_HEADER, f"{name} was given more than once; the browser sends one combined value", step="plan"))
+    if spec.body is not None and not any(n.lower() == "content-type" for n, _ in headers):
+        headers = (*headers, ("Content-Type", "text/plain;charset=UTF-8"))
+        findings.append(finding(Code.IMPLICIT_CONTENT_TYPE, "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
+    if method != spec.method.upper():
+        findings.append(finding(
+            Code.METHOD_NOT_NORMALIZED,
+            f"the browser sends the method as {method!r}, not {method.upper()!r}: only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased",
+            f"write {method.upper()!r} in the client, or allow {method!r} exactly in Access-Control-Allow-Methods",
+            "plan",
+        ))
+    return headers
+
+
+def _preflight_reasons(spec: RequestSpec, method: str, headers: Headers, unsafe: tuple[str, ...],
+                       findings: list[Finding]) -> list[str]:
+    """Why the browser preflights this request (empty: it does not)."""
+    reasons: list[str] = []
+    if method not in safelist.SAFELISTED_METHODS:
+        reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
+    for name in unsafe:
+        reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
+    if spec.browser == "chrome":
+        for name, _ in headers:
+            if name.lower() in safelist.CHROME_SAFELISTED_HINTS and name.lower() not in unsafe:
+                findings.append(finding(Code.SAFELISTED_IN_CHROME_ONLY, f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
+    return reasons
 
 
 def only_the_actual_request_tells(plan: Plan) -> bool:
@@ -145,8 +170,10 @@ def _why_unsafe(name: str, headers: Headers, browser: Browser) -> str:
     return ""
 
 
-def _environment_findings(page: Origin, target: Origin, url: str, findings: list[Finding]) -> None:
-    if page.scheme == "https" and target.scheme == "http" and not is_loopback_host(target.host):
+def _environment_findings(page: Origin, target: Origin, url: str, findings: list[Finding]) -> bool:
+    """Findings about where page and target are; True when the request is mixed content."""
+    mixed = page.scheme == "https" and target.scheme == "http" and not is_loopback_host(target.host)
+    if mixed:
         findings.append(finding(
             Code.MIXED_CONTENT, f"the page is https but {url} is http: blocked as mixed content before any request",
             "serve the API over https", "plan",
@@ -159,6 +186,7 @@ def _environment_findings(page: Origin, target: Origin, url: str, findings: list
             "use an https page and expect the permission prompt, or serve the page from localhost too",
             "plan",
         ))
+    return mixed
 
 
 def sec_fetch_site(page: str, url: str) -> str:

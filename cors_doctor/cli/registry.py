@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 import typer
 
@@ -55,7 +56,7 @@ def _command_class() -> type:
     from typer.core import TyperCommand
 
     class Command(TyperCommand):
-        def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        def collect_usage_pieces(self, ctx: Any) -> list[str]:  # click's Context, vendored by typer
             return [re.sub(r"^\{(.*)\}$", r"\1", piece) for piece in super().collect_usage_pieces(ctx)]
 
     return Command

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cors_doctor.fixes import FixSuggestion
-from cors_doctor.model import Exchange, Verdict
+from cors_doctor.model import Exchange, Plan, Verdict
 from cors_doctor.render import mask_headers
+from cors_doctor.render.escape import markup as escape
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,8 +19,6 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _exchange(console: Console, ex: Exchange, show_secrets: bool) -> None:
-    from cors_doctor.render.escape import markup as escape
-
     req = ex.request
     console.print(f"  [bold]> {req.method} {escape(req.url)}[/]  [dim]({req.kind})[/]")
     for name, value in mask_headers(req.headers, show_secrets):
@@ -47,10 +46,21 @@ def render(
     show_secrets: bool = False,
     framework: FrameworkGuess | None = None,
 ) -> None:
-    from cors_doctor.render.escape import markup as escape
+    """The whole verdict, top to bottom: the request, the browser's steps, the outcome and its
+    console message, findings, the framework and the fix, and with -v the raw exchanges."""
+    browser = _BROWSER_NAMES[verdict.plan.spec.browser]
+    _request(console, verdict.plan, browser)
+    _steps(console, verdict)
+    _outcome(console, verdict, browser)
+    _findings(console, verdict)
+    _fix(console, fix, framework)
+    if verbose and verdict.exchanges:
+        console.print("\n[bold]Exchanges[/]")
+        for ex in verdict.exchanges:
+            _exchange(console, ex, show_secrets)
 
-    plan = verdict.plan
-    browser = _BROWSER_NAMES[plan.spec.browser]
+
+def _request(console: Console, plan: Plan, browser: str) -> None:
     creds = ", credentials: include" if plan.spec.credentials else ""
     console.print(
         f"[bold]{escape(plan.method)}[/] {escape(plan.url)}  [dim]from[/] {escape(plan.origin)}  [dim]({browser}{creds})[/]"
@@ -67,6 +77,8 @@ def render(
         console.print(f"  [yellow]Not sent (forbidden for page script): {escape(', '.join(plan.dropped_headers))}[/]")
     console.print()
 
+
+def _steps(console: Console, verdict: Verdict) -> None:
     for step in verdict.steps:
         mark = {True: "[green]✔[/]", False: "[red]✘[/]", None: "[blue]•[/]"}[step.passed]
         seen = f"  [dim]seen:[/] {escape(step.seen)}" if step.seen else ""
@@ -74,15 +86,17 @@ def render(
         console.print(f"  {mark} {escape(step.name)}{detail}{seen}")
     console.print()
 
+
+def _outcome(console: Console, verdict: Verdict, browser: str) -> None:
     if verdict.allowed and verdict.unverified:
         console.print(f"[bold yellow]NOT VERIFIED[/] — the preflight passes, but {browser} judges the actual reply "
                       "too, and it was not sent: rerun with --actual to verify.")
     elif verdict.allowed:
         console.print(f"[bold green]ALLOWED[/] — {browser} lets page script read this response.")
+    else:
+        console.print(f"[bold red]BLOCKED[/] — {browser} refuses this request.")
     if verdict.allowed and verdict.exposed_headers:
         console.print(f"  Readable response headers: {escape(', '.join(verdict.exposed_headers))}")
-    if not verdict.allowed:
-        console.print(f"[bold red]BLOCKED[/] — {browser} refuses this request.")
     if verdict.browser_message:
         console.print(f"\n[bold]{browser} console:[/]")
         console.print(f"[red]{escape(verdict.browser_message)}[/]", soft_wrap=True)
@@ -91,31 +105,32 @@ def render(
         for item in verdict.unverified:
             console.print(f"  • {escape(item)}")
 
-    if verdict.findings:
-        console.print("\n[bold]Findings[/]")
-        for f in verdict.findings:
-            style = _SEVERITY_STYLE[f.severity]
-            console.print(f"  [{style}]{f.code} {f.severity}[/] {escape(f.message)}")
-            if f.fix:
-                console.print(f"        [dim]fix:[/] {escape(f.fix)}")
-            console.print(f"        [dim]docs: {f.docs}[/]")
 
+def _findings(console: Console, verdict: Verdict) -> None:
+    if not verdict.findings:
+        return
+    console.print("\n[bold]Findings[/]")
+    for f in verdict.findings:
+        style = _SEVERITY_STYLE[f.severity]
+        console.print(f"  [{style}]{f.code} {f.severity}[/] {escape(f.message)}")
+        if f.fix:
+            console.print(f"        [dim]fix:[/] {escape(f.fix)}")
+        console.print(f"        [dim]docs: {f.docs}[/]")
+
+
+def _fix(console: Console, fix: FixSuggestion | None, framework: FrameworkGuess | None) -> None:
     if framework is not None and framework.guessed and fix is not None:
         console.print(f"\n[bold]Framework:[/] {escape(framework.title)} [dim](guessed; --framework NAME to choose)[/]")
         for item in framework.evidence:
             console.print(f"  [dim]•[/] {escape(item)}")
-
-    if fix is not None:
-        console.print(f"\n[bold]Fix for {escape(fix.title)}[/]")
-        for placement, text in [(p.placement, p.text) for p in fix.parts] or [("", fix.snippet)]:
-            if placement:
-                console.print(f"  [dim]{escape(placement)}:[/]")
-            for line in text.splitlines():
-                console.print(f"    [green]{escape(line)}[/]", soft_wrap=True)
-        for note in fix.notes:
-            console.print(f"  [dim]•[/] {escape(note)}")
-
-    if verbose and verdict.exchanges:
-        console.print("\n[bold]Exchanges[/]")
-        for ex in verdict.exchanges:
-            _exchange(console, ex, show_secrets)
+    if fix is None:
+        return
+    console.print(f"\n[bold]Fix for {escape(fix.title)}[/]")
+    for placement, text in [(p.placement, p.text) for p in fix.parts] or [("", fix.snippet)]:
+        if placement:
+            console.print(f"  [dim]{escape(placement)}:[/]")
+        # Flush left: copied from the terminal, the snippet pastes as valid code.
+        for line in text.splitlines():
+            console.print(f"[green]{escape(line)}[/]", soft_wrap=True)
+    for note in fix.notes:
+        console.print(f"  [dim]•[/] {escape(note)}")
