@@ -81,6 +81,12 @@ def run_command(body: Callable[[], int], debug: bool = False) -> NoReturn:
     """Run a command body and exit with its code, whatever happens inside."""
     import typer
 
+    from cors_doctor.render.guard import guarded
+
+    # Whatever the command writes goes through the guard: only the tool's own colours and
+    # progress controls reach the terminal, whichever renderer wrote the text.
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = guarded(real_stdout), guarded(real_stderr, progress=True)
     try:
         code = int(body())
         sys.stdout.flush()
@@ -92,4 +98,6 @@ def run_command(body: Callable[[], int], debug: bool = False) -> NoReturn:
         code = ExitCode.CLOSED_PIPE
     except Exception as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
+    finally:
+        sys.stdout, sys.stderr = real_stdout, real_stderr
     raise typer.Exit(int(code))

@@ -12,6 +12,7 @@ import sys
 from typing import IO, Any
 
 from cors_doctor.ci.outcome import Outcome, Tally
+from cors_doctor.render.escape import visible
 
 _LABEL = {"pass": "PASS", "fail": "FAIL", "error": "ERROR"}
 _STYLE = {"pass": "green", "fail": "bold red", "error": "bold yellow"}
@@ -88,8 +89,8 @@ def _plain_line(outcome: Outcome, done: int, total: int) -> str:
     width = len(str(total))
     line = f"{_LABEL[outcome.status]:5} [{done:>{width}}/{total}] {outcome.check}: {outcome.title} - {outcome.summary}\n"
     for problem in outcome.problems[1:]:
-        line += f"      {problem}\n"
-    return line
+        line += f"      {visible(problem)}\n"
+    return visible(line, keep_newlines=True)
 
 
 def totals_line(tally: Tally, shard: str | None) -> str:
@@ -132,7 +133,8 @@ def plain_summary(tally: Tally, shard: str | None) -> str:
         if tally.unlisted_failures:
             lines.append(f"  ... and {tally.unlisted_failures} more (listed in the log above and in the reports)")
     lines += ["", totals_line(tally, shard)]
-    return "\n".join(lines) + "\n"
+    # Check names come from the policy file, problems and findings quote the servers.
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bool) -> None:
