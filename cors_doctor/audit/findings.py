@@ -10,12 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import SplitResult, urlsplit
 
-from cors_doctor.rules.codes import Code
 from cors_doctor.audit.model import (
-    AuditFinding, AuditResult, AuditSeverity, AuditTarget, ProbeOutcome, TrustedStatus,
-    is_private_host, severity_rank,
+    AuditFinding,
+    AuditResult,
+    AuditSeverity,
+    AuditTarget,
+    ProbeOutcome,
+    TrustedStatus,
+    is_private_host,
+    severity_rank,
 )
 from cors_doctor.rules.catalog import rule
+from cors_doctor.rules.codes import Code
 
 KIND_CODES = {
     "arbitrary": Code.ORIGIN_REFLECTED, "null": Code.NULL_ORIGIN_ALLOWED, "prefix": Code.ORIGIN_PREFIX_MATCH, "suffix": Code.ORIGIN_SUFFIX_MATCH, "substring": Code.ORIGIN_SUBSTRING_MATCH,

@@ -43,7 +43,13 @@ class RunDisplay:
         if not self.live:
             self.stream.write(f"{heading}\n")
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         from cors_doctor.render import make_console
 
@@ -139,8 +145,9 @@ def plain_summary(tally: Tally, shard: str | None) -> str:
 
 def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bool) -> None:
     from rich.console import Console
-    from cors_doctor.render.escape import markup as escape
     from rich.table import Table
+
+    from cors_doctor.render.escape import markup as escape
 
     console = Console(file=stream, no_color=no_color or None, highlight=False, soft_wrap=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")

@@ -69,9 +69,9 @@ def summary_markdown(tally: Tally, source: str, shard: str | None = None) -> str
             shown += 1
         left_out = len(tally.failures) - shown + tally.unlisted_failures
         if shown < len(tally.failures):
-            lines += [f"… and {left_out} more, left out to keep this summary under "
-                      f"{MAX_SUMMARY_BYTES // 1024} KiB (GitHub drops step summaries over 1 MiB); "
-                      "see the JUnit report or the log.", ""]
+            cut = (f"… and {left_out} more, left out to keep this summary under {MAX_SUMMARY_BYTES // 1024} KiB "
+                   "(GitHub drops step summaries over 1 MiB); see the JUnit report or the log.")
+            lines += [cut, ""]
         elif left_out:
             lines += [f"… and {left_out} more (see the JUnit report or the log).", ""]
         lines += ["</details>", ""]
