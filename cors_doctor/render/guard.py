@@ -15,8 +15,9 @@ import re
 from typing import Any, TextIO
 
 # Characters a server could use to steer a terminal: C0 except TAB and LF, DEL, C1, and the
-# bidirectional marks, embeddings, overrides and isolates.
-_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# bidirectional marks, embeddings, overrides and isolates; lone surrogates (undecodable input
+# bytes that an error handler would write back raw).
+_UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 _SGR = "\x1b\\[[0-9;]*m"
 # Rich's progress display: carriage return, hide/show cursor, erase line, cursor up.
 _PROGRESS = "\r|\x1b\\[\\?25[lh]|\x1b\\[[0-9]*[AK]"
