@@ -43,9 +43,11 @@ def warn(message: str) -> None:
 def _one_line(text: str) -> str:
     # Error text can quote user input or server bytes: it stays one line and shows control
     # characters instead of obeying them.
+    # A URL's password (the target's or a proxy's) never reaches the terminal.
+    from cors_doctor.masking import mask_url_passwords
     from cors_doctor.render.escape import visible
 
-    return visible(" ".join(text.splitlines()))
+    return visible(mask_url_passwords(" ".join(text.splitlines())))
 
 
 def report_error(exc: BaseException, debug: bool) -> ExitCode:
