@@ -47,7 +47,14 @@ def _one_line(text: str) -> str:
     from cors_doctor.masking import mask_url_passwords
     from cors_doctor.render.escape import visible
 
-    return visible(mask_url_passwords(" ".join(text.splitlines())))
+    return visible(_shorten_quotes(mask_url_passwords(" ".join(text.splitlines()))))
+
+
+def _shorten_quotes(text: str) -> str:
+    """Quoted input over 80 characters (a 2 MiB URL, a pasted page) is cut: the line stays a line."""
+    import re
+
+    return re.sub(r"'([^']{80})[^']{20,}'", lambda m: f"'{m.group(1)}…'", text)
 
 
 def report_error(exc: BaseException, debug: bool) -> ExitCode:
