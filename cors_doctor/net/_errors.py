@@ -196,6 +196,11 @@ def timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> Timeou
     return TimeoutError_(f"read timeout: {where} accepted the connection but did not answer{limit}", hint=raise_it)
 
 
+def speaks_another_protocol(first: bytes) -> bool:
+    """The first bytes are HTTP/2 frames or a TLS record: asking again in HTTP/1.1 cannot help."""
+    return _looks_like_http2(first) or first[:1] in (b"\x15", b"\x16")
+
+
 def protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
     where = attempt.where
     text = re.sub(r"bytearray\((b(['\"]).*?\2)\)", r"\1", first_line(str(exc)))  # h11 quotes bytearray(b'...')

@@ -169,3 +169,44 @@ def test_redirect_locations_are_parsed_like_a_browser():
     assert target("  /ok-\t") == "http://a.test/ok-"
     assert target("http://h\x1bx/") is None
     assert target("/a%20b") == "http://a.test/a%20b"
+
+
+def _in_every_command(url: str, tmp_path: Path) -> dict[str, str]:
+    """The text each command prints for one unreachable target: check's error line, ci's
+    failure line, audit's reason, har --live's live error."""
+    policy = tmp_path / "w.toml"
+    policy.write_text(f'[[check]]\nname = "a"\nurl = "{url}"\norigins = ["{PAGE}"]\nexpect = "allow"\ntimeout = 3\n')
+    har = tmp_path / "w.har"
+    har.write_text(json.dumps({"log": {"entries": [{
+        "request": {"method": "GET", "url": url, "headers": [{"name": "Origin", "value": PAGE},
+                                                               {"name": "Sec-Fetch-Mode", "value": "cors"}]},
+        "response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"}}]}}))
+    check = run_cli("check", url, "--origin", PAGE, "--timeout", "3")
+    ci = run_cli("ci", str(policy), "--json")
+    audit = run_cli("audit", url, "--origin", PAGE, "--timeout", "3", "--json")
+    live = run_cli("har", str(har), "--live", "--timeout", "3", "--json")
+    return {
+        "check": assert_one_error(check).removeprefix("cors-doctor: error: "),
+        "ci": json.loads(ci.stdout)["results"][0]["problems"][0],
+        "audit": json.loads(audit.stdout)["results"][0]["error"],
+        "har --live": json.loads(live.stdout)["requests"][0]["live"]["note"],
+    }
+
+
+def test_an_http2_only_server_is_worded_alike_by_every_command(tmp_path):
+    from .servers import H2OnlyServer
+
+    with H2OnlyServer() as server:
+        texts = _in_every_command(server.url("/items"), tmp_path)
+    for command, text in texts.items():
+        assert "answered in HTTP/2 frames" in text, (command, text)
+        assert "illegal" not in text, (command, text)
+
+
+def test_a_refused_connection_is_worded_alike_by_every_command(tmp_path):
+    from tests._loopback import free_port
+
+    port = free_port()
+    texts = _in_every_command(f"http://127.0.0.1:{port}/items", tmp_path)
+    for command, text in texts.items():
+        assert f"connection refused by 127.0.0.1:{port}: nothing is listening on that port" in text, (command, text)
