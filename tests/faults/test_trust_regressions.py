@@ -210,3 +210,22 @@ def test_a_refused_connection_is_worded_alike_by_every_command(tmp_path):
     texts = _in_every_command(f"http://127.0.0.1:{port}/items", tmp_path)
     for command, text in texts.items():
         assert f"connection refused by 127.0.0.1:{port}: nothing is listening on that port" in text, (command, text)
+
+
+def _long_policy(tmp_path: Path, length: int) -> Path:
+    policy = tmp_path / "long.toml"
+    url = "http://127.0.0.1:9/" + "a" * length
+    policy.write_text(f'[[check]]\nname = "a"\nurl = "{url}"\norigins = ["{PAGE}"]\nexpect = "allow"\n')
+    return policy
+
+
+def test_a_megabyte_url_is_sent_as_chrome_would_and_the_log_stays_short(tmp_path):
+    run = run_cli("ci", str(_long_policy(tmp_path, 1_000_000)))
+    assert run.code == 1, run.stderr[-500:]
+    assert "connection refused by 127.0.0.1:9" in run.stdout  # sent, not refused as too long
+    assert len(run.stdout) + len(run.stderr) < 5000
+
+
+def test_a_url_over_two_mebibytes_is_refused_in_one_line(tmp_path):
+    message = assert_one_error(run_cli("ci", str(_long_policy(tmp_path, 2 * 1024 * 1024))))
+    assert "browsers refuse URLs over 2097152 (2 MiB)" in message and len(message) < 300

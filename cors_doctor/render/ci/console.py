@@ -15,6 +15,16 @@ from cors_doctor.ci.outcome import Outcome, Tally
 from cors_doctor.render.escape import visible
 
 _LABEL = {"pass": "PASS", "fail": "FAIL", "error": "ERROR"}
+# A log line names the request; a URL of a megabyte is cut (the JUnit report keeps it whole).
+MAX_TITLE_CHARS = 300
+
+
+def _title(outcome: Outcome) -> str:
+    title = outcome.title
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    return f"{title[:MAX_TITLE_CHARS]}… ({len(title) - MAX_TITLE_CHARS} more characters)"
+
 _STYLE = {"pass": "green", "fail": "bold red", "error": "bold yellow"}
 
 
@@ -77,7 +87,7 @@ class RunDisplay:
         if outcome.status != "pass" or self.verbose:
             style = _STYLE[outcome.status]
             self._progress.console.print(
-                f"[{style}]{_LABEL[outcome.status]:5}[/] {escape(outcome.check)}: {escape(outcome.title)}\n"
+                f"[{style}]{_LABEL[outcome.status]:5}[/] {escape(outcome.check)}: {escape(_title(outcome))}\n"
                 f"      [dim]{escape(outcome.summary)}[/]", soft_wrap=True,
             )
         counts = f"[red]{self.failed} failed[/] " if self.failed else ""
@@ -93,7 +103,7 @@ class RunDisplay:
 
 def _plain_line(outcome: Outcome, done: int, total: int) -> str:
     width = len(str(total))
-    line = f"{_LABEL[outcome.status]:5} [{done:>{width}}/{total}] {outcome.check}: {outcome.title} - {outcome.summary}\n"
+    line = f"{_LABEL[outcome.status]:5} [{done:>{width}}/{total}] {outcome.check}: {_title(outcome)} - {outcome.summary}\n"
     for problem in outcome.problems[1:]:
         line += f"      {visible(problem)}\n"
     return visible(line, keep_newlines=True)
@@ -133,7 +143,7 @@ def plain_summary(tally: Tally, shard: str | None) -> str:
     if tally.failures:
         lines += ["", "Failures"]
         for outcome in tally.failures:
-            lines.append(f"  {_LABEL[outcome.status]} {outcome.check}: {outcome.title}")
+            lines.append(f"  {_LABEL[outcome.status]} {outcome.check}: {_title(outcome)}")
             lines += [f"        {problem}" for problem in outcome.problems]
             lines += [f"        {f.code}: {f.message}" for f in outcome.findings if f.severity == "error"]
         if tally.unlisted_failures:
@@ -165,7 +175,7 @@ def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bo
         console.print("\n[bold]Failures[/]")
         for outcome in tally.failures:
             style = _STYLE[outcome.status]
-            console.print(f"  [{style}]{_LABEL[outcome.status]}[/] {escape(outcome.check)}: {escape(outcome.title)}",
+            console.print(f"  [{style}]{_LABEL[outcome.status]}[/] {escape(outcome.check)}: {escape(_title(outcome))}",
                           soft_wrap=True)
             for problem in outcome.problems:
                 console.print(f"        {escape(problem)}", soft_wrap=True)
