@@ -51,22 +51,22 @@ APP = "https://app.example.com"
 LOCAL = "http://localhost:5173"
 ALLOW_APP = (("Access-Control-Allow-Origin", APP), ("Vary", "Origin"))
 EXAMPLE_CASES = {
-    "CD203": (dict(origin=APP, method="PUT"), ALLOW_APP),
-    "CD204": (dict(origin=APP, method="POST", headers=(("Content-Type", "application/json"),)),
+    "CD203": ({"origin": APP, "method": "PUT"}, ALLOW_APP),
+    "CD204": ({"origin": APP, "method": "POST", "headers": (("Content-Type", "application/json"),)},
               (*ALLOW_APP, ("Access-Control-Allow-Methods", "POST"))),
-    "CD205": (dict(origin=APP, method="PUT"), ALLOW_APP),
-    "CD206": (dict(origin=APP, method="POST", headers=(("Authorization", "Bearer t"), ("Content-Type", "application/json"))),
+    "CD205": ({"origin": APP, "method": "PUT"}, ALLOW_APP),
+    "CD206": ({"origin": APP, "method": "POST", "headers": (("Authorization", "Bearer t"), ("Content-Type", "application/json"))},
               (*ALLOW_APP, ("Access-Control-Allow-Methods", "POST"))),
-    "CD301": (dict(origin=APP), ()),
-    "CD302": (dict(origin=APP), (("Vary", "Origin"),)),
-    "CD303": (dict(origin=APP), (("Vary", "Origin"),)),
-    "CD304": (dict(origin=LOCAL), (("Vary", "Origin"),)),
-    "CD305": (dict(origin=APP, credentials=True), (("Vary", "Origin"),)),
-    "CD306": (dict(origin=APP, credentials=True), ALLOW_APP),
-    "CD307": (dict(origin="null"), (("Vary", "Origin"),)),  # a sandboxed page: the fix refuses it
-    "CD502": (dict(origin=APP), ()),
-    "CD609": (dict(origin=APP, credentials=True), (("Vary", "Origin"),)),
-    "CD612": (dict(origin=LOCAL, credentials=True), (("Vary", "Origin"),)),
+    "CD301": ({"origin": APP}, ()),
+    "CD302": ({"origin": APP}, (("Vary", "Origin"),)),
+    "CD303": ({"origin": APP}, (("Vary", "Origin"),)),
+    "CD304": ({"origin": LOCAL}, (("Vary", "Origin"),)),
+    "CD305": ({"origin": APP, "credentials": True}, (("Vary", "Origin"),)),
+    "CD306": ({"origin": APP, "credentials": True}, ALLOW_APP),
+    "CD307": ({"origin": "null"}, (("Vary", "Origin"),)),  # a sandboxed page: the fix refuses it
+    "CD502": ({"origin": APP}, ()),
+    "CD609": ({"origin": APP, "credentials": True}, (("Vary", "Origin"),)),
+    "CD612": ({"origin": LOCAL, "credentials": True}, (("Vary", "Origin"),)),
 }
 
 

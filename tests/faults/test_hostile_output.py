@@ -179,7 +179,7 @@ def test_pasted_text_is_shown_not_obeyed():
             f"policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.\n{EVIL}{FAKE_VERDICT}\n")
     for flags in ((), ("--json",)):
         done = subprocess.run([sys.executable, "-m", "cors_doctor", "explain", *flags], input=text, text=True,
-                              capture_output=True, env=cli_env({"FORCE_COLOR": "1", "NO_COLOR": ""}), timeout=60)
+                              capture_output=True, env=cli_env({"FORCE_COLOR": "1", "NO_COLOR": ""}), timeout=60, check=False)
         assert done.returncode in (0, 1), done.stderr
         assert "Traceback" not in done.stderr
         assert_clean(done.stdout)
@@ -189,7 +189,7 @@ def test_pasted_text_is_shown_not_obeyed():
 def test_undecodable_pasted_bytes_are_not_written_back_raw():
     garbage = b"No 'Access-Control-Allow-Origin' header \x9b\x1b[2J\xff\xfe here\n"
     done = subprocess.run([sys.executable, "-m", "cors_doctor", "explain"], input=garbage, capture_output=True,
-                          env=cli_env(), timeout=60)
+                          env=cli_env(), timeout=60, check=False)
     assert b"\x9b" not in done.stdout and b"\x1b" not in done.stdout, done.stdout
     assert b"\x9b" not in done.stderr and b"\x1b" not in done.stderr, done.stderr
 
