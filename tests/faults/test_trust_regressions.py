@@ -229,3 +229,9 @@ def test_a_megabyte_url_is_sent_as_chrome_would_and_the_log_stays_short(tmp_path
 def test_a_url_over_two_mebibytes_is_refused_in_one_line(tmp_path):
     message = assert_one_error(run_cli("ci", str(_long_policy(tmp_path, 2 * 1024 * 1024))))
     assert "browsers refuse URLs over 2097152 (2 MiB)" in message and len(message) < 300
+
+
+def test_init_output_that_is_a_directory_says_so(tmp_path):
+    for flags in ((), ("--force",)):
+        assert_one_error(run_cli("init", "http://127.0.0.1:9/items", "--origin", PAGE, "--output", str(tmp_path), *flags),
+                         "is a directory")
