@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cors_doctor.errors import (
-    ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError,
+    ConnectError,
+    CorsDoctorError,
+    ProtocolError,
+    TimeoutError_,
+    TLSError,
+    TransportError,
+    UsageError,
 )
 
 

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from cors_doctor.errors import ConnectError, CorsDoctorError, ProtocolError, UsageError
 from cors_doctor.model import OutgoingRequest, Response
 from cors_doctor.net._errors import (  # shared wording: both transports report errors alike
-    Attempt, first_line, map_transport_error, protocol_error, speaks_another_protocol, timeout_error,
+    Attempt,
+    first_line,
+    map_transport_error,
+    protocol_error,
+    speaks_another_protocol,
+    timeout_error,
 )
 from cors_doctor.net._wire import BODY_CAP, BODY_WAIT, build_request, excerpt, import_httpx, is_timeout, to_response
 from cors_doctor.net.options import SendOptions, ssl_context

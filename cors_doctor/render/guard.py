@@ -55,5 +55,5 @@ class GuardedStream:
 
 def guarded(stream: TextIO, *, progress: bool = False) -> TextIO:
     if isinstance(stream, GuardedStream):
-        return stream  # type: ignore[return-value]
+        return stream
     return GuardedStream(stream, progress=progress)  # type: ignore[return-value]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor.errors import UsageError
 from cors_doctor.ci import PolicyError, Shard, parse_policy, parse_shard
+from cors_doctor.errors import UsageError
 
 VALID = """\
 version = 1

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from cors_doctor.ci.outcome import CheckTally, FindingLine, Outcome, Tally
+from cors_doctor.render.ci.github import annotation, escape_data, escape_property, workflow_commands
 from cors_doctor.render.ci.json import JsonStream
-from cors_doctor.render.ci.github import annotation, escape_data, escape_property
-from cors_doctor.render.ci.github import workflow_commands
 from cors_doctor.render.ci.junit import JUnitWriter
 from cors_doctor.render.ci.markdown import append_step_summary, summary_markdown
 

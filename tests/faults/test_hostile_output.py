@@ -44,24 +44,34 @@ def assert_run_clean(run) -> None:
 
 def hostile_head(status: int = 200, origin: bytes = b"http://evil" + EVIL_LATIN1, extra: bytes = b"") -> bytes:
     body = ("<p>" + EVIL + FAKE_VERDICT + "</p>").encode()
-    return (b"HTTP/1.1 %d Bad" % status + EVIL_LATIN1 + b"\r\n"
-            b"Access-Control-Allow-Origin: " + origin + b"\r\n"
-            b"Access-Control-Allow-Credentials: true\r\n"
-            b"Server: nginx" + EVIL_LATIN1 + b"\r\nX-Powered-By: Express" + EVIL_LATIN1 + b"\r\n"
-            b"Vary: Origin" + EVIL_LATIN1 + b"\r\n" + extra
-            + b"Content-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
-            + body)
+    return (
+        b"HTTP/1.1 %d Bad" % status + EVIL_LATIN1 + b"\r\n"
+        b"Access-Control-Allow-Origin: " + origin + b"\r\n"
+        b"Access-Control-Allow-Credentials: true\r\n"
+        b"Server: nginx" + EVIL_LATIN1 + b"\r\nX-Powered-By: Express" + EVIL_LATIN1 + b"\r\n"
+        b"Vary: Origin"
+        + EVIL_LATIN1
+        + b"\r\n"
+        + extra
+        + b"Content-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+        + body
+    )
 
 
 @pytest.fixture
 def hostile(serve):
     """A server whose every reply is hostile: a refused origin, a preflight, a redirect."""
-    return serve({
-        "/blocked": raw(hostile_head()),
-        "/echo": raw(hostile_head(origin=PAGE.encode())),
-        "/redirect": raw(http_reply(302, [("Location", "/moved" + EVIL_LATIN1.decode("latin-1")),
-                                          ("Access-Control-Allow-Origin", "*")])),
-    })
+    return serve(
+        {
+            "/blocked": raw(hostile_head()),
+            "/echo": raw(hostile_head(origin=PAGE.encode())),
+            "/redirect": raw(
+                http_reply(
+                    302, [("Location", "/moved" + EVIL_LATIN1.decode("latin-1")), ("Access-Control-Allow-Origin", "*")]
+                )
+            ),
+        }
+    )
 
 
 COLOR_ENVS = [pytest.param({}, id="pipe"), pytest.param({"FORCE_COLOR": "1", "NO_COLOR": ""}, id="force-color")]
@@ -103,8 +113,13 @@ def test_check_on_a_pseudo_terminal(hostile):
 
     leader, follower = pty.openpty()
     env = cli_env({"NO_COLOR": "", "TERM": "xterm-256color"})
-    process = subprocess.Popen([sys.executable, "-m", "cors_doctor", "check", hostile.url("/blocked"), "--origin",
-                                PAGE, "-v"], stdin=follower, stdout=follower, stderr=follower, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cors_doctor", "check", hostile.url("/blocked"), "--origin", PAGE, "-v"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -141,13 +156,22 @@ def test_audit_of_an_unparsable_allow_origin_is_a_finding_not_a_crash(hostile):
 
 def _hostile_har(tmp_path: Path) -> Path:
     entry = {
-        "startedDateTime": "2026-01-01T00:00:00Z", "time": 1,
-        "request": {"method": "GET", "url": "http://api.test/x" + EVIL, "httpVersion": "HTTP/1.1",
-                    "headers": [{"name": "Origin", "value": "http://page.test"},
-                                {"name": "X-Note" + EVIL, "value": EVIL}]},
-        "response": {"status": 200, "statusText": "OK" + EVIL, "httpVersion": "HTTP/1.1",
-                     "headers": [{"name": "Access-Control-Allow-Origin", "value": "http://evil" + EVIL}],
-                     "content": {"size": 0, "mimeType": "text/plain"}, "redirectURL": ""},
+        "startedDateTime": "2026-01-01T00:00:00Z",
+        "time": 1,
+        "request": {
+            "method": "GET",
+            "url": "http://api.test/x" + EVIL,
+            "httpVersion": "HTTP/1.1",
+            "headers": [{"name": "Origin", "value": "http://page.test"}, {"name": "X-Note" + EVIL, "value": EVIL}],
+        },
+        "response": {
+            "status": 200,
+            "statusText": "OK" + EVIL,
+            "httpVersion": "HTTP/1.1",
+            "headers": [{"name": "Access-Control-Allow-Origin", "value": "http://evil" + EVIL}],
+            "content": {"size": 0, "mimeType": "text/plain"},
+            "redirectURL": "",
+        },
     }
     allowed = json.loads(json.dumps(entry))
     allowed["request"]["url"] = "http://api.test/ok" + EVIL
@@ -175,11 +199,20 @@ def test_har_json_stays_valid(tmp_path):
 
 
 def test_pasted_text_is_shown_not_obeyed():
-    text = (f"Access to fetch at 'http://api.test/{EVIL}' from origin 'http://page.test' has been blocked by CORS "
-            f"policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.\n{EVIL}{FAKE_VERDICT}\n")
+    text = (
+        f"Access to fetch at 'http://api.test/{EVIL}' from origin 'http://page.test' has been blocked by CORS "
+        f"policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.\n{EVIL}{FAKE_VERDICT}\n"
+    )
     for flags in ((), ("--json",)):
-        done = subprocess.run([sys.executable, "-m", "cors_doctor", "explain", *flags], input=text, text=True,
-                              capture_output=True, env=cli_env({"FORCE_COLOR": "1", "NO_COLOR": ""}), timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "cors_doctor", "explain", *flags],
+            input=text,
+            text=True,
+            capture_output=True,
+            env=cli_env({"FORCE_COLOR": "1", "NO_COLOR": ""}),
+            timeout=60,
+            check=False,
+        )
         assert done.returncode in (0, 1), done.stderr
         assert "Traceback" not in done.stderr
         assert_clean(done.stdout)
@@ -188,8 +221,14 @@ def test_pasted_text_is_shown_not_obeyed():
 
 def test_undecodable_pasted_bytes_are_not_written_back_raw():
     garbage = b"No 'Access-Control-Allow-Origin' header \x9b\x1b[2J\xff\xfe here\n"
-    done = subprocess.run([sys.executable, "-m", "cors_doctor", "explain"], input=garbage, capture_output=True,
-                          env=cli_env(), timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cors_doctor", "explain"],
+        input=garbage,
+        capture_output=True,
+        env=cli_env(),
+        timeout=60,
+        check=False,
+    )
     assert b"\x9b" not in done.stdout and b"\x1b" not in done.stdout, done.stdout
     assert b"\x9b" not in done.stderr and b"\x1b" not in done.stderr, done.stderr
 
@@ -197,8 +236,10 @@ def test_undecodable_pasted_bytes_are_not_written_back_raw():
 def _policy(tmp_path: Path, url: str) -> Path:
     policy = tmp_path / "policy.toml"
     name = json.dumps("api</details><img src=x onerror=alert(1)> | @octocat " + EVIL)
-    policy.write_text(f'[[check]]\nname = {name}\nurl = "{url}"\norigins = ["{PAGE}"]\nexpect = "allow"\n'
-                      f'timeout = 5\n', encoding="utf-8")
+    policy.write_text(
+        f'[[check]]\nname = {name}\nurl = "{url}"\norigins = ["{PAGE}"]\nexpect = "allow"\ntimeout = 5\n',
+        encoding="utf-8",
+    )
     return policy
 
 
@@ -206,8 +247,13 @@ def _policy(tmp_path: Path, url: str) -> Path:
 def test_ci_console_reports_and_annotations_show_every_foreign_control(hostile, tmp_path, env):
     summary = tmp_path / "summary.md"
     junit = tmp_path / "report.xml"
-    run = run_cli("ci", str(_policy(tmp_path, hostile.url("/blocked"))), "--junit-xml", str(junit),
-                  env={**env, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"})
+    run = run_cli(
+        "ci",
+        str(_policy(tmp_path, hostile.url("/blocked"))),
+        "--junit-xml",
+        str(junit),
+        env={**env, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"},
+    )
     assert run.code == 1, run.stderr
     assert_run_clean(run)
     assert "::error " in run.stdout

@@ -35,8 +35,11 @@ def test_every_command_runs_inside_the_guard():
     for module in sorted((PACKAGE / "cli" / "commands").glob("*.py")):
         if module.name == "__init__.py":
             continue
-        calls = {node.func.id for node in ast.walk(ast.parse(module.read_text())) if isinstance(node, ast.Call)
-                 and isinstance(node.func, ast.Name)}
+        calls = {
+            node.func.id
+            for node in ast.walk(ast.parse(module.read_text()))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
         assert "run_command" in calls, module.name
 
 
@@ -44,15 +47,20 @@ def test_nothing_writes_around_the_guard():
     """No module writes to the raw streams (sys.__stdout__, .buffer, os.write to fd 1 or 2)."""
     for module in PACKAGE.rglob("*.py"):
         text = module.read_text()
-        for raw_write in ("sys.__stdout__", "sys.__stderr__", "stdout.buffer.write", "stderr.buffer.write",
-                          "os.write(1", "os.write(2"):
+        for raw_write in (
+            "sys.__stdout__",
+            "sys.__stderr__",
+            "stdout.buffer.write",
+            "stderr.buffer.write",
+            "os.write(1",
+            "os.write(2",
+        ):
             assert raw_write not in text, (module, raw_write)
 
 
 def test_plain_text_renderers_escape_foreign_values():
     """Renderers that write without Rich import the escape helpers (the guard is the backstop)."""
-    for name in ("har/console.py", "ci/console.py", "ci/github.py", "ci/junit.py", "ci/markdown.py",
-                 "check/brief.py"):
+    for name in ("har/console.py", "ci/console.py", "ci/github.py", "ci/junit.py", "ci/markdown.py", "check/brief.py"):
         text = (PACKAGE / "render" / name).read_text()
         assert "from cors_doctor.render.escape import" in text, name
 
@@ -68,9 +76,22 @@ def test_the_guard_is_transparent_for_everything_else(tmp_path):
 
 
 def _outcome(index: int, text: str) -> Outcome:
-    return Outcome(index=index, check="api", check_number=1, line=1, method="GET", url="https://a.test/" + text,
-                   origin=PAGE, expect="allow", status="fail", allowed=False, summary=text, problems=(text,),
-                   findings=(FindingLine("CD303", "error", text),), elapsed=0.0)
+    return Outcome(
+        index=index,
+        check="api",
+        check_number=1,
+        line=1,
+        method="GET",
+        url="https://a.test/" + text,
+        origin=PAGE,
+        expect="allow",
+        status="fail",
+        allowed=False,
+        summary=text,
+        problems=(text,),
+        findings=(FindingLine("CD303", "error", text),),
+        elapsed=0.0,
+    )
 
 
 def test_the_step_summary_is_escaped_and_capped():
@@ -88,8 +109,10 @@ def test_the_step_summary_is_escaped_and_capped():
 def test_a_policy_timeout_of_nan_or_inf_is_one_line(tmp_path):
     for value in ("nan", "inf", "-inf"):
         policy = tmp_path / "p.toml"
-        policy.write_text(f'[[check]]\nname = "a"\nurl = "http://127.0.0.1:9/"\norigins = ["{PAGE}"]\n'
-                          f'expect = "allow"\ntimeout = {value}\n')
+        policy.write_text(
+            f'[[check]]\nname = "a"\nurl = "http://127.0.0.1:9/"\norigins = ["{PAGE}"]\n'
+            f'expect = "allow"\ntimeout = {value}\n'
+        )
         assert_one_error(run_cli("ci", str(policy)), "timeout must be a positive, finite number of seconds")
 
 
@@ -101,8 +124,9 @@ def test_a_timeout_option_of_nan_or_inf_is_one_line(value):
 @pytest.mark.parametrize("command", [["ci", "p.toml"], ["har", "x.har", "--live"]])
 @pytest.mark.parametrize("value", ["1000000", "99999999999999999999", "0"])
 def test_concurrency_is_bounded(tmp_path, command, value):
-    (tmp_path / "p.toml").write_text(f'[[check]]\nname = "a"\nurl = "http://127.0.0.1:9/"\norigins = ["{PAGE}"]\n'
-                                     'expect = "allow"\n')
+    (tmp_path / "p.toml").write_text(
+        f'[[check]]\nname = "a"\nurl = "http://127.0.0.1:9/"\norigins = ["{PAGE}"]\nexpect = "allow"\n'
+    )
     (tmp_path / "x.har").write_text('{"log": {"entries": []}}')
     args = [str(tmp_path / arg) if arg.endswith((".toml", ".har")) else arg for arg in command]
     run = run_cli(*args, "--concurrency", value)
@@ -113,7 +137,9 @@ def test_concurrency_is_bounded(tmp_path, command, value):
 def test_a_junit_path_that_is_a_directory_fails_before_any_request(tmp_path, serve):
     server = serve({"/items": raw(http_reply(200, [("Access-Control-Allow-Origin", PAGE)]))})
     policy = tmp_path / "p.toml"
-    policy.write_text(f'[[check]]\nname = "a"\nurl = "{server.url("/items")}"\norigins = ["{PAGE}"]\nexpect = "allow"\n')
+    policy.write_text(
+        f'[[check]]\nname = "a"\nurl = "{server.url("/items")}"\norigins = ["{PAGE}"]\nexpect = "allow"\n'
+    )
     assert_one_error(run_cli("ci", str(policy), "--junit-xml", str(tmp_path)), "is a directory")
     assert server.log == []
 
@@ -129,14 +155,21 @@ def test_url_passwords_are_masked_in_error_lines():
     run = run_cli("check", "http://user:s3cr3t-pw@127.0.0.1:9/items", "--origin", PAGE)
     message = assert_one_error(run)
     assert "s3cr3t-pw" not in run.stderr and f"user:{MASK}@" in message
-    proxied = run_cli("check", "http://127.0.0.1:9/items", "--origin", PAGE,
-                      env={"HTTP_PROXY": "http://proxyuser:pr0xy-pw@127.0.0.1:9", "NO_PROXY": ""})
+    proxied = run_cli(
+        "check",
+        "http://127.0.0.1:9/items",
+        "--origin",
+        PAGE,
+        env={"HTTP_PROXY": "http://proxyuser:pr0xy-pw@127.0.0.1:9", "NO_PROXY": ""},
+    )
     assert proxied.code == 2 and "pr0xy-pw" not in proxied.stderr + proxied.stdout
 
 
 def test_mask_helpers():
-    assert mask_url_passwords("see 'https://u:p%40ss@h.test/x' and http://h.test/") == \
-        f"see 'https://u:{MASK}@h.test/x' and http://h.test/"
+    assert (
+        mask_url_passwords("see 'https://u:p%40ss@h.test/x' and http://h.test/")
+        == f"see 'https://u:{MASK}@h.test/x' and http://h.test/"
+    )
     secrets = secret_values((("Authorization", "Bearer tok-123456"), ("Cookie", "sid=abcdef; theme=dark")))
     assert mask_echoes("echo: Bearer tok-123456 sid=abcdef", secrets) == f"echo: {MASK} sid={MASK}"
 
@@ -144,13 +177,21 @@ def test_mask_helpers():
 def test_a_server_echoing_the_request_does_not_print_the_token(serve):
     async def echo(seen, reader, writer):
         if seen.method == "OPTIONS":
-            writer.write(http_reply(204, [("Access-Control-Allow-Origin", PAGE),
-                                          ("Access-Control-Allow-Headers", "Authorization")]))
+            writer.write(
+                http_reply(
+                    204, [("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Headers", "Authorization")]
+                )
+            )
             return
         auth = seen.header("authorization") or ""
         body = f'{{"headers": {{"Authorization": "{auth}"}}}}'.encode()
-        writer.write(http_reply(200, [("Access-Control-Allow-Origin", PAGE), ("X-Echo", auth),
-                                      ("Content-Type", "application/json")], body))
+        writer.write(
+            http_reply(
+                200,
+                [("Access-Control-Allow-Origin", PAGE), ("X-Echo", auth), ("Content-Type", "application/json")],
+                body,
+            )
+        )
 
     server = serve({"/anything": echo})
     args = ("check", server.url("/anything"), "--origin", PAGE, "-H", "Authorization: Bearer tok-7f3a9c1e")
@@ -177,10 +218,27 @@ def _in_every_command(url: str, tmp_path: Path) -> dict[str, str]:
     policy = tmp_path / "w.toml"
     policy.write_text(f'[[check]]\nname = "a"\nurl = "{url}"\norigins = ["{PAGE}"]\nexpect = "allow"\ntimeout = 3\n')
     har = tmp_path / "w.har"
-    har.write_text(json.dumps({"log": {"entries": [{
-        "request": {"method": "GET", "url": url, "headers": [{"name": "Origin", "value": PAGE},
-                                                               {"name": "Sec-Fetch-Mode", "value": "cors"}]},
-        "response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"}}]}}))
+    har.write_text(
+        json.dumps(
+            {
+                "log": {
+                    "entries": [
+                        {
+                            "request": {
+                                "method": "GET",
+                                "url": url,
+                                "headers": [
+                                    {"name": "Origin", "value": PAGE},
+                                    {"name": "Sec-Fetch-Mode", "value": "cors"},
+                                ],
+                            },
+                            "response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"},
+                        }
+                    ]
+                }
+            }
+        )
+    )
     check = run_cli("check", url, "--origin", PAGE, "--timeout", "3")
     ci = run_cli("ci", str(policy), "--json")
     audit = run_cli("audit", url, "--origin", PAGE, "--timeout", "3", "--json")
@@ -233,5 +291,7 @@ def test_a_url_over_two_mebibytes_is_refused_in_one_line(tmp_path):
 
 def test_init_output_that_is_a_directory_says_so(tmp_path):
     for flags in ((), ("--force",)):
-        assert_one_error(run_cli("init", "http://127.0.0.1:9/items", "--origin", PAGE, "--output", str(tmp_path), *flags),
-                         "is a directory")
+        assert_one_error(
+            run_cli("init", "http://127.0.0.1:9/items", "--origin", PAGE, "--output", str(tmp_path), *flags),
+            "is a directory",
+        )

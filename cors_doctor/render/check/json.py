@@ -6,8 +6,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cors_doctor.fixes import FixSuggestion
-from cors_doctor.model import Exchange, Verdict
 from cors_doctor.masking import mask_echoes, secret_values
+from cors_doctor.model import Exchange, Verdict
 from cors_doctor.render import mask_headers
 
 if TYPE_CHECKING:
