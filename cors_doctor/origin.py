@@ -115,11 +115,17 @@ def parse_origin(text: str) -> Origin:
     return Origin(scheme, _normalize_host(parts.hostname or ""), port or DEFAULT_PORTS[scheme])
 
 
+# Chrome refuses longer URLs (url::kMaxURLChars); so does every command here, for every URL.
+MAX_URL_CHARS = 2 * 1024 * 1024
+
+
 def normalize_url(text: str) -> str:
     """Validate an absolute http(s) target URL and return it as the browser would send it."""
     raw = text.strip()
     if not raw:
         raise UsageError("the URL is empty")
+    if len(raw) > MAX_URL_CHARS:
+        raise UsageError(f"the URL is {len(raw)} characters long; browsers refuse URLs over {MAX_URL_CHARS} (2 MiB)")
     if "://" not in raw:
         raise UsageError(f"{text!r} is not an absolute URL; give scheme and host, e.g. https://api.example.com/items")
     parts, port = _split(raw)

@@ -8,14 +8,20 @@ with the user's cookies (`Access-Control-Allow-Credentials: true`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
-from cors_doctor.rules.codes import Code
 from cors_doctor.audit.model import (
-    AuditFinding, AuditResult, AuditSeverity, AuditTarget, ProbeOutcome, TrustedStatus,
-    is_private_host, severity_rank,
+    AuditFinding,
+    AuditResult,
+    AuditSeverity,
+    AuditTarget,
+    ProbeOutcome,
+    TrustedStatus,
+    is_private_host,
+    severity_rank,
 )
 from cors_doctor.rules.catalog import rule
+from cors_doctor.rules.codes import Code
 
 KIND_CODES = {
     "arbitrary": Code.ORIGIN_REFLECTED, "null": Code.NULL_ORIGIN_ALLOWED, "prefix": Code.ORIGIN_PREFIX_MATCH, "suffix": Code.ORIGIN_SUFFIX_MATCH, "substring": Code.ORIGIN_SUBSTRING_MATCH,
@@ -328,6 +334,14 @@ def _private_network_findings(outcomes: Sequence[ProbeOutcome], url: str, primar
     return findings, notes
 
 
+def _split(value: str) -> SplitResult | None:
+    """The URL parts of a header value, or None when it does not parse (`[` with no address)."""
+    try:
+        return urlsplit(value)
+    except ValueError:
+        return None
+
+
 def _malformed_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
     for o in outcomes:
         value = o.allow_origin
@@ -336,7 +350,7 @@ def _malformed_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
         if o.probe.crafted is not None and o.probe.crafted.kind == "special-char":
             continue  # an altered echo of an odd origin, not a broken header
         lines = sum(1 for n, _ in o.response.headers if n.lower() == "access-control-allow-origin")
-        parts = urlsplit(value) if "://" in value else None
+        parts = _split(value) if "://" in value else None
         if lines > 1 or "," in value or " " in value or "*" in value or parts is None or parts.path or not parts.netloc:
             return [_finding(
                 MALFORMED, "info",

@@ -8,6 +8,8 @@ light scan of the text (_Lines).
 
 from __future__ import annotations
 
+import math
+
 import re
 from typing import Any
 
@@ -348,8 +350,9 @@ def _boolean(value: Any, report) -> bool:
 
 
 def _positive_number(value: Any, report) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        report(f"must be a positive number of seconds, not {value!r}")
+    # TOML has nan and inf; neither is a time to wait (nan compares false with everything).
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        report(f"must be a positive, finite number of seconds, not {value!r}")
         return DEFAULT_TIMEOUT
     return float(value)
 

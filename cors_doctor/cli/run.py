@@ -43,9 +43,18 @@ def warn(message: str) -> None:
 def _one_line(text: str) -> str:
     # Error text can quote user input or server bytes: it stays one line and shows control
     # characters instead of obeying them.
+    # A URL's password (the target's or a proxy's) never reaches the terminal.
+    from cors_doctor.masking import mask_url_passwords
     from cors_doctor.render.escape import visible
 
-    return visible(" ".join(text.splitlines()))
+    return visible(_shorten_quotes(mask_url_passwords(" ".join(text.splitlines()))))
+
+
+def _shorten_quotes(text: str) -> str:
+    """Quoted input over 80 characters (a 2 MiB URL, a pasted page) is cut: the line stays a line."""
+    import re
+
+    return re.sub(r"'([^']{80})[^']{20,}'", lambda m: f"'{m.group(1)}…'", text)
 
 
 def report_error(exc: BaseException, debug: bool) -> ExitCode:
@@ -81,6 +90,12 @@ def run_command(body: Callable[[], int], debug: bool = False) -> NoReturn:
     """Run a command body and exit with its code, whatever happens inside."""
     import typer
 
+    from cors_doctor.render.guard import guarded
+
+    # Whatever the command writes goes through the guard: only the tool's own colours and
+    # progress controls reach the terminal, whichever renderer wrote the text.
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = guarded(real_stdout), guarded(real_stderr, progress=True)
     try:
         code = int(body())
         sys.stdout.flush()
@@ -92,4 +107,6 @@ def run_command(body: Callable[[], int], debug: bool = False) -> NoReturn:
         code = ExitCode.CLOSED_PIPE
     except Exception as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
+    finally:
+        sys.stdout, sys.stderr = real_stdout, real_stderr
     raise typer.Exit(int(code))

@@ -283,6 +283,15 @@ def _credential_findings(verdict: Verdict, framework: str, canary: Verdict | Non
                 ex.request.kind,
             ))
             break
+    if canary is None and _allows_own_origin_with_credentials(verdict):
+        out.append(finding(
+            Code.ORIGIN_ECHO_UNPROBED,
+            f"the reply allows {verdict.plan.origin} with credentials; an allow-list and a server that echoes every "
+            "origin answer this request the same, and only one more request from a foreign origin tells them apart",
+            "rerun with --probe-reflection (one request from an origin nobody allows), or run `cors-doctor audit` "
+            "on the URL",
+            "security",
+        ))
     if canary is not None and reflects_with_credentials(canary):
         out.append(finding(
             Code.CREDENTIALED_ORIGIN_REFLECTION,
@@ -293,6 +302,15 @@ def _credential_findings(verdict: Verdict, framework: str, canary: Verdict | Non
             "security",
         ))
     return out
+
+
+def _allows_own_origin_with_credentials(verdict: Verdict) -> bool:
+    origin = verdict.plan.origin
+    if origin == "null" or verdict.plan.same_origin:
+        return False
+    return any([v.strip() for v in _acao(r)] == [origin]
+               and header_get(r.headers, "Access-Control-Allow-Credentials") == "true"
+               for _, r in _responses(verdict))
 
 
 def reflects_with_credentials(canary: Verdict) -> bool:

@@ -103,6 +103,9 @@ class HarReader:
         while True:
             try:
                 value, end = _DECODER.raw_decode(self._buf, self._pos)
+            except RecursionError:
+                # Python's decoder recurses once per nesting level; a HAR never nests this deep.
+                raise self._fail("a value nested too deeply (thousands of levels of [ or {)") from None
             except json.JSONDecodeError as exc:
                 if self._eof or not self._maybe_cut(exc):
                     if self._eof and self._at_end(exc):

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cors_doctor.errors import (
-    ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError,
+    ConnectError,
+    CorsDoctorError,
+    ProtocolError,
+    TimeoutError_,
+    TLSError,
+    TransportError,
+    UsageError,
 )
 
 
@@ -194,6 +200,11 @@ def timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> Timeou
             f"read timeout: {where} sent only {attempt.received} bytes of its reply headers{limit} "
             "(it stalls or drips them slowly)", hint=raise_it)
     return TimeoutError_(f"read timeout: {where} accepted the connection but did not answer{limit}", hint=raise_it)
+
+
+def speaks_another_protocol(first: bytes) -> bool:
+    """The first bytes are HTTP/2 frames or a TLS record: asking again in HTTP/1.1 cannot help."""
+    return _looks_like_http2(first) or first[:1] in (b"\x15", b"\x16")
 
 
 def protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:

@@ -23,7 +23,21 @@ def import_httpx() -> Any:
     import httpx
 
     lenient_header_lines()
+    browser_url_limit()
     return httpx
+
+
+# Chrome sends URLs up to 2 MiB (url::kMaxURLChars); httpx refuses anything over 64 KiB.
+BROWSER_MAX_URL = 2 * 1024 * 1024
+
+
+def browser_url_limit() -> None:
+    """Let httpx build the URLs a browser sends: its own 64 KiB cap would refuse a long query
+    string Chrome sends, and turn a verdict into an error."""
+    from httpx import _urlparse
+
+    if getattr(_urlparse, "MAX_URL_LENGTH", BROWSER_MAX_URL) < BROWSER_MAX_URL:
+        _urlparse.MAX_URL_LENGTH = BROWSER_MAX_URL
 
 
 def lenient_header_lines() -> None:

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from cors_doctor.errors import ConnectError, CorsDoctorError, ProtocolError, UsageError
 from cors_doctor.model import OutgoingRequest, Response
 from cors_doctor.net._errors import (  # shared wording: both transports report errors alike
-    Attempt, first_line, map_transport_error, protocol_error, timeout_error,
+    Attempt,
+    first_line,
+    map_transport_error,
+    protocol_error,
+    speaks_another_protocol,
+    timeout_error,
 )
 from cors_doctor.net._wire import BODY_CAP, BODY_WAIT, build_request, excerpt, import_httpx, is_timeout, to_response
 from cors_doctor.net.options import SendOptions, ssl_context
@@ -180,7 +185,8 @@ class AiohttpSender:
             raise
         except Exception as exc:
             error = map_aiohttp_error(exc, request.url, timeout, "head")
-            if isinstance(error, ProtocolError) and _parser_refused(exc) and request.method in _SAFE_TO_RESEND:
+            if isinstance(error, ProtocolError) and _parser_refused(exc) and request.method in _SAFE_TO_RESEND \
+                    and not speaks_another_protocol(quoted_reply_bytes(str(getattr(exc, "message", "")))):
                 return await self._through_httpx(request, timeout)
             raise error from exc
         try:
@@ -272,6 +278,21 @@ def _head_too_large(url: str, timeout: float) -> ProtocolError:
     return protocol_error(RuntimeError("reply header too large"), Attempt(url, timeout, "head"))
 
 
+def quoted_reply_bytes(message: str) -> bytes:
+    """The `b'...'` literal in an aiohttp parser message (the start of what the server sent)."""
+    import ast
+    import re
+
+    match = re.search(r"b'(?:[^'\\]|\\.)*'", message)
+    if match is None:
+        return b""
+    try:
+        value = ast.literal_eval(match.group())
+    except (ValueError, SyntaxError):
+        return b""
+    return value if isinstance(value, bytes) else b""
+
+
 def _parser_refused(exc: BaseException) -> bool:
     """True when aiohttp's HTTP parser rejected the reply (not when the peer went away)."""
     import aiohttp
@@ -295,6 +316,9 @@ def map_aiohttp_error(exc: BaseException, url: str, timeout: float | None = None
     if isinstance(exc, aiohttp.ClientHttpProxyError):
         return ConnectError(f"the proxy refused to reach {attempt.where}: {exc.status} {exc.message}")
     if isinstance(exc, aiohttp.ClientResponseError):
+        # aiohttp quotes the bytes it could not parse: they tell an HTTP/2-only or TLS port apart,
+        # the way the byte watcher of the single-check transport does.
+        attempt = Attempt(url, timeout=timeout, stage=stage, first_bytes=quoted_reply_bytes(str(exc.message)))
         return protocol_error(RuntimeError(first_line(str(exc.message)) or str(exc)), attempt)
     if isinstance(exc, aiohttp.ClientPayloadError):
         return protocol_error(RuntimeError(first_line(str(exc))), Attempt(url, timeout=timeout, stage="body"))

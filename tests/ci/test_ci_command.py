@@ -274,7 +274,7 @@ def test_shards_cover_every_check_exactly_once(policy_server, write_policy, ci_j
     ("[[check]]\nurl = \"http://127.0.0.1:9/x\"\norigins = [\"https://a.example\"]\nexpct = \"allow\"\n",
      ":4: check #1: unknown key 'expct' (did you mean 'expect'?)"),
     ("[[check]]\nname = \"n\"\nurl = \"http://127.0.0.1:9/x\"\norigins = [\"https://a.example\"]\nexpect = \"allow\"\n"
-     "timeout = \"5\"\n", ":6: check #1 'n': timeout must be a positive number of seconds, not '5'"),
+     "timeout = \"5\"\n", ":6: check #1 'n': timeout must be a positive, finite number of seconds, not '5'"),
     ("[[check]]\norigins = [\"https://a.example\"]\nexpect = \"allow\"\n", ":1: check #1: missing url"),
     ("[[check]]\nurl = \"http://127.0.0.1:9/x\"\norigins = [\"app.example.com\"]\nexpect = \"allow\"\n",
      ":3: check #1: origins[0]: 'app.example.com' has no scheme"),

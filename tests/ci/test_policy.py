@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor.errors import UsageError
 from cors_doctor.ci import PolicyError, Shard, parse_policy, parse_shard
+from cors_doctor.errors import UsageError
 
 VALID = """\
 version = 1
@@ -113,7 +113,7 @@ def test_wrong_types_are_reported_with_the_key_line() -> None:
         '[[check]]\nname = "api"\nurl = 42\nexpect = "allow"\ncredentials = "yes"\nmax_age_at_least = -1\n'
     )
     assert "p.toml:2: [defaults]: origins must be a list of strings, e.g. origins = [\"...\"], not a string" in found
-    assert "p.toml:3: [defaults]: timeout must be a positive number of seconds, not '5'" in found
+    assert "p.toml:3: [defaults]: timeout must be a positive, finite number of seconds, not '5'" in found
     assert "p.toml:6: check #1 'api': url must be a string, not a number" in found
     assert "p.toml:8: check #1 'api': credentials must be true or false, not a string" in found
     assert "p.toml:9: check #1 'api': max_age_at_least must be a whole number of seconds ≥ 0, not -1" in found

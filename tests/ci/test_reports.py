@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from cors_doctor.ci.outcome import CheckTally, FindingLine, Outcome, Tally
+from cors_doctor.render.ci.github import annotation, escape_data, escape_property, workflow_commands
 from cors_doctor.render.ci.json import JsonStream
-from cors_doctor.render.ci.github import annotation, escape_data, escape_property
-from cors_doctor.render.ci.github import workflow_commands
 from cors_doctor.render.ci.junit import JUnitWriter
 from cors_doctor.render.ci.markdown import append_step_summary, summary_markdown
 
@@ -57,8 +56,9 @@ def test_junit_parses_back_with_counts_names_and_escaped_text(tmp_path: Path) ->
                                               for i in range(4)]
     assert all(c.get("file") == "p.toml" and c.get("line") == "7" and c.get("time") == "0.012" for c in cases)
     failure = cases[1].find("failure")
-    assert cases[1].get("classname") == NASTY.replace("\x01", "\ufffd").replace("\x1b", "\ufffd")
-    assert failure.get("message") == NASTY.replace("\x01", "\ufffd").replace("\x1b", "\ufffd")
+    # Controls are shown, not obeyed, by whoever reads the report on a terminal.
+    assert cases[1].get("classname") == NASTY.replace("\x01", "\\x01").replace("\x1b", "\\x1b")
+    assert failure.get("message") == NASTY.replace("\x01", "\\x01").replace("\x1b", "\\x1b")
     assert "second problem" in failure.text and "CD301 error: no ACAO" in failure.text
     assert "browser console: Access to fetch ... blocked" in failure.text
     assert cases[2].find("error").get("type") == "unreachable" and cases[2].find("failure") is None
@@ -75,7 +75,7 @@ def test_markdown_summary_lists_checks_and_failures_and_appends(tmp_path: Path) 
     fail = outcome("fail", 1, check="a|b", summary="expected allow, but Chrome blocks it",
                    problems=("expected allow, but Chrome blocks it",), findings=(FindingLine("CD301", "error", "no ACAO"),))
     text = summary_markdown(tally_of(outcome("pass"), fail, name="a|b"), "p.toml", "2/3")
-    assert text.startswith("### cors-doctor ci: `p.toml` (shard 2/3)\n")
+    assert text.startswith("### cors-doctor ci: p.toml (shard 2/3)\n")
     assert "❌ **1 of 2 checks did not pass** (1 failed) in 1.5 s." in text
     assert "| a\\|b | allow | 2 | 1 | 1 | 0 |" in text
     assert "- expected allow, but Chrome blocks it" in text and "- `CD301` no ACAO" in text
@@ -89,7 +89,8 @@ def test_markdown_summary_lists_checks_and_failures_and_appends(tmp_path: Path) 
 
 
 def test_github_annotations_escape_and_point_at_the_policy_line() -> None:
-    assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert escape_data("50% done\nnext") == "50%25 done%0Anext"
+    assert escape_data("a\r\x1b]0;t\x07") == "a\\x0d\\x1b]0;t\\x07"  # a carriage return cannot hide text
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
     line = annotation(outcome("fail", 1, check="x,y", summary="expected allow: 100%", problems=("p1", "p2")), "ci/p.toml")
     assert line == ("::error file=ci/p.toml,line=7,title=cors-doctor%3A x%2Cy failed::"

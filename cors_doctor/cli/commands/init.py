@@ -41,6 +41,7 @@ def _init(url: str, origins: list[str], output: str, force: bool) -> int:
     page_origins = [parse_origin(o).serialize() for o in origins]
     if HOSTILE_ORIGIN in page_origins:
         raise UsageError(f"--origin {HOSTILE_ORIGIN} is the hostile origin the starter policy must block")
+    options.check_output_path("--output", output)  # a directory is not "already exists; pass --force"
     text = starter_policy(target, page_origins, output)
     try:
         with open(output, "w" if force else "x", encoding="utf-8") as handle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cors_doctor.fixes import FixSuggestion
+from cors_doctor.masking import mask_echoes, secret_values
 from cors_doctor.model import Exchange, Plan, Verdict
 from cors_doctor.render import mask_headers
 from cors_doctor.render.escape import markup as escape
@@ -28,11 +29,12 @@ def _exchange(console: Console, ex: Exchange, show_secrets: bool) -> None:
         return
     resp = ex.response
     console.print(f"  [bold]< {resp.http_version} {resp.status} {escape(resp.reason)}[/]")
+    secrets = () if show_secrets else secret_values(req.headers)
     for name, value in mask_headers(resp.headers, show_secrets):
         style = "green" if name.lower().startswith("access-control-") else "dim"
-        console.print(f"  [{style}]< {escape(name)}: {escape(value)}[/]")
+        console.print(f"  [{style}]< {escape(name)}: {escape(mask_echoes(value, secrets))}[/]")
     if resp.body_excerpt.strip():
-        excerpt = resp.body_excerpt.strip().splitlines()[0][:200]
+        excerpt = mask_echoes(resp.body_excerpt.strip(), secrets).splitlines()[0][:200]
         console.print(f"  [dim]< (body) {escape(excerpt)}[/]")
     console.print()
 

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cors_doctor.fixes import FixSuggestion
+from cors_doctor.masking import mask_echoes, secret_values
 from cors_doctor.model import Exchange, Verdict
 from cors_doctor.render import mask_headers
 
@@ -22,6 +23,14 @@ def _headers_dict(headers, show_secrets: bool) -> dict[str, str]:
     return out
 
 
+def _reply_headers(ex: Exchange, show_secrets: bool) -> list[list[str]]:
+    """The reply's headers, with secrets masked, also where the server echoes the request's."""
+    if ex.response is None:
+        return []
+    secrets = () if show_secrets else secret_values(ex.request.headers)
+    return [[n, mask_echoes(v, secrets)] for n, v in mask_headers(ex.response.headers, show_secrets)]
+
+
 def _hop(ex: Exchange, show_secrets: bool) -> dict[str, Any]:
     resp = ex.response
     return {
@@ -30,7 +39,7 @@ def _hop(ex: Exchange, show_secrets: bool) -> dict[str, Any]:
         "origin_header": dict((n.lower(), v) for n, v in ex.request.headers).get("origin"),
         "request_headers": _headers_dict(ex.request.headers, show_secrets),
         "status": resp.status if resp else None,
-        "response_headers": [list(h) for h in mask_headers(resp.headers, show_secrets)] if resp else [],
+        "response_headers": _reply_headers(ex, show_secrets),
         "network_error": ex.network_error,
     }
 
@@ -45,7 +54,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "reasons": list(plan.preflight_reasons),
             "request_headers": _headers_dict(pre.request.headers, show_secrets),
             "status": pre.response.status if pre.response else None,
-            "response_headers": [list(h) for h in mask_headers(pre.response.headers, show_secrets)] if pre.response else [],
+            "response_headers": _reply_headers(pre, show_secrets),
             "passed": verdict.preflight_passed,
         }
     hops = [_hop(ex, show_secrets) for ex in verdict.actual_hops]

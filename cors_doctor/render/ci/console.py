@@ -12,8 +12,19 @@ import sys
 from typing import IO, Any
 
 from cors_doctor.ci.outcome import Outcome, Tally
+from cors_doctor.render.escape import visible
 
 _LABEL = {"pass": "PASS", "fail": "FAIL", "error": "ERROR"}
+# A log line names the request; a URL of a megabyte is cut (the JUnit report keeps it whole).
+MAX_TITLE_CHARS = 300
+
+
+def _title(outcome: Outcome) -> str:
+    title = outcome.title
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    return f"{title[:MAX_TITLE_CHARS]}… ({len(title) - MAX_TITLE_CHARS} more characters)"
+
 _STYLE = {"pass": "green", "fail": "bold red", "error": "bold yellow"}
 
 
@@ -42,7 +53,13 @@ class RunDisplay:
         if not self.live:
             self.stream.write(f"{heading}\n")
             return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         from cors_doctor.render import make_console
 
@@ -70,7 +87,7 @@ class RunDisplay:
         if outcome.status != "pass" or self.verbose:
             style = _STYLE[outcome.status]
             self._progress.console.print(
-                f"[{style}]{_LABEL[outcome.status]:5}[/] {escape(outcome.check)}: {escape(outcome.title)}\n"
+                f"[{style}]{_LABEL[outcome.status]:5}[/] {escape(outcome.check)}: {escape(_title(outcome))}\n"
                 f"      [dim]{escape(outcome.summary)}[/]", soft_wrap=True,
             )
         counts = f"[red]{self.failed} failed[/] " if self.failed else ""
@@ -86,10 +103,10 @@ class RunDisplay:
 
 def _plain_line(outcome: Outcome, done: int, total: int) -> str:
     width = len(str(total))
-    line = f"{_LABEL[outcome.status]:5} [{done:>{width}}/{total}] {outcome.check}: {outcome.title} - {outcome.summary}\n"
+    line = f"{_LABEL[outcome.status]:5} [{done:>{width}}/{total}] {outcome.check}: {_title(outcome)} - {outcome.summary}\n"
     for problem in outcome.problems[1:]:
-        line += f"      {problem}\n"
-    return line
+        line += f"      {visible(problem)}\n"
+    return visible(line, keep_newlines=True)
 
 
 def totals_line(tally: Tally, shard: str | None) -> str:
@@ -126,19 +143,21 @@ def plain_summary(tally: Tally, shard: str | None) -> str:
     if tally.failures:
         lines += ["", "Failures"]
         for outcome in tally.failures:
-            lines.append(f"  {_LABEL[outcome.status]} {outcome.check}: {outcome.title}")
+            lines.append(f"  {_LABEL[outcome.status]} {outcome.check}: {_title(outcome)}")
             lines += [f"        {problem}" for problem in outcome.problems]
             lines += [f"        {f.code}: {f.message}" for f in outcome.findings if f.severity == "error"]
         if tally.unlisted_failures:
             lines.append(f"  ... and {tally.unlisted_failures} more (listed in the log above and in the reports)")
     lines += ["", totals_line(tally, shard)]
-    return "\n".join(lines) + "\n"
+    # Check names come from the policy file, problems and findings quote the servers.
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bool) -> None:
     from rich.console import Console
-    from cors_doctor.render.escape import markup as escape
     from rich.table import Table
+
+    from cors_doctor.render.escape import markup as escape
 
     console = Console(file=stream, no_color=no_color or None, highlight=False, soft_wrap=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
@@ -156,7 +175,7 @@ def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bo
         console.print("\n[bold]Failures[/]")
         for outcome in tally.failures:
             style = _STYLE[outcome.status]
-            console.print(f"  [{style}]{_LABEL[outcome.status]}[/] {escape(outcome.check)}: {escape(outcome.title)}",
+            console.print(f"  [{style}]{_LABEL[outcome.status]}[/] {escape(outcome.check)}: {escape(_title(outcome))}",
                           soft_wrap=True)
             for problem in outcome.problems:
                 console.print(f"        {escape(problem)}", soft_wrap=True)

@@ -8,10 +8,13 @@ GitHub shows a limited number of annotations per step, so only the failures the 
 from __future__ import annotations
 
 from cors_doctor.ci.outcome import Outcome, Tally
+from cors_doctor.render.escape import visible
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: controls shown (the log is read on terminals too), then
+    GitHub's own escapes, so a value cannot end the command and start another."""
+    return visible(text, keep_newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

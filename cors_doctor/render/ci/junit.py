@@ -16,17 +16,20 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from cors_doctor.ci.outcome import Outcome, Tally
+from cors_doctor.render.escape import visible
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("\ufffd", value))
+    # Reports are read with `cat` and in CI logs too: controls are shown, not obeyed.
+    return escape(_NOT_XML.sub("\ufffd", visible(value, keep_newlines=True)))
 
 
 def _attr(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("\ufffd", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return quoteattr(_NOT_XML.sub("\ufffd", visible(value, keep_newlines=True)),
+                     {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def _details(outcome: Outcome) -> str:

@@ -1,20 +1,25 @@
 """The Markdown summary of a `ci` run, appended to $GITHUB_STEP_SUMMARY when that is set.
 
-One table row per policy check and the first failures in detail; GitHub caps a step summary at
-1 MiB, and the failure list is bounded by outcome.KEPT_FAILURES.
+One table row per policy check and the first failures in detail. Everything that came from a
+policy file or a server is escaped for Markdown and HTML (`</details>`, `<img>`, `|`, `@name`
+print as text). GitHub drops a step summary over 1 MiB, so the summary stops adding failures
+at MAX_SUMMARY_BYTES, cuts long values at MAX_VALUE_CHARS, and says what it left out.
 """
 
 from __future__ import annotations
 
 from cors_doctor.ci.outcome import Outcome, Tally
+from cors_doctor.render.escape import markdown
+
+MAX_SUMMARY_BYTES = 512 * 1024
+MAX_VALUE_CHARS = 1000
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
+    """Foreign text, shown literally (in a table cell, a list item or bold text)."""
+    if len(text) > MAX_VALUE_CHARS:
+        text = text[:MAX_VALUE_CHARS] + f" … ({len(text) - MAX_VALUE_CHARS} more characters)"
+    return markdown(" ".join(text.splitlines()))
 
 
 def _headline(tally: Tally) -> str:
@@ -31,11 +36,11 @@ def _headline(tally: Tally) -> str:
 
 def _failure(outcome: Outcome) -> list[str]:
     mark = "❌" if outcome.status == "fail" else "⚠️"
-    lines = [f"**{mark} {_cell(outcome.check)}**: {_code(outcome.title)}", ""]
+    lines = [f"**{mark} {_cell(outcome.check)}**: {_cell(outcome.title)}", ""]
     lines += [f"- {_cell(problem)}" for problem in outcome.problems]
     if outcome.browser_message and outcome.status == "fail":
-        lines.append(f"- browser console: {_code(outcome.browser_message)}")
-    lines += [f"- {_code(f.code)} {_cell(f.message)}" for f in outcome.findings if f.severity == "error"]
+        lines.append(f"- browser console: {_cell(outcome.browser_message)}")
+    lines += [f"- `{f.code}` {_cell(f.message)}" for f in outcome.findings if f.severity == "error"]
     lines += [f"- {_cell(note)}" for note in outcome.notes]
     return lines + [""]
 
@@ -43,7 +48,7 @@ def _failure(outcome: Outcome) -> list[str]:
 def summary_markdown(tally: Tally, source: str, shard: str | None = None) -> str:
     """The whole summary as one Markdown string (ends with a blank line, so appends stack)."""
     where = f" (shard {shard})" if shard else ""
-    lines = [f"### cors-doctor ci: {_code(source)}{where}", "", _headline(tally), ""]
+    lines = [f"### cors-doctor ci: {_cell(source)}{where}", "", _headline(tally), ""]
     if tally.checks:
         lines += ["| check | expect | cases | passed | failed | errors |", "|---|---|---:|---:|---:|---:|"]
         for t in tally.checks.values():
@@ -52,10 +57,23 @@ def summary_markdown(tally: Tally, source: str, shard: str | None = None) -> str
         lines.append("")
     if tally.failures:
         lines += ["<details open><summary>Failures</summary>", ""]
+        size = sum(len(line.encode()) + 1 for line in lines)
+        shown = 0
         for outcome in tally.failures:
-            lines += _failure(outcome)
-        if tally.unlisted_failures:
-            lines += [f"… and {tally.unlisted_failures} more (see the JUnit report or the log).", ""]
+            block = _failure(outcome)
+            block_size = sum(len(line.encode()) + 1 for line in block)
+            if size + block_size > MAX_SUMMARY_BYTES:
+                break
+            lines += block
+            size += block_size
+            shown += 1
+        left_out = len(tally.failures) - shown + tally.unlisted_failures
+        if shown < len(tally.failures):
+            cut = (f"… and {left_out} more, left out to keep this summary under {MAX_SUMMARY_BYTES // 1024} KiB "
+                   "(GitHub drops step summaries over 1 MiB); see the JUnit report or the log.")
+            lines += [cut, ""]
+        elif left_out:
+            lines += [f"… and {left_out} more (see the JUnit report or the log).", ""]
         lines += ["</details>", ""]
     return "\n".join(lines) + "\n"
 

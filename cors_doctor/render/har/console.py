@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from cors_doctor.har import Summary, verdict_counts
+from cors_doctor.render.escape import visible
 
 _BROWSER = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "bold red": "1;31"}
@@ -49,8 +50,21 @@ def _finding(lines: list[str], f: dict, indent: str, paint: Painter) -> None:
         lines.append(f"{indent}{paint('fix:', 'dim')} {f['fix']}")
 
 
+def shown(value: object) -> object:
+    """A row from the HAR with every string in it made visible: the file is foreign data."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {key: shown(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shown(item) for item in value]
+    return value
+
+
 def row_lines(row: dict, paint: Painter) -> list[str]:
-    """The lines for one request (`row["live"]` holds its live result, if any)."""
+    """The lines for one request (`row["live"]` holds its live result, if any); `row` is foreign
+    text, so everything in it is made visible before it is painted."""
+    row = shown(row)  # type: ignore[assignment]
     label, style = _LABEL[row["verdict"]]
     lines = [f"{paint(label, style)}  {_request(row, paint)}"]
     if row["verdict"] == "allowed":
@@ -102,7 +116,7 @@ def summary_lines(summary: Summary, live: dict[str, dict] | None, live_requested
                         "dim"),
     ]
     if s.codes:
-        lines.append(_INDENT + "Blocked by: " + ", ".join(f"{code} ×{n}" for code, n in s.codes.most_common()))
+        lines.append(_INDENT + "Blocked by: " + ", ".join(f"{visible(code)} ×{n}" for code, n in s.codes.most_common()))
     if live is not None:
         counts = verdict_counts(live)
         lines.append(_INDENT + "Live checks: " + (", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "none"))
@@ -115,8 +129,8 @@ def summary_lines(summary: Summary, live: dict[str, dict] | None, live_requested
 def render(out: TextIO, name: str, rows: Iterable[dict], summary: Summary, live: dict[str, dict] | None,
            live_requested: bool, color: bool) -> None:
     paint = Painter(color)
-    source = _BROWSER[summary.browser] + (f", written by {summary.creator}" if summary.creator else "")
-    out.write(f"{paint(name, 'bold')} {paint(f'({source}: {summary.entries} entries)', 'dim')}\n\n")
+    source = _BROWSER[summary.browser] + (f", written by {visible(summary.creator)}" if summary.creator else "")
+    out.write(f"{paint(visible(name), 'bold')} {paint(f'({source}: {summary.entries} entries)', 'dim')}\n\n")
     for row in rows:
         out.write("\n".join(row_lines(row, paint)) + "\n")
     if summary.cors_requests:
