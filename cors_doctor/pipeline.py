@@ -111,14 +111,20 @@ def run_check(
     """Check `spec` against the live server and diagnose the verdict."""
     plan = prepare(spec, options)
     with SyncSender(send) as sender:
-        verdict = drive(plan, sender.exchange, options)
-        canary = None
-        second = _canary_spec(verdict, options)
-        if second is not None:
-            try:
-                canary = drive(second[0], sender.exchange, second[1])
-            except CorsDoctorError:
-                canary = None
+        return run_plan(plan, sender.exchange, options)
+
+
+def run_plan(plan: Plan, exchange: Callable[[OutgoingRequest], Response], options: CheckOptions) -> Diagnosis:
+    """The pipeline from a built plan over any synchronous `exchange` (a socket, an application
+    in this process)."""
+    verdict = drive(plan, exchange, options)
+    canary = None
+    second = _canary_spec(verdict, options)
+    if second is not None:
+        try:
+            canary = drive(second[0], exchange, second[1])
+        except CorsDoctorError:
+            canary = None
     return diagnose(verdict, options.framework, canary)
 
 
