@@ -17,29 +17,13 @@ BODY_WAIT = 2.0  # the body is only shown as an excerpt: an SSE stream must not 
 
 
 def import_httpx() -> Any:
-    """httpx, with replies parsed as Chromium parses them (see lenient_header_lines)."""
+    """httpx, imported without its optional command line (reply heads are read as Chromium reads
+    them by the connections of `_transport` and `_async_client`, see `_lenient`)."""
     # httpx imports its optional CLI (click, rich, pygments) when those are installed; skip it.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     import httpx
 
-    lenient_header_lines()
     return httpx
-
-
-def lenient_header_lines() -> None:
-    """Chromium reads `Name : value` (whitespace before the colon) as the header `Name`, where
-    h11 rejects the whole reply. cors-doctor must judge what the browser sees, so h11's
-    header-line pattern gets the same tolerance (and nothing else)."""
-    import re
-
-    from h11 import _abnf, _readers
-
-    lenient = (
-        rf"(?P<field_name>{_abnf.field_name}){_abnf.OWS}:{_abnf.OWS}"
-        rf"(?P<field_value>{_abnf.field_value}){_abnf.OWS}"
-    )
-    if _readers.header_field_re.pattern != lenient.encode("ascii"):
-        _readers.header_field_re = re.compile(lenient.encode("ascii"))
 
 
 def excerpt(body: bytes) -> str:
