@@ -18,9 +18,9 @@ the text the CLI prints, so it is drawn by the same renderer.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cors_doctor.errors import UsageError
 from cors_doctor.model import Browser, Exchange, Finding, Headers, RequestSpec
@@ -34,7 +34,6 @@ __all__ = ["APP_HOST", "Fix", "HeadersLike", "Verdict", "check", "check_async"]
 # The host of an application checked in-process when only a path is given (as test clients name it).
 APP_HOST = "testserver"
 HeadersLike = Mapping[str, str] | Iterable[tuple[str, str]]
-_T = TypeVar("_T")
 
 
 class Fix(NamedTuple):
@@ -120,16 +119,9 @@ def check(
         from cors_doctor.pipeline import run_check
 
         return Verdict.from_diagnosis(run_check(spec, send, options))
-    from cors_doctor.net import is_asgi
+    from cors_doctor.pipeline import run_check_in_process
 
-    if is_asgi(app):
-        return Verdict.from_diagnosis(_run_coroutine(lambda: _check_asgi(app, spec, timeout, options)))
-    from cors_doctor.net import WsgiSender
-    from cors_doctor.pipeline import prepare, run_plan
-
-    sender = WsgiSender(app)
-    plan = prepare(spec, options)
-    return Verdict.from_diagnosis(run_plan(plan, lambda request: sender.exchange(request, timeout), options))
+    return Verdict.from_diagnosis(run_check_in_process(spec, app, timeout, options))
 
 
 async def check_async(
@@ -153,8 +145,8 @@ async def check_async(
 
     import anyio
 
-    spec, options, send = _prepare(url, origin, method, headers, credentials, body, browser, timeout, actual,
-                                   cookie, framework, app)
+    spec, options, _ = _prepare(url, origin, method, headers, credentials, body, browser, timeout, actual,
+                                cookie, framework, app)
     if app is not None:
         from cors_doctor.net import is_asgi
 
@@ -167,8 +159,7 @@ async def check_async(
 
 
 async def _check_asgi(app: Any, spec: RequestSpec, timeout: float, options: CheckOptions) -> Diagnosis:
-    from cors_doctor.net import SendOptions
-    from cors_doctor.net import AsgiSender
+    from cors_doctor.net import AsgiSender, SendOptions
     from cors_doctor.pipeline import run_check_async
 
     return await run_check_async(spec, AsgiSender(app), SendOptions(timeout=timeout, trust_env=False), options)
@@ -218,23 +209,3 @@ def _header_pairs(headers: HeadersLike | None) -> Headers:
             raise UsageError(f"headers must be (name, value) strings, not {item!r}")
         pairs.append((name, value))
     return tuple(pairs)
-
-
-def _run_coroutine(make: Callable[[], Awaitable[_T]]) -> _T:
-    """Run a coroutine from synchronous code: in a fresh event loop here, or, when this thread
-    already runs one (a sync helper called from an async test), in a worker thread, so the
-    caller's loop is never re-entered."""
-    import anyio
-    import sniffio
-
-    async def main() -> _T:
-        return await make()
-
-    try:
-        sniffio.current_async_library()
-    except sniffio.AsyncLibraryNotFoundError:
-        return anyio.run(main)
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cors-doctor") as pool:
-        return pool.submit(anyio.run, main).result()

@@ -38,8 +38,7 @@ def is_asgi(app: Any) -> bool:
     """An ASGI application is a coroutine function (or an object whose __call__ is one)."""
     if inspect.iscoroutinefunction(app):
         return True
-    call = getattr(app, "__call__", None)
-    return call is not None and inspect.iscoroutinefunction(call)
+    return callable(app) and inspect.iscoroutinefunction(type(app).__call__)
 
 
 def framework_of(app: Any) -> str | None:
@@ -71,14 +70,17 @@ def _request_parts(httpx_module: Any, request: OutgoingRequest, timeout: float) 
     return build_request(httpx_module, request, timeout)
 
 
-def _reply(status: int, headers: list[tuple[bytes, bytes]] | tuple[tuple[str, str], ...], body: bytes) -> Response:
-    pairs = tuple((k.decode("latin-1"), v.decode("latin-1")) if isinstance(k, bytes) else (k, v)
-                  for k, v in headers)
+def _reply(status: int, headers: tuple[tuple[str, str], ...], body: bytes) -> Response:
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:
         reason = ""
-    return Response(status=status, headers=pairs, reason=reason, body_excerpt=excerpt(body), http_version="HTTP/1.1")
+    return Response(status=status, headers=headers, reason=reason, body_excerpt=excerpt(body), http_version="HTTP/1.1")
+
+
+def _latin1(headers: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    # Header bytes above 0x7F are kept as the Latin-1 characters browsers map them to (as on the wire).
+    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers)
 
 
 def _crash() -> Response:
@@ -113,13 +115,13 @@ class AsgiSender:
                 await self.app(scope, reply.receive, reply.send)
             except _EnoughBody:
                 pass
-            except Exception:  # the application crashed: the server answers for it, as served
+            except Exception:  # noqa: BLE001 (the application crashed: the server answers for it, as served)
                 if reply.status is None:
                     return _crash()
         if reply.status is None:
             raise TimeoutError_(f"read timeout: the application did not start its reply to {request.url} "
                                 f"within {timeout:g} s", hint="raise timeout if the handler is just slow")
-        return _reply(reply.status, reply.headers, bytes(reply.body[:BODY_CAP]))
+        return _reply(reply.status, _latin1(reply.headers), bytes(reply.body[:BODY_CAP]))
 
     async def aclose(self) -> None:
         return None
@@ -189,7 +191,7 @@ class WsgiSender:
 
         try:
             result = self.app(environ, start_response)
-        except Exception:
+        except Exception:  # noqa: BLE001 (as above: the server answers for a crashed application)
             return _crash()
         body = bytearray()
         started = time.monotonic()
@@ -198,7 +200,7 @@ class WsgiSender:
                 body += chunk
                 if len(body) >= BODY_CAP or time.monotonic() - started > BODY_WAIT:
                     break
-        except Exception:
+        except Exception:  # noqa: BLE001 (a crash while the body streams ends the body, as served)
             if not head:
                 return _crash()
         finally:
