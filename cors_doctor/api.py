@@ -29,10 +29,8 @@ if TYPE_CHECKING:
     from cors_doctor.diagnosis import Diagnosis
     from cors_doctor.pipeline import CheckOptions
 
-__all__ = ["APP_HOST", "Fix", "HeadersLike", "Verdict", "check", "check_async"]
+__all__ = ["Fix", "HeadersLike", "Verdict", "check", "check_async"]
 
-# The host of an application checked in-process when only a path is given (as test clients name it).
-APP_HOST = "testserver"
 HeadersLike = Mapping[str, str] | Iterable[tuple[str, str]]
 
 
@@ -175,6 +173,8 @@ def _prepare(url: str, origin: str, method: str, headers: HeadersLike | None, cr
     if browser not in ("chrome", "firefox", "safari"):
         raise UsageError(f"unknown browser {browser!r}; choose chrome, firefox or safari")
     if app is not None and url.startswith("/"):
+        from cors_doctor.app_import import app_url
+
         url = app_url(url, origin)
     if app is not None and framework is None:
         from cors_doctor.net import framework_of
@@ -188,14 +188,6 @@ def _prepare(url: str, origin: str, method: str, headers: HeadersLike | None, cr
                        credentials=credentials, body=body, browser=browser)  # type: ignore[arg-type]
     options = CheckOptions(actual=actual, cookie=cookie, framework=framework)
     return spec, options, SendOptions(timeout=timeout)
-
-
-def app_url(path: str, origin: str) -> str:
-    """The URL of `path` on an application checked in-process: on APP_HOST, with the scheme of
-    the page's origin (an https page calling http would be blocked as mixed content before any
-    request, which is not what a test of the application's CORS means)."""
-    scheme = "https" if origin.strip().lower().startswith("https:") else "http"
-    return f"{scheme}://{APP_HOST}{path}"
 
 
 def _header_pairs(headers: HeadersLike | None) -> Headers:

@@ -14,7 +14,7 @@ no redirects, keeps no cookies and adds no headers: what to send next is the Sim
 
 from __future__ import annotations
 
-from cors_doctor.net._inprocess import AsgiSender, WsgiSender, framework_of, is_asgi
+from cors_doctor.net._inprocess import AsgiSender, WsgiSender, framework_of, in_process_sender, is_asgi
 from cors_doctor.net._sync import SyncSender
 from cors_doctor.net.options import SendOptions, ssl_context
 from cors_doctor.net.senders import (
@@ -22,6 +22,6 @@ from cors_doctor.net.senders import (
 )
 
 __all__ = [
-    "TRANSPORTS", "AiohttpSender", "AsgiSender", "WsgiSender", "framework_of", "is_asgi", "HttpxSender", "SendOptions", "Sender", "SyncSender", "as_sender",
+    "TRANSPORTS", "AiohttpSender", "AsgiSender", "WsgiSender", "framework_of", "in_process_sender", "is_asgi", "HttpxSender", "SendOptions", "Sender", "SyncSender", "as_sender",
     "make_async_client", "make_sender", "ssl_context",
 ]

@@ -211,13 +211,28 @@ class WsgiSender:
             return _crash()
         return _reply(head["status"], head["headers"], bytes(body[:BODY_CAP]))
 
-    async def exchange_async(self, request: OutgoingRequest, timeout: float) -> Response:
-        """The same, from an async caller: the application runs in a worker thread."""
+
+
+class ThreadedWsgiSender:
+    """The asynchronous `Sender` of a WSGI application (batch runs): each request in a worker thread."""
+
+    def __init__(self, app: Any) -> None:
+        self._wsgi = WsgiSender(app)
+
+    async def exchange(self, request: OutgoingRequest, timeout: float) -> Response:
         import functools
 
         import anyio
 
-        return await anyio.to_thread.run_sync(functools.partial(self.exchange, request, timeout))
+        return await anyio.to_thread.run_sync(functools.partial(self._wsgi.exchange, request, timeout))
+
+    async def aclose(self) -> None:
+        return None
+
+
+def in_process_sender(app: Any) -> AsgiSender | ThreadedWsgiSender:
+    """The asynchronous sender for an ASGI or a WSGI application."""
+    return AsgiSender(app) if is_asgi(app) else ThreadedWsgiSender(app)
 
 
 def _environ(outgoing: httpx.Request, content: bytes, stream: Any) -> dict[str, Any]:

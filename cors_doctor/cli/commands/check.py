@@ -94,8 +94,7 @@ def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.Netwo
     url = request.url
     framework = behaviour.framework
     if behaviour.app is not None:
-        from cors_doctor.api import app_url
-        from cors_doctor.app_import import import_app
+        from cors_doctor.app_import import app_url, import_app
         from cors_doctor.net import framework_of
 
         application = import_app(behaviour.app, behaviour.app_dir)
