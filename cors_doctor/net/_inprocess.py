@@ -14,9 +14,7 @@ Django's runserver play it: an exception before the reply started becomes a bare
 
 from __future__ import annotations
 
-import inspect
 import time
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -36,6 +34,8 @@ _CRASH_HEADERS = (("content-type", "text/plain; charset=utf-8"), ("content-lengt
 
 def is_asgi(app: Any) -> bool:
     """An ASGI application is a coroutine function (or an object whose __call__ is one)."""
+    import inspect
+
     if inspect.iscoroutinefunction(app):
         return True
     return callable(app) and inspect.iscoroutinefunction(type(app).__call__)
@@ -44,6 +44,8 @@ def is_asgi(app: Any) -> bool:
 def framework_of(app: Any) -> str | None:
     """The framework an application object belongs to, read from where its class (or the
     application it wraps) was defined: a fact, where replies only allow a guess."""
+    import inspect
+
     seen = 0
     while app is not None and seen < 32:  # middleware stacks wrap the app in `.app`
         module = (getattr(type(app), "__module__", "") or "") if not inspect.isfunction(app) else app.__module__
@@ -71,6 +73,8 @@ def _request_parts(httpx_module: Any, request: OutgoingRequest, timeout: float) 
 
 
 def _reply(status: int, headers: tuple[tuple[str, str], ...], body: bytes) -> Response:
+    from http import HTTPStatus
+
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:

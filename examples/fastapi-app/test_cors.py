@@ -1,7 +1,6 @@
 """The front end's CORS contract, checked in-process by the `cors` fixture (no server started)."""
 
 import pytest
-
 from main import FRONT_END, app
 
 JSON = {"Content-Type": "application/json"}

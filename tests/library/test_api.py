@@ -56,7 +56,7 @@ def test_the_verdict_carries_the_fix_and_the_console_message() -> None:
     assert not verdict.allowed
     assert verdict.browser_message is not None and "'*' when the request's credentials mode" in verdict.browser_message
     assert verdict.fix is not None and verdict.fix.framework == "fastapi"
-    framework, text = verdict.fix
+    _framework, text = verdict.fix
     assert "allow_credentials=True" in text
     assert [f.code for f in verdict.findings] == ["CD305"]
     assert all(f.severity and f.message and f.fix for f in verdict.findings)
@@ -72,7 +72,7 @@ def test_not_verified_without_actual() -> None:
 
 def test_str_is_what_the_cli_prints(served, cli) -> None:
     base = served(FASTAPI_CONFIGS["origin-list"](), "asgi")
-    args = dict(origin=PAGE, method="PUT", headers=JSON, credentials=True, body='{"a": 1}', actual=True)
+    args = {"origin": PAGE, "method": "PUT", "headers": JSON, "credentials": True, "body": '{"a": 1}', "actual": True}
     verdict = cors_doctor.check(base + "/items", **args)
     printed = cli("check", base + "/items", "--origin", PAGE, "-X", "PUT", "-H", "Content-Type: application/json",
                   "--credentials", "--data", '{"a": 1}', "--actual", "--no-color")
@@ -127,3 +127,18 @@ def test_a_slow_handler_times_out_and_an_endless_body_is_cut() -> None:
     assert verdict.allowed
     with pytest.raises(cors_doctor.TimeoutError_, match="did not start its reply"):
         cors_doctor.check("/events", origin=PAGE, app=silent, timeout=0.3)
+
+
+def test_an_in_process_check_opens_no_socket(monkeypatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an in-process check opened a socket")
+
+    app = FASTAPI_CONFIGS["one-origin-credentials"]()
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    verdict = cors_doctor.check("https://api.example.com/items", origin=PAGE, method="PUT", headers=JSON,
+                                credentials=True, body="{}", actual=True, app=app)
+    assert verdict.allowed

@@ -9,7 +9,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 
 
 def test_every_python_example_runs(capsys) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
     assert len(blocks) >= 5
     namespace: dict[str, object] = {}
     for number, block in enumerate(blocks, 1):

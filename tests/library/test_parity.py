@@ -22,14 +22,14 @@ EVIL = "https://evil.example"
 JSON = {"Content-Type": "application/json"}
 
 REQUESTS: dict[str, dict[str, Any]] = {
-    "simple-get": dict(path="/items", origin=PAGE),
-    "put-json-credentials": dict(path="/items", origin=PAGE, method="PUT", headers=JSON, credentials=True,
-                                 body='{"a": 1}', actual=True),
-    "put-json-preflight-only": dict(path="/items", origin=PAGE, method="PUT", headers=JSON),
-    "stranger-with-cookies": dict(path="/items", origin=EVIL, credentials=True),
-    "lowercase-patch": dict(path="/items", origin=PAGE, method="patch", headers=JSON),
+    "simple-get": {"path": "/items", "origin": PAGE},
+    "put-json-credentials": {"path": "/items", "origin": PAGE, "method": "PUT", "headers": JSON, "credentials": True,
+                                 "body": '{"a": 1}', "actual": True},
+    "put-json-preflight-only": {"path": "/items", "origin": PAGE, "method": "PUT", "headers": JSON},
+    "stranger-with-cookies": {"path": "/items", "origin": EVIL, "credentials": True},
+    "lowercase-patch": {"path": "/items", "origin": PAGE, "method": "patch", "headers": JSON},
 }
-FASTAPI_ONLY = {"crash": dict(path="/boom", origin=PAGE)}
+FASTAPI_ONLY = {"crash": {"path": "/boom", "origin": PAGE}}
 
 
 def _verdicts(app: Any, base: str, request: dict[str, Any]) -> tuple[cors_doctor.Verdict, cors_doctor.Verdict]:
