@@ -40,23 +40,37 @@ def make_app() -> object:
     async def put_items(item: dict) -> dict:  # async: thread hand-offs would dominate both sides
         return item
 
-    app.add_middleware(CORSMiddleware, allow_origins=[PAGE], allow_credentials=True, allow_methods=["GET", "PUT"],
-                       allow_headers=["Content-Type"])
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[PAGE],
+        allow_credentials=True,
+        allow_methods=["GET", "PUT"],
+        allow_headers=["Content-Type"],
+    )
     return app
 
 
 async def api_async(app: object, n: int) -> None:
     for _ in range(n):
-        verdict = await cors_doctor.check_async("/items", origin=PAGE, method="PUT", headers=JSON, credentials=True,
-                                                body='{"a": 1}', actual=True, app=app)
+        verdict = await cors_doctor.check_async(
+            "/items", origin=PAGE, method="PUT", headers=JSON, credentials=True, body='{"a": 1}', actual=True, app=app
+        )
         assert verdict.allowed
 
 
 async def api_sync(app: object, n: int) -> None:
     def run() -> None:
         for _ in range(n):
-            assert cors_doctor.check("/items", origin=PAGE, method="PUT", headers=JSON, credentials=True,
-                                     body='{"a": 1}', actual=True, app=app).allowed
+            assert cors_doctor.check(
+                "/items",
+                origin=PAGE,
+                method="PUT",
+                headers=JSON,
+                credentials=True,
+                body='{"a": 1}',
+                actual=True,
+                app=app,
+            ).allowed
 
     await asyncio.to_thread(run)  # no event loop may run in the thread of a synchronous check's own loop
 
@@ -64,7 +78,11 @@ async def api_sync(app: object, n: int) -> None:
 async def bare_httpx(app: object, n: int) -> None:
     import httpx
 
-    preflight = {"Origin": PAGE, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type"}
+    preflight = {
+        "Origin": PAGE,
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "content-type",
+    }
     actual = {"Origin": PAGE, "Content-Type": "application/json"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:  # type: ignore[arg-type]
         for _ in range(n):
@@ -76,7 +94,9 @@ async def bare_httpx(app: object, n: int) -> None:
 async def main(checks: int, rounds: int) -> None:
     app = make_app()
     variants: dict[str, Callable[[object, int], Awaitable[None]]] = {
-        "cors_doctor.check_async": api_async, "cors_doctor.check (sync)": api_sync, "bare httpx.ASGITransport": bare_httpx,
+        "cors_doctor.check_async": api_async,
+        "cors_doctor.check (sync)": api_sync,
+        "bare httpx.ASGITransport": bare_httpx,
     }
     for run in variants.values():  # warm up imports and caches
         await run(app, 20)

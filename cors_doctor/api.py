@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cors_doctor.errors import UsageError
-from cors_doctor.model import Browser, Exchange, Finding, Headers, RequestSpec
+from cors_doctor.model import BROWSERS, Browser, Exchange, Finding, Headers, RequestSpec
 
 if TYPE_CHECKING:
     from cors_doctor.diagnosis import Diagnosis
+    from cors_doctor.net import SendOptions
     from cors_doctor.pipeline import CheckOptions
 
 __all__ = ["Fix", "HeadersLike", "Verdict", "check", "check_async"]
@@ -64,9 +65,14 @@ class Verdict:
         core = diagnosis.verdict
         fix = diagnosis.fix
         return cls(
-            allowed=core.allowed, verified=not core.unverified, browser_message=core.browser_message,
-            preflight=core.preflight, exposed_headers=core.exposed_headers, findings=core.findings,
-            fix=Fix(fix.framework, fix.snippet) if fix is not None else None, diagnosis=diagnosis,
+            allowed=core.allowed,
+            verified=not core.unverified,
+            browser_message=core.browser_message,
+            preflight=core.preflight,
+            exposed_headers=core.exposed_headers,
+            findings=core.findings,
+            fix=Fix(fix.framework, fix.snippet) if fix is not None else None,
+            diagnosis=diagnosis,
         )
 
     @property
@@ -83,8 +89,9 @@ class Verdict:
         from cors_doctor.render.check.console import render
 
         out = io.StringIO()
-        console = Console(file=out, no_color=True, highlight=False, soft_wrap=True, width=100,
-                          force_terminal=False, color_system=None)
+        console = Console(
+            file=out, no_color=True, highlight=False, soft_wrap=True, width=100, force_terminal=False, color_system=None
+        )
         diagnosis = self.diagnosis
         render(console, diagnosis.verdict, diagnosis.fix, framework=diagnosis.framework)
         return out.getvalue()
@@ -111,8 +118,11 @@ def check(
     CLI asks for (`actual`, `cookie`, `framework`, `timeout`); one keyword each, as fetch() has
     them, rather than an options object. With `app` the application is checked in this process.
     """
-    spec, options, send = _prepare(url, origin, method, headers, credentials, body, browser, timeout, actual,
-                                   cookie, framework, app)
+    request: dict[str, Any] = {
+        "origin": origin, "method": method, "headers": headers, "credentials": credentials, "body": body,
+        "actual": actual, "browser": browser, "timeout": timeout, "cookie": cookie, "framework": framework,
+    }  # fmt: skip
+    spec, options, send = _prepare(url, request, app)
     if app is None:
         from cors_doctor.pipeline import run_check
 
@@ -143,16 +153,18 @@ async def check_async(
 
     import anyio
 
-    spec, options, _ = _prepare(url, origin, method, headers, credentials, body, browser, timeout, actual,
-                                cookie, framework, app)
+    request: dict[str, Any] = {
+        "origin": origin, "method": method, "headers": headers, "credentials": credentials, "body": body,
+        "actual": actual, "browser": browser, "timeout": timeout, "cookie": cookie, "framework": framework,
+    }  # fmt: skip
+    spec, options, _ = _prepare(url, request, app)
     if app is not None:
         from cors_doctor.net import is_asgi
 
         if is_asgi(app):
             return Verdict.from_diagnosis(await _check_asgi(app, spec, timeout, options))
-    call = functools.partial(check, url, origin=origin, method=method, headers=spec.headers,
-                             credentials=credentials, body=body, actual=actual, browser=browser, timeout=timeout,
-                             app=app, cookie=cookie, framework=framework)
+    # A WSGI application or the network: the synchronous check, from a worker thread.
+    call = functools.partial(check, url, app=app, **{**request, "headers": spec.headers})  # headers may be an iterator
     return await anyio.to_thread.run_sync(call)
 
 
@@ -163,31 +175,41 @@ async def _check_asgi(app: Any, spec: RequestSpec, timeout: float, options: Chec
     return await run_check_async(spec, AsgiSender(app), SendOptions(timeout=timeout, trust_env=False), options)
 
 
-def _prepare(url: str, origin: str, method: str, headers: HeadersLike | None, credentials: bool, body: str | None,
-             browser: str, timeout: float, actual: bool, cookie: str | None, framework: str | None,
-             app: Any) -> tuple[RequestSpec, CheckOptions, Any]:
-    """Arguments to the pipeline's types, checked as the CLI checks its flags."""
+def _prepare(url: str, request: dict[str, Any], app: Any) -> tuple[RequestSpec, CheckOptions, SendOptions]:
+    """`check`'s keywords (fetch()'s, in `request`) to the pipeline's types, checked as the CLI
+    checks its flags."""
     from cors_doctor.net import SendOptions
     from cors_doctor.pipeline import CheckOptions
 
-    if browser not in ("chrome", "firefox", "safari"):
+    browser = request["browser"]
+    if browser not in BROWSERS:
         raise UsageError(f"unknown browser {browser!r}; choose chrome, firefox or safari")
     if app is not None and url.startswith("/"):
         from cors_doctor.app_import import app_url
 
-        url = app_url(url, origin)
+        url = app_url(url, request["origin"])
+    framework = request["framework"]
     if app is not None and framework is None:
         from cors_doctor.net import framework_of
 
         framework = framework_of(app)
     if framework is not None:
-        from cors_doctor.fixes import resolve_framework
+        from cors_doctor.fixes import FRAMEWORKS, resolve_framework
 
-        framework = resolve_framework(framework)
-    spec = RequestSpec(url=url, origin=origin, method=method, headers=_header_pairs(headers),
-                       credentials=credentials, body=body, browser=browser)  # type: ignore[arg-type]
-    options = CheckOptions(actual=actual, cookie=cookie, framework=framework)
-    return spec, options, SendOptions(timeout=timeout)
+        given, framework = framework, resolve_framework(framework)
+        if framework is None:
+            raise UsageError(f"unknown framework {given!r}; choose {', '.join(FRAMEWORKS)}")
+    spec = RequestSpec(
+        url=url,
+        origin=request["origin"],
+        method=request["method"],
+        headers=_header_pairs(request["headers"]),
+        credentials=request["credentials"],
+        body=request["body"],
+        browser=browser,
+    )
+    options = CheckOptions(actual=request["actual"], cookie=request["cookie"], framework=framework)
+    return spec, options, SendOptions(timeout=request["timeout"])
 
 
 def _header_pairs(headers: HeadersLike | None) -> Headers:

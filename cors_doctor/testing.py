@@ -19,7 +19,11 @@ from typing import Any
 from cors_doctor.api import Verdict, check, check_async
 
 __all__ = [
-    "CorsAssertionError", "assert_allowed", "assert_allowed_async", "assert_blocked", "assert_blocked_async",
+    "CorsAssertionError",
+    "assert_allowed",
+    "assert_allowed_async",
+    "assert_blocked",
+    "assert_blocked_async",
 ]
 
 
@@ -46,7 +50,9 @@ def _expect_allowed(verdict: Verdict) -> Verdict:
     if not verdict.verified:
         raise CorsAssertionError(
             "expected the browser to allow this request; the preflight passes, but the browser judges the actual "
-            f"reply too and it was not sent (pass actual=True):\n\n{verdict}", verdict)
+            f"reply too and it was not sent (pass actual=True):\n\n{verdict}",
+            verdict,
+        )
     return verdict
 
 

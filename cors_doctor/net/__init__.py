@@ -22,6 +22,19 @@ from cors_doctor.net.senders import (
 )
 
 __all__ = [
-    "TRANSPORTS", "AiohttpSender", "AsgiSender", "WsgiSender", "framework_of", "in_process_sender", "is_asgi", "HttpxSender", "SendOptions", "Sender", "SyncSender", "as_sender",
-    "make_async_client", "make_sender", "ssl_context",
+    "TRANSPORTS",
+    "AiohttpSender",
+    "AsgiSender",
+    "HttpxSender",
+    "SendOptions",
+    "Sender",
+    "SyncSender",
+    "WsgiSender",
+    "as_sender",
+    "framework_of",
+    "in_process_sender",
+    "is_asgi",
+    "make_async_client",
+    "make_sender",
+    "ssl_context",
 ]

@@ -41,8 +41,9 @@ def _classes() -> tuple[type, type]:
         async def aclose(self) -> None:
             await self._inner.aclose()
 
-        async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                            timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        async def start_tls(
+            self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+        ) -> httpcore.AsyncNetworkStream:
             return Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
 
         def get_extra_info(self, info: str) -> Any:
@@ -52,8 +53,14 @@ def _classes() -> tuple[type, type]:
         def __init__(self) -> None:
             self._inner = httpcore.AnyIOBackend()
 
-        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                              local_address: str | None = None, socket_options: Any = None) -> Any:
+        async def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> Any:
             return Stream(await self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
 
         async def sleep(self, seconds: float) -> None:
@@ -81,13 +88,20 @@ def _classes() -> tuple[type, type]:
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             core_request = httpcore.Request(
                 method=request.method,
-                url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
-                                 port=request.url.port, target=request.url.raw_path),
-                headers=request.headers.raw, content=request.stream, extensions=request.extensions,
+                url=httpcore.URL(
+                    scheme=request.url.raw_scheme,
+                    host=request.url.raw_host,
+                    port=request.url.port,
+                    target=request.url.raw_path,
+                ),
+                headers=request.headers.raw,
+                content=request.stream,
+                extensions=request.extensions,
             )
             reply = await self._pool.handle_async_request(core_request)
-            return httpx.Response(status_code=reply.status, headers=reply.headers, stream=Body(reply.stream),
-                                  extensions=reply.extensions)
+            return httpx.Response(
+                status_code=reply.status, headers=reply.headers, stream=Body(reply.stream), extensions=reply.extensions
+            )
 
         async def aclose(self) -> None:
             await self._pool.aclose()
@@ -95,13 +109,20 @@ def _classes() -> tuple[type, type]:
     return Backend, Transport
 
 
-def lenient_async_client(concurrency: int, context: ssl.SSLContext, timeout: float, trust_env: bool) -> httpx.AsyncClient:
+def lenient_async_client(
+    concurrency: int, context: ssl.SSLContext, timeout: float, trust_env: bool
+) -> httpx.AsyncClient:
     """An AsyncClient that follows no redirects, with a pool sized to `concurrency`."""
     import httpcore
     import httpx
 
     backend_class, transport_class = _classes()
-    pool = httpcore.AsyncConnectionPool(ssl_context=context, max_connections=max(1, concurrency),
-                                        max_keepalive_connections=max(1, concurrency), network_backend=backend_class())
-    return httpx.AsyncClient(transport=transport_class(pool), timeout=timeout, follow_redirects=False,
-                             trust_env=trust_env)
+    pool = httpcore.AsyncConnectionPool(
+        ssl_context=context,
+        max_connections=max(1, concurrency),
+        max_keepalive_connections=max(1, concurrency),
+        network_backend=backend_class(),
+    )
+    return httpx.AsyncClient(
+        transport=transport_class(pool), timeout=timeout, follow_redirects=False, trust_env=trust_env
+    )

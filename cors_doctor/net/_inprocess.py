@@ -28,8 +28,11 @@ if TYPE_CHECKING:
 # What a peer address looks like to the application: a loopback client on an ephemeral port.
 CLIENT = ("127.0.0.1", 50000)
 _CRASH_BODY = b"Internal Server Error"
-_CRASH_HEADERS = (("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(_CRASH_BODY))),
-                  ("connection", "close"))
+_CRASH_HEADERS = (
+    ("content-type", "text/plain; charset=utf-8"),
+    ("content-length", str(len(_CRASH_BODY))),
+    ("connection", "close"),
+)
 
 
 def is_asgi(app: Any) -> bool:
@@ -105,12 +108,19 @@ class AsgiSender:
         url = outgoing.url
         content = outgoing.read()
         scope = {
-            "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-            "server": (url.host, url.port or (443 if url.scheme == "https" else 80)), "client": CLIENT,
-            "scheme": url.scheme, "method": outgoing.method, "root_path": "",
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "server": (url.host, url.port or (443 if url.scheme == "https" else 80)),
+            "client": CLIENT,
+            "scheme": url.scheme,
+            "method": outgoing.method,
+            "root_path": "",
             "path": unquote(url.raw_path.split(b"?", 1)[0].decode("ascii")),
-            "raw_path": url.raw_path.split(b"?", 1)[0], "query_string": url.query,
-            "headers": [(name.lower(), value) for name, value in outgoing.headers.raw], "state": {},
+            "raw_path": url.raw_path.split(b"?", 1)[0],
+            "query_string": url.query,
+            "headers": [(name.lower(), value) for name, value in outgoing.headers.raw],
+            "state": {},
         }
         reply = _AsgiReply(content)
         with anyio.CancelScope(deadline=anyio.current_time() + timeout) as deadline:
@@ -123,8 +133,10 @@ class AsgiSender:
                 if reply.status is None:
                     return _crash()
         if reply.status is None:
-            raise TimeoutError_(f"read timeout: the application did not start its reply to {request.url} "
-                                f"within {timeout:g} s", hint="raise timeout if the handler is just slow")
+            raise TimeoutError_(
+                f"read timeout: the application did not start its reply to {request.url} within {timeout:g} s",
+                hint="raise timeout if the handler is just slow",
+            )
         return _reply(reply.status, _latin1(reply.headers), bytes(reply.body[:BODY_CAP]))
 
     async def aclose(self) -> None:
@@ -216,7 +228,6 @@ class WsgiSender:
         return _reply(head["status"], head["headers"], bytes(body[:BODY_CAP]))
 
 
-
 class ThreadedWsgiSender:
     """The asynchronous `Sender` of a WSGI application (batch runs): each request in a worker thread."""
 
@@ -246,13 +257,22 @@ def _environ(outgoing: httpx.Request, content: bytes, stream: Any) -> dict[str, 
     url = outgoing.url
     raw_path, _, query = url.raw_path.partition(b"?")
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": outgoing.method, "SCRIPT_NAME": "",
+        "REQUEST_METHOD": outgoing.method,
+        "SCRIPT_NAME": "",
         "PATH_INFO": unquote(raw_path.decode("ascii"), encoding="latin-1"),
-        "QUERY_STRING": query.decode("latin-1"), "SERVER_NAME": url.host,
-        "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80)), "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": CLIENT[0], "REMOTE_PORT": str(CLIENT[1]),
-        "wsgi.version": (1, 0), "wsgi.url_scheme": url.scheme, "wsgi.input": stream, "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
+        "QUERY_STRING": query.decode("latin-1"),
+        "SERVER_NAME": url.host,
+        "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80)),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": CLIENT[0],
+        "REMOTE_PORT": str(CLIENT[1]),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": url.scheme,
+        "wsgi.input": stream,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
     }
     for name, value in outgoing.headers.raw:
         key = name.decode("latin-1").upper().replace("-", "_")

@@ -43,7 +43,7 @@ class LenientHead:
             end = buffer.find(b"\n", start)
             if end < 0:
                 break
-            line = buffer[start:end + 1]
+            line = buffer[start : end + 1]
             start = end + 1
             out += self._line(line)
         rest = buffer[start:]

@@ -7,8 +7,16 @@ JSON = {"Content-Type": "application/json"}
 
 
 def test_front_end_can_save_items(cors):
-    cors.assert_allowed(app, "/items", origin=FRONT_END, method="PUT", headers=JSON, credentials=True,
-                        body='{"items": [4]}', actual=True)
+    cors.assert_allowed(
+        app,
+        "/items",
+        origin=FRONT_END,
+        method="PUT",
+        headers=JSON,
+        credentials=True,
+        body='{"items": [4]}',
+        actual=True,
+    )
 
 
 def test_front_end_reads_who_is_logged_in(cors):

@@ -8,8 +8,16 @@ from cors_doctor.testing import assert_allowed, assert_blocked
 
 
 def test_front_end_can_save_items(cors):
-    cors.assert_allowed(app, "/items", origin=FRONT_END, method="PUT", headers={"Content-Type": "application/json"},
-                        credentials=True, body="{}", actual=True)
+    cors.assert_allowed(
+        app,
+        "/items",
+        origin=FRONT_END,
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+        credentials=True,
+        body="{}",
+        actual=True,
+    )
 
 
 def test_strangers_cannot_read_with_cookies(cors):

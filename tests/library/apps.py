@@ -45,19 +45,23 @@ def hand_written_options() -> Any:
 
     @app.options("/items")
     def items_preflight():
-        return Response(status_code=200, headers={
-            "Access-Control-Allow-Origin": PAGE,
-            "Access-Control-Allow-Methods": "GET, POST",
-            "Access-Control-Allow-Headers": "Content-Type, Authorization",
-        })
+        return Response(
+            status_code=200,
+            headers={
+                "Access-Control-Allow-Origin": PAGE,
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": "Content-Type, Authorization",
+            },
+        )
 
     return app
 
 
 FASTAPI_CONFIGS: dict[str, Callable[[], Any]] = {
     "no-middleware": no_middleware,
-    "origin-list": lambda: fastapi_app(allow_origins=[PAGE, "http://localhost:3000"], allow_methods=["GET", "PUT"],
-                                       allow_headers=["Content-Type"]),
+    "origin-list": lambda: fastapi_app(
+        allow_origins=[PAGE, "http://localhost:3000"], allow_methods=["GET", "PUT"], allow_headers=["Content-Type"]
+    ),
     "wildcard": SERVED_CONFIGS["wildcard"],
     "wildcard-credentials": SERVED_CONFIGS["wildcard-credentials"],
     "one-origin-credentials": SERVED_CONFIGS["explicit"],
@@ -94,10 +98,16 @@ def django_app() -> Any:
 
     if not settings.configured:
         settings.configure(
-            SECRET_KEY="cors-doctor-library-test", DEBUG=False, ALLOWED_HOSTS=["127.0.0.1", "localhost", "testserver"],
-            ROOT_URLCONF=__name__, INSTALLED_APPS=["django.contrib.contenttypes", "corsheaders"],
+            SECRET_KEY="cors-doctor-library-test",
+            DEBUG=False,
+            ALLOWED_HOSTS=["127.0.0.1", "localhost", "testserver"],
+            ROOT_URLCONF=__name__,
+            INSTALLED_APPS=["django.contrib.contenttypes", "corsheaders"],
             MIDDLEWARE=["corsheaders.middleware.CorsMiddleware", "django.middleware.common.CommonMiddleware"],
-            DATABASES={}, USE_TZ=True, CORS_ALLOWED_ORIGINS=[PAGE], CORS_ALLOW_CREDENTIALS=True,
+            DATABASES={},
+            USE_TZ=True,
+            CORS_ALLOWED_ORIGINS=[PAGE],
+            CORS_ALLOW_CREDENTIALS=True,
         )
         django.setup()
     from django.core.wsgi import get_wsgi_application

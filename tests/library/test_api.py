@@ -21,9 +21,17 @@ def _recording_app(seen: list[dict]) -> object:
         seen.append(scope)
         await receive()
         origin = dict(scope["headers"]).get(b"origin", b"*")
-        await send({"type": "http.response.start", "status": 204 if scope["method"] == "OPTIONS" else 200,
-                    "headers": [(b"access-control-allow-origin", origin), (b"access-control-allow-methods", b"patch"),
-                                (b"access-control-allow-headers", b"content-type")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 204 if scope["method"] == "OPTIONS" else 200,
+                "headers": [
+                    (b"access-control-allow-origin", origin),
+                    (b"access-control-allow-methods", b"patch"),
+                    (b"access-control-allow-headers", b"content-type"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": b"{}"})
 
     return app
@@ -31,9 +39,15 @@ def _recording_app(seen: list[dict]) -> object:
 
 def test_the_url_decides_host_and_origin_comparison() -> None:
     seen: list[dict] = []
-    verdict = cors_doctor.check("http://api.local:8080/items?x=1", origin="http://localhost:5173", method="patch",
-                                headers=[("Content-Type", "application/json")], body="{}", actual=True,
-                                app=_recording_app(seen))
+    verdict = cors_doctor.check(
+        "http://api.local:8080/items?x=1",
+        origin="http://localhost:5173",
+        method="patch",
+        headers=[("Content-Type", "application/json")],
+        body="{}",
+        actual=True,
+        app=_recording_app(seen),
+    )
     assert verdict.allowed and verdict.verified
     preflight, actual = seen
     assert preflight["method"] == "OPTIONS" and actual["method"] == "patch"  # as fetch() sends it
@@ -51,8 +65,9 @@ def test_a_path_takes_the_scheme_of_the_page() -> None:
 
 def test_the_verdict_carries_the_fix_and_the_console_message() -> None:
     app = FASTAPI_CONFIGS["wildcard"]()
-    verdict = cors_doctor.check("/items", origin=PAGE, method="PUT", headers=JSON, credentials=True,
-                                body="{}", actual=True, app=app)
+    verdict = cors_doctor.check(
+        "/items", origin=PAGE, method="PUT", headers=JSON, credentials=True, body="{}", actual=True, app=app
+    )
     assert not verdict.allowed
     assert verdict.browser_message is not None and "'*' when the request's credentials mode" in verdict.browser_message
     assert verdict.fix is not None and verdict.fix.framework == "fastapi"
@@ -63,8 +78,9 @@ def test_the_verdict_carries_the_fix_and_the_console_message() -> None:
 
 
 def test_not_verified_without_actual() -> None:
-    verdict = cors_doctor.check("/items", origin=PAGE, method="PUT", headers=JSON,
-                                app=FASTAPI_CONFIGS["one-origin-credentials"]())
+    verdict = cors_doctor.check(
+        "/items", origin=PAGE, method="PUT", headers=JSON, app=FASTAPI_CONFIGS["one-origin-credentials"]()
+    )
     assert verdict.allowed and not verdict.verified
     with pytest.raises(UsageError, match="actual"):
         cors_doctor.check("/items", origin=PAGE, method="POST", body="x", app=FASTAPI_CONFIGS["wildcard"]())
@@ -74,8 +90,21 @@ def test_str_is_what_the_cli_prints(served, cli) -> None:
     base = served(FASTAPI_CONFIGS["origin-list"](), "asgi")
     args = {"origin": PAGE, "method": "PUT", "headers": JSON, "credentials": True, "body": '{"a": 1}', "actual": True}
     verdict = cors_doctor.check(base + "/items", **args)
-    printed = cli("check", base + "/items", "--origin", PAGE, "-X", "PUT", "-H", "Content-Type: application/json",
-                  "--credentials", "--data", '{"a": 1}', "--actual", "--no-color")
+    printed = cli(
+        "check",
+        base + "/items",
+        "--origin",
+        PAGE,
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "--credentials",
+        "--data",
+        '{"a": 1}',
+        "--actual",
+        "--no-color",
+    )
     assert printed.code == 1
     assert str(verdict) == printed.stdout
     assert "BLOCKED" in str(verdict)
@@ -93,8 +122,16 @@ def test_an_in_process_check_changes_nothing_in_the_process() -> None:
 
 
 async def _async_check() -> cors_doctor.Verdict:
-    return await cors_doctor.check_async("/items", origin=PAGE, method="PUT", headers=JSON, credentials=True,
-                                         body="{}", actual=True, app=FASTAPI_CONFIGS["one-origin-credentials"]())
+    return await cors_doctor.check_async(
+        "/items",
+        origin=PAGE,
+        method="PUT",
+        headers=JSON,
+        credentials=True,
+        body="{}",
+        actual=True,
+        app=FASTAPI_CONFIGS["one-origin-credentials"](),
+    )
 
 
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
@@ -114,8 +151,7 @@ def test_a_slow_handler_times_out_and_an_endless_body_is_cut() -> None:
     import anyio
 
     async def endless(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"access-control-allow-origin", b"*")]})
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"access-control-allow-origin", b"*")]})
         while True:
             await send({"type": "http.response.body", "body": b"data: tick\n\n", "more_body": True})
             await anyio.sleep(0.5)
@@ -139,6 +175,43 @@ def test_an_in_process_check_opens_no_socket(monkeypatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    verdict = cors_doctor.check("https://api.example.com/items", origin=PAGE, method="PUT", headers=JSON,
-                                credentials=True, body="{}", actual=True, app=app)
+    verdict = cors_doctor.check(
+        "https://api.example.com/items",
+        origin=PAGE,
+        method="PUT",
+        headers=JSON,
+        credentials=True,
+        body="{}",
+        actual=True,
+        app=app,
+    )
     assert verdict.allowed
+
+
+def test_check_async_with_a_wsgi_app_and_headers_from_an_iterator() -> None:
+    import anyio
+
+    from .apps import flask_app
+
+    app = flask_app()
+
+    async def main() -> cors_doctor.Verdict:
+        pairs = iter([("Content-Type", "application/json")])
+        return await cors_doctor.check_async(
+            "/items", origin=PAGE, method="PUT", headers=pairs, credentials=True, body="{}", actual=True, app=app
+        )
+
+    verdict = anyio.run(main)
+    assert verdict.allowed and verdict.verified
+    assert verdict.preflight is not None
+    assert ("Access-Control-Request-Headers", "content-type") in verdict.preflight.request.headers
+
+
+def test_bad_arguments_are_usage_errors() -> None:
+    app = FASTAPI_CONFIGS["wildcard"]()
+    with pytest.raises(UsageError, match="unknown framework 'rails'"):
+        cors_doctor.check("/items", origin=PAGE, app=app, framework="rails")
+    with pytest.raises(UsageError, match="unknown browser"):
+        cors_doctor.check("/items", origin=PAGE, app=app, browser="opera")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="headers must be"):
+        cors_doctor.check("/items", origin=PAGE, app=app, headers=[("X-A", 1)])  # type: ignore[list-item]

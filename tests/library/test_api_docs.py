@@ -13,7 +13,7 @@ def test_every_python_example_runs(capsys) -> None:
     assert len(blocks) >= 5
     namespace: dict[str, object] = {}
     for number, block in enumerate(blocks, 1):
-        exec(compile(block, f"docs/api.md example {number}", "exec"), namespace)  # noqa: S102
+        exec(compile(block, f"docs/api.md example {number}", "exec"), namespace)
     printed = capsys.readouterr().out
     assert "ALLOWED — Chrome lets page script read this response." in printed
     assert "Access to fetch at 'https://testserver/me' from origin 'https://evil.example'" in printed

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .test_cli_app import FASTAPI_MAIN, FLASK_WEB
 
-POLICY = '''
+POLICY = """
 version = 1
 app = "{app}"
 app_dir = "src"
@@ -29,7 +29,7 @@ paths = ["{path}"]
 origins = ["https://evil.example"]
 credentials = true
 expect = "block"
-'''
+"""
 
 
 def _project(tmp_path: Path, module: str, source: str, **policy: str) -> Path:
@@ -41,8 +41,9 @@ def _project(tmp_path: Path, module: str, source: str, **policy: str) -> Path:
 
 
 def test_a_policy_on_an_asgi_app(cli, tmp_path: Path) -> None:
-    policy = _project(tmp_path, "main", FASTAPI_MAIN, app="main:app", name="save", path="/items", method="PUT",
-                      credentials="false")
+    policy = _project(
+        tmp_path, "main", FASTAPI_MAIN, app="main:app", name="save", path="/items", method="PUT", credentials="false"
+    )
     run = cli("ci", str(policy), "--json")
     report = json.loads(run.stdout)
     results = {r["check"]: r for r in report["results"]}
@@ -53,13 +54,15 @@ def test_a_policy_on_an_asgi_app(cli, tmp_path: Path) -> None:
 
 
 def test_a_policy_on_a_wsgi_app_that_fails_an_expectation(cli, tmp_path: Path) -> None:
-    policy = _project(tmp_path, "web", FLASK_WEB, app="web:application", name="me", path="/me", method="GET",
-                      credentials="true")
+    policy = _project(
+        tmp_path, "web", FLASK_WEB, app="web:application", name="me", path="/me", method="GET", credentials="true"
+    )
     run = cli("ci", str(policy), "--json")
     assert run.code == 0, run.stdout + run.stderr
     # The same policy, now claiming strangers may read /me with cookies: Flask-CORS does not allow it.
-    policy.write_text(policy.read_text().replace('credentials = true\nexpect = "block"',
-                                                 'credentials = true\nexpect = "allow"'))
+    policy.write_text(
+        policy.read_text().replace('credentials = true\nexpect = "block"', 'credentials = true\nexpect = "allow"')
+    )
     run = cli("ci", str(policy), "--json")
     results = {r["check"]: r for r in json.loads(run.stdout)["results"]}
     assert results["me"]["status"] == "pass" and results["me"]["allowed"] is True
@@ -68,8 +71,9 @@ def test_a_policy_on_a_wsgi_app_that_fails_an_expectation(cli, tmp_path: Path) -
 
 
 def test_a_bad_app_is_a_usage_error(cli, tmp_path: Path) -> None:
-    policy = _project(tmp_path, "main", FASTAPI_MAIN, app="main", name="save", path="/items", method="PUT",
-                      credentials="false")
+    policy = _project(
+        tmp_path, "main", FASTAPI_MAIN, app="main", name="save", path="/items", method="PUT", credentials="false"
+    )
     run = cli("ci", str(policy))
     assert run.code == 2 and 'must be "module:attribute"' in run.stderr
     policy.write_text(policy.read_text().replace('app = "main"', 'app = "missing:app"'))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-FASTAPI_MAIN = '''
+FASTAPI_MAIN = """
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -19,9 +19,9 @@ def put_items(item: dict):
 
 app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:5173"], allow_methods=["GET", "PUT"],
                    allow_headers=["Content-Type"])
-'''
+"""
 
-FLASK_WEB = '''
+FLASK_WEB = """
 from flask import Flask
 from flask_cors import CORS
 
@@ -34,7 +34,7 @@ def me():
 
 
 CORS(application, origins=["http://localhost:5173"], supports_credentials=True)
-'''
+"""
 
 PUT_JSON = ("-X", "PUT", "-H", "Content-Type: application/json", "--data", "{}")
 
@@ -48,8 +48,18 @@ def test_an_asgi_app_by_import_string(cli, tmp_path: Path) -> None:
     assert report["allowed"] is True and report["request"]["url"] == "http://testserver/items"
     unverified = cli(*base, *PUT_JSON[:4])
     assert unverified.code == 3 and "NOT VERIFIED" in unverified.stdout
-    stranger = cli("check", "/items", "--app", "main:app", "--app-dir", str(tmp_path), "-o", "https://evil.example",
-                   *PUT_JSON, "--actual")
+    stranger = cli(
+        "check",
+        "/items",
+        "--app",
+        "main:app",
+        "--app-dir",
+        str(tmp_path),
+        "-o",
+        "https://evil.example",
+        *PUT_JSON,
+        "--actual",
+    )
     assert stranger.code == 1
     assert "Access to fetch at 'https://testserver/items' from origin 'https://evil.example'" in stranger.stdout
     assert "Fix for FastAPI / Starlette (CORSMiddleware)" in stranger.stdout
@@ -57,8 +67,18 @@ def test_an_asgi_app_by_import_string(cli, tmp_path: Path) -> None:
 
 def test_a_wsgi_app_in_a_package_attribute(cli, tmp_path: Path) -> None:
     (tmp_path / "web.py").write_text(FLASK_WEB)
-    run = cli("check", "http://api.local/me", "--app", "web:application", "--app-dir", str(tmp_path),
-              "-o", "http://localhost:5173", "--credentials", "--brief")
+    run = cli(
+        "check",
+        "http://api.local/me",
+        "--app",
+        "web:application",
+        "--app-dir",
+        str(tmp_path),
+        "-o",
+        "http://localhost:5173",
+        "--credentials",
+        "--brief",
+    )
     assert run.code == 0, run.stderr
     assert run.stdout.startswith("ALLOWED") and "http://api.local/me" in run.stdout
 

@@ -6,10 +6,34 @@ import cors_doctor
 import cors_doctor.testing
 
 PUBLIC = {
-    "CheckOptions", "Code", "ConnectError", "CorsDoctorError", "Diagnosis", "Exchange", "Finding", "Fix",
-    "OutgoingRequest", "Plan", "ProtocolError", "RequestSpec", "Response", "SendOptions", "Simulation", "Step",
-    "TLSError", "TimeoutError_", "TransportError", "UsageError", "Verdict", "__version__", "build_plan", "check",
-    "check_async", "evaluate", "run_check", "run_check_async",
+    "CheckOptions",
+    "Code",
+    "ConnectError",
+    "CorsDoctorError",
+    "Diagnosis",
+    "Exchange",
+    "Finding",
+    "Fix",
+    "OutgoingRequest",
+    "Plan",
+    "ProtocolError",
+    "RequestSpec",
+    "Response",
+    "SendOptions",
+    "Simulation",
+    "Step",
+    "TLSError",
+    "TimeoutError_",
+    "TransportError",
+    "UsageError",
+    "Verdict",
+    "__version__",
+    "build_plan",
+    "check",
+    "check_async",
+    "evaluate",
+    "run_check",
+    "run_check_async",
 }
 
 
@@ -41,5 +65,9 @@ def test_the_verdict_is_the_api_facade() -> None:
 
 def test_testing_exports() -> None:
     assert set(cors_doctor.testing.__all__) == {
-        "CorsAssertionError", "assert_allowed", "assert_allowed_async", "assert_blocked", "assert_blocked_async",
+        "CorsAssertionError",
+        "assert_allowed",
+        "assert_allowed_async",
+        "assert_blocked",
+        "assert_blocked_async",
     }

@@ -23,8 +23,15 @@ JSON = {"Content-Type": "application/json"}
 
 REQUESTS: dict[str, dict[str, Any]] = {
     "simple-get": {"path": "/items", "origin": PAGE},
-    "put-json-credentials": {"path": "/items", "origin": PAGE, "method": "PUT", "headers": JSON, "credentials": True,
-                                 "body": '{"a": 1}', "actual": True},
+    "put-json-credentials": {
+        "path": "/items",
+        "origin": PAGE,
+        "method": "PUT",
+        "headers": JSON,
+        "credentials": True,
+        "body": '{"a": 1}',
+        "actual": True,
+    },
     "put-json-preflight-only": {"path": "/items", "origin": PAGE, "method": "PUT", "headers": JSON},
     "stranger-with-cookies": {"path": "/items", "origin": EVIL, "credentials": True},
     "lowercase-patch": {"path": "/items", "origin": PAGE, "method": "patch", "headers": JSON},
@@ -76,8 +83,12 @@ def test_the_verdicts_differ_between_configurations() -> None:
     path = request.pop("path")
     answers = {name: cors_doctor.check(path, **request, app=make()) for name, make in FASTAPI_CONFIGS.items()}
     assert {name: v.allowed for name, v in answers.items()} == {
-        "no-middleware": False, "origin-list": False, "wildcard": False, "wildcard-credentials": True,
-        "one-origin-credentials": True, "hand-written-options": False,
+        "no-middleware": False,
+        "origin-list": False,
+        "wildcard": False,
+        "wildcard-credentials": True,
+        "one-origin-credentials": True,
+        "hand-written-options": False,
     }
     assert answers["wildcard"].codes == ("CD305",)  # `*` with credentials
     assert answers["origin-list"].codes == ("CD306",)  # no Access-Control-Allow-Credentials

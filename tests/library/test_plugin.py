@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-APP = '''
+APP = """
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -29,12 +29,13 @@ def me():
 
 app.add_middleware(CORSMiddleware, allow_origins=["http://localhost:5173"], allow_credentials=True,
                    allow_methods=["GET", "PUT"], allow_headers=["Content-Type"])
-'''
+"""
 
 
 def test_the_fixture_comes_from_the_entry_point(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(myapp=APP)
-    pytester.makepyfile(test_cors='''
+    pytester.makepyfile(
+        test_cors="""
 from myapp import app
 
 
@@ -45,20 +46,23 @@ def test_front_end_can_save_items(cors):
 
 def test_strangers_cannot_read_with_cookies(cors):
     cors.assert_blocked(app, "/me", origin="https://evil.example", credentials=True)
-''')
+"""
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
 
 
 def test_a_failing_assertion_prints_the_verdict(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(myapp=APP)
-    pytester.makepyfile(test_cors='''
+    pytester.makepyfile(
+        test_cors="""
 from myapp import app
 
 
 def test_delete_is_allowed(cors):
     cors.assert_allowed(app, "/items", origin="http://localhost:5173", method="DELETE", credentials=True)
-''')
+"""
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
@@ -66,9 +70,11 @@ def test_delete_is_allowed(cors):
     assert "DELETE http://testserver/items  from http://localhost:5173  (Chrome, credentials: include)" in out
     assert "✘ Preflight has an ok status (2xx)" in out
     # The browser's console message, byte for byte, the finding and the fix for the framework of the app.
-    assert ("Access to fetch at 'http://testserver/items' from origin 'http://localhost:5173' has been blocked by "
-            "CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok "
-            "status.") in out
+    assert (
+        "Access to fetch at 'http://testserver/items' from origin 'http://localhost:5173' has been blocked by "
+        "CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok "
+        "status."
+    ) in out
     assert "CD601 error Starlette's CORSMiddleware refused the preflight with 400 'Disallowed CORS method'" in out
     assert "Fix for FastAPI / Starlette (CORSMiddleware)" in out
     assert "DELETE" in out.split("Fix for FastAPI")[1]
@@ -76,7 +82,8 @@ def test_delete_is_allowed(cors):
 
 def test_async_tests_under_anyio_on_asyncio_and_trio(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(myapp=APP)
-    pytester.makepyfile(test_cors='''
+    pytester.makepyfile(
+        test_cors="""
 import pytest
 import sniffio
 
@@ -101,14 +108,16 @@ async def test_awaited_in_the_running_loop(cors, anyio_backend):
 @pytest.mark.anyio
 async def test_the_sync_helper_inside_a_running_loop(cors, anyio_backend):
     cors.assert_blocked(app, "/me", origin="https://evil.example", credentials=True)
-''')
+"""
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
 
 
 def test_unittest_users_get_the_same_assertions(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(myapp=APP)
-    pytester.makepyfile(test_cors='''
+    pytester.makepyfile(
+        test_cors="""
 import unittest
 
 from cors_doctor.testing import CorsAssertionError, assert_allowed, assert_blocked
@@ -125,7 +134,10 @@ class CorsTests(unittest.TestCase):
         self.assertIn("No 'Access-Control-Allow-Origin' header is present", str(caught.exception))
         self.assertFalse(caught.exception.verdict.allowed)
         assert_blocked(app, "/me", origin="https://evil.example", credentials=True)
-''')
-    result = pytester.runpython_c("import unittest, sys; sys.argv = ['unittest', 'test_cors']; unittest.main(module=None)")
+"""
+    )
+    result = pytester.runpython_c(
+        "import unittest, sys; sys.argv = ['unittest', 'test_cors']; unittest.main(module=None)"
+    )
     assert "Ran 2 tests" in result.stderr.str()
     assert result.ret == 0, result.stderr.str()

@@ -12,17 +12,21 @@ def _feed_in_pieces(data: bytes, size: int) -> bytes:
     head.request_sent()
     out = b""
     for i in range(0, len(data), size):
-        out += head.feed(data[i:i + size])
+        out += head.feed(data[i : i + size])
     return out + head.feed(b"")
 
 
-REPLY = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin : *\r\nX-A\t: 1\r\n"
-         b"Content-Length: 12\r\n\r\nBody-Line : x")
+REPLY = (
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin : *\r\nX-A\t: 1\r\n"
+    b"Content-Length: 12\r\n\r\nBody-Line : x"
+)
 
 
 def test_header_lines_are_normalised_whatever_the_read_sizes() -> None:
-    expected = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-A: 1\r\n"
-                b"Content-Length: 12\r\n\r\nBody-Line : x")
+    expected = (
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-A: 1\r\n"
+        b"Content-Length: 12\r\n\r\nBody-Line : x"
+    )
     for size in (1, 2, 7, 64, 4096):
         assert _feed_in_pieces(REPLY, size) == expected, size
 
@@ -47,8 +51,10 @@ def test_a_single_check_reads_space_before_the_colon_over_a_real_socket() -> Non
     import cors_doctor
     from tests.ci.server import RawServer
 
-    reply = (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nAccess-Control-Allow-Origin : http://localhost:5173\r\n"
-             b"Vary: Origin\r\n\r\nok")
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nAccess-Control-Allow-Origin : http://localhost:5173\r\n"
+        b"Vary: Origin\r\n\r\nok"
+    )
     server = RawServer(reply)
     try:
         verdict = cors_doctor.check(f"{server.url}/x", origin="http://localhost:5173", timeout=5)
