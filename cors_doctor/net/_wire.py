@@ -19,10 +19,18 @@ BODY_WAIT = 2.0  # the body is only shown as an excerpt: an SSE stream must not 
 def import_httpx() -> Any:
     """httpx, imported without its optional command line (reply heads are read as Chromium reads
     them by the connections of `_transport` and `_async_client`, see `_lenient`)."""
-    # httpx imports its optional CLI (click, rich, pygments) when those are installed; skip it.
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-    import httpx
-
+    if "httpx" in sys.modules:
+        return sys.modules["httpx"]
+    # httpx imports its optional CLI (click, rich, pygments) when those are installed; skip it,
+    # then take the marker out again, so that `import httpx._main` works for anyone who wants it.
+    blocked = "httpx._main" not in sys.modules
+    if blocked:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    try:
+        import httpx
+    finally:
+        if blocked and sys.modules.get("httpx._main", 0) is None:
+            del sys.modules["httpx._main"]
     return httpx
 
 

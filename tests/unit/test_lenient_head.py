@@ -62,3 +62,6 @@ def test_a_single_check_reads_space_before_the_colon_over_a_real_socket() -> Non
         server.close()
     assert verdict.allowed, str(verdict)
     assert h11._readers.header_field_re.match(b"Name : value") is None
+    import sys
+
+    assert sys.modules.get("httpx._main", "absent") is not None  # `import httpx._main` still works
