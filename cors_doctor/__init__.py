@@ -31,7 +31,10 @@ _EXPORTS = {
     "Exchange": "cors_doctor.model",
     "Finding": "cors_doctor.model",
     "Step": "cors_doctor.model",
-    "Verdict": "cors_doctor.model",
+    "Verdict": "cors_doctor.api",
+    "Fix": "cors_doctor.api",
+    "check": "cors_doctor.api",
+    "check_async": "cors_doctor.api",
     "build_plan": "cors_doctor.plan",
     "Simulation": "cors_doctor.evaluate",
     "evaluate": "cors_doctor.evaluate",
@@ -43,8 +46,9 @@ if TYPE_CHECKING:
         ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError,
     )
     from cors_doctor.evaluate import Simulation, evaluate  # noqa: F401
+    from cors_doctor.api import Fix, Verdict, check, check_async  # noqa: F401
     from cors_doctor.model import (  # noqa: F401
-        Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step, Verdict,
+        Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step,
     )
     from cors_doctor.plan import build_plan  # noqa: F401
     from cors_doctor.diagnosis import Diagnosis  # noqa: F401

@@ -1,7 +1,8 @@
 """The one check pipeline: request spec in, verdict with its diagnosis and fix out.
 
 Every way of asking "would the browser allow this?" that talks to a server goes through here:
-`check`, `demo`, `explain --run`, `har --live`, `ci`, and the Python API. The steps are always
+`check`, `demo`, `explain --run`, `har --live`, `ci`, and the Python API, over the network or
+to an application in this process (`run_check_in_process`). The steps are always
 the same, so no command can drift from another:
 
 1. plan what the browser sends (`plan.build_plan`), refusing what the user did not allow;
@@ -15,13 +16,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cors_doctor.diagnosis import Diagnosis, diagnose, echoes_origin_with_credentials
 from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN
 from cors_doctor.errors import CorsDoctorError, UsageError
 from cors_doctor.evaluate import Simulation
 from cors_doctor.model import OutgoingRequest, Plan, RequestSpec, Response, Verdict
-from cors_doctor.net import SendOptions, Sender, SyncSender
+from cors_doctor.net import AsgiSender, SendOptions, Sender, SyncSender, WsgiSender, is_asgi
 from cors_doctor.plan import build_plan, only_the_actual_request_tells
 from cors_doctor.rules.redirects import MAX_REDIRECTS
 
@@ -111,14 +113,20 @@ def run_check(
     """Check `spec` against the live server and diagnose the verdict."""
     plan = prepare(spec, options)
     with SyncSender(send) as sender:
-        verdict = drive(plan, sender.exchange, options)
-        canary = None
-        second = _canary_spec(verdict, options)
-        if second is not None:
-            try:
-                canary = drive(second[0], sender.exchange, second[1])
-            except CorsDoctorError:
-                canary = None
+        return run_plan(plan, sender.exchange, options)
+
+
+def run_plan(plan: Plan, exchange: Callable[[OutgoingRequest], Response], options: CheckOptions) -> Diagnosis:
+    """The pipeline from a built plan over any synchronous `exchange` (a socket, an application
+    in this process)."""
+    verdict = drive(plan, exchange, options)
+    canary = None
+    second = _canary_spec(verdict, options)
+    if second is not None:
+        try:
+            canary = drive(second[0], exchange, second[1])
+        except CorsDoctorError:
+            canary = None
     return diagnose(verdict, options.framework, canary)
 
 
@@ -145,3 +153,32 @@ async def run_plan_async(plan: Plan, sender: Sender, send: SendOptions, options:
         except CorsDoctorError:
             canary = None
     return diagnose(verdict, options.framework, canary)
+
+
+def run_check_in_process(spec: RequestSpec, app: Any, timeout: float = 10.0,
+                         options: CheckOptions = CheckOptions()) -> Diagnosis:
+    """Check `spec` against an ASGI or WSGI application in this process (nothing is served).
+
+    A WSGI application is called in this thread. An ASGI application runs in a fresh event loop
+    here, or, when this thread already runs one, in a worker thread: the caller's loop is never
+    re-entered. Async callers use `run_check_async` with an `AsgiSender` instead.
+    """
+    plan = prepare(spec, options)
+    if not is_asgi(app):
+        sender = WsgiSender(app)
+        return run_plan(plan, lambda request: sender.exchange(request, timeout), options)
+
+    async def main() -> Diagnosis:
+        return await run_plan_async(plan, AsgiSender(app), SendOptions(timeout=timeout, trust_env=False), options)
+
+    import anyio
+    import sniffio
+
+    try:
+        sniffio.current_async_library()
+    except sniffio.AsyncLibraryNotFoundError:
+        return anyio.run(main)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cors-doctor") as pool:
+        return pool.submit(anyio.run, main).result()

@@ -52,3 +52,6 @@ def loopback_server() -> Iterator[Callable[[Respond], LoopbackServer]]:
     """Start request-logging loopback servers with a reply function; all are stopped afterwards."""
     with closing_all(LoopbackServer) as start:
         yield start
+
+# `pytester` runs pytest on generated test files (the cors-doctor pytest plugin's own tests).
+pytest_plugins = ["pytester"]

@@ -130,7 +130,9 @@ def test_http_libraries_are_imported_only_in_the_network_layer():
 
 
 def test_render_is_imported_only_by_the_cli():
-    allowed = ("cors_doctor.cli", "cors_doctor.render")
+    # cors_doctor.api is the library's public face: str(verdict) is the CLI's text, drawn by the
+    # CLI's renderer (docs/api.md), so it is the one module outside the CLI that may import render.
+    allowed = ("cors_doctor.cli", "cors_doctor.render", "cors_doctor.api")
     bad = [
         f"{module} imports {target}"
         for module, imports in _imports().items() if not _within(module, allowed)

@@ -54,6 +54,7 @@ class PolicyCheck:
     browser: Browser
     timeout: float
     expect: Expectation
+    on_app: bool = False  # paths on the policy's application, in-process (URLs on APP_HOST)
 
     @property
     def case_count(self) -> int:
@@ -95,8 +96,12 @@ class Shard:
 
 @dataclass(frozen=True)
 class Policy:
+    """`app` (an import string) and `app_dir`: the checks run in-process against that application."""
+
     source: str
     checks: tuple[PolicyCheck, ...]
+    app: str | None = None
+    app_dir: str | None = None
 
     @property
     def case_count(self) -> int:
@@ -109,8 +114,15 @@ class Policy:
             for url in check.urls:
                 for origin in check.origins:
                     if shard is None or index % shard.total == shard.index - 1:
-                        yield Case(index, check, url, origin)
+                        yield Case(index, check, _on_app(url, origin) if check.on_app else url, origin)
                     index += 1
+
+
+def _on_app(url: str, origin: str) -> str:
+    """A path on the policy's application takes the page's scheme, as in the Python API."""
+    from cors_doctor.app_import import app_url
+
+    return app_url("/" + url.split("/", 3)[3], origin)
 
 
 def parse_shard(text: str) -> Shard:

@@ -17,7 +17,9 @@ from cors_doctor.errors import UsageError
 from cors_doctor.model import BROWSERS, Browser, Headers
 from cors_doctor.ci.policy import DEFAULT_TIMEOUT, Case, Expectation, Policy, PolicyCheck, PolicyError
 
-_TOP_KEYS = ("version", "defaults", "check")
+_TOP_KEYS = ("version", "app", "app_dir", "defaults", "check")
+# Paths of a policy that names an application (app = "main:app") and no base_url live here.
+_APP_BASE = "http://testserver"
 _DEFAULT_KEYS = ("origins", "browser", "timeout", "headers", "credentials", "base_url")
 _CHECK_KEYS = (
     "name", "url", "urls", "path", "paths", "base_url", "origins", "method", "headers", "credentials",
@@ -108,6 +110,7 @@ class _Validator:
         self.lines = lines
         self.source = source
         self.problems: list[str] = []
+        self.on_app = False  # the check being read has paths on the policy's application
 
     def problem(self, section: Any, key: str | None, where: str, message: str) -> None:
         line = self.lines.of(section, key)
@@ -121,7 +124,10 @@ class _Validator:
         version = self.data.get("version", 1)
         if version != 1 or isinstance(version, bool):
             self.problem("top", "version", "top level", f"version = {version!r} is not supported; this cors-doctor reads version = 1")
+        app, app_dir = self._app()
         defaults = self._defaults(self.data.get("defaults", {}))
+        if app is not None:
+            defaults.setdefault("base_url", _APP_BASE)
         entries = self.data.get("check")
         if entries is None:
             self.problems.append(f"{self.source}: no checks: add at least one [[check]] table")
@@ -134,7 +140,26 @@ class _Validator:
         if self.problems:
             unique = list(dict.fromkeys(self.problems))  # a bad default is reported once
             raise PolicyError(sorted(unique, key=_line_of))
-        return Policy(self.source, tuple(c for c in checks if c is not None))
+        return Policy(self.source, tuple(c for c in checks if c is not None), app, app_dir)
+
+    def _app(self) -> tuple[str | None, str | None]:
+        """`app = "main:app"` (and `app_dir`): every check runs against that application in-process."""
+        from cors_doctor.app_import import check_import_string
+
+        app, app_dir = self.data.get("app"), self.data.get("app_dir")
+        if app is not None:
+            if not isinstance(app, str):
+                self.problem("top", "app", "top level", f'app must be an import string such as "main:app", not {_type(app)}')
+                app = None
+            else:
+                try:
+                    check_import_string(app, "app =")
+                except UsageError as exc:
+                    self.problem("top", "app", "top level", str(exc))
+        if app_dir is not None and (not isinstance(app_dir, str) or app is None):
+            self.problem("top", "app_dir", "top level", "app_dir must be a directory (a string) and goes with app")
+            app_dir = None
+        return app, app_dir
 
     # -- [defaults] ----------------------------------------------------------------------
 
@@ -188,6 +213,7 @@ class _Validator:
         browser = setting("browser", _browser, "chrome")
         timeout = setting("timeout", _positive_number, DEFAULT_TIMEOUT)
         origins = self._origins(entry, defaults, bad, dbad)
+        self.on_app = False
         urls = self._urls(entry, defaults, bad, misspelled)
         expect = self._expectation(entry, bad, misspelled)
         if len(self.problems) > before or expect is None:
@@ -195,7 +221,7 @@ class _Validator:
         check = PolicyCheck(
             number, name.strip() if isinstance(name, str) else _derived_name(method, entry, urls),
             self.lines.of(section), urls, origins, method, headers, credentials, actual, body, browser,
-            float(timeout), expect,
+            float(timeout), expect, on_app=self.on_app,
         )
         self._against_plans(check, bad)
         return check if len(self.problems) == before else None
@@ -252,6 +278,7 @@ class _Validator:
                 if isinstance(path, str) and not path.startswith("/"):
                     report(f"path {path!r} must start with '/'")
             values = [base.strip().rstrip("/") + p for p in values if isinstance(p, str)]
+            self.on_app = base == _APP_BASE and "app" in self.data
         elif "base_url" in entry:
             bad("base_url", f"base_url applies to path/paths, not to {key}")
         urls = []

@@ -138,9 +138,10 @@ class NetworkFlags:
     http2: bool = False
 
     def send_options(self) -> SendOptions:
-        from cors_doctor.net import SendOptions, ssl_context
+        from cors_doctor.net import SendOptions, lift_url_limit, ssl_context
 
         check_timeout(self.timeout)
+        lift_url_limit()  # URLs up to Chrome's 2 MiB: this process is cors-doctor's own
         options = SendOptions(timeout=self.timeout, verify=not self.insecure, cacert=self.cacert, http2=self.http2)
         if self.cacert and not self.insecure:
             ssl_context(options)  # a bad bundle is a usage error now, not an error per request later

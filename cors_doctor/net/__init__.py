@@ -6,19 +6,37 @@ no redirects, keeps no cookies and adds no headers: what to send next is the Sim
 
     SendOptions      timeout, TLS trust, proxies from the environment, HTTP/2
     SyncSender       one check's requests, one at a time (check, demo, the Python API)
+    AsgiSender       an ASGI application in this process (the Python API's `app=`)
+    WsgiSender       a WSGI application in this process, called in the caller's thread
     make_sender      a shared asynchronous sender for batch runs: aiohttp (fast) or httpx (respx
                      can mock it); `as_sender` wraps a caller's httpx.AsyncClient
 """
 
 from __future__ import annotations
 
+from cors_doctor.net._inprocess import AsgiSender, WsgiSender, framework_of, in_process_sender, is_asgi
 from cors_doctor.net._sync import SyncSender
+from cors_doctor.net._wire import lift_url_limit
 from cors_doctor.net.options import SendOptions, ssl_context
 from cors_doctor.net.senders import (
     TRANSPORTS, AiohttpSender, HttpxSender, Sender, as_sender, make_async_client, make_sender,
 )
 
 __all__ = [
-    "TRANSPORTS", "AiohttpSender", "HttpxSender", "SendOptions", "Sender", "SyncSender", "as_sender",
-    "make_async_client", "make_sender", "ssl_context",
+    "TRANSPORTS",
+    "AiohttpSender",
+    "AsgiSender",
+    "HttpxSender",
+    "SendOptions",
+    "Sender",
+    "SyncSender",
+    "WsgiSender",
+    "as_sender",
+    "framework_of",
+    "in_process_sender",
+    "is_asgi",
+    "lift_url_limit",
+    "make_async_client",
+    "make_sender",
+    "ssl_context",
 ]

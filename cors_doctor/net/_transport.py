@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from cors_doctor.errors import UsageError
 from cors_doctor.net._errors import Attempt
+from cors_doctor.net._lenient import LenientHead
 
 if TYPE_CHECKING:
     import ssl
@@ -180,15 +181,23 @@ def _wire_classes():
 
         def __init__(self, inner: httpcore.NetworkStream, watch: Watch) -> None:
             self._inner, self._watch = inner, watch
+            self._head = LenientHead()
+            ssl_object = inner.get_extra_info("ssl_object")
+            if ssl_object is not None and ssl_object.selected_alpn_protocol() == "h2":
+                self._head.enabled = False  # HTTP/2 frames are binary: nothing to normalise
 
         def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-            data = self._inner.read(max_bytes, self._watch.budget(timeout, "read"))
-            self._watch.got(data)
-            return data
+            while True:
+                data = self._inner.read(max_bytes, self._watch.budget(timeout, "read"))
+                self._watch.got(data)
+                passed = self._head.feed(data)
+                if passed or not data:
+                    return passed
 
         def write(self, buffer: bytes, timeout: float | None = None) -> None:
             if self._watch.stage in ("", "connect", "tls"):
                 self._watch.stage = "send"
+            self._head.request_sent()
             self._inner.write(buffer, self._watch.budget(timeout, "write"))
 
         def close(self) -> None:

@@ -17,13 +17,20 @@ BODY_WAIT = 2.0  # the body is only shown as an excerpt: an SSE stream must not 
 
 
 def import_httpx() -> Any:
-    """httpx, with replies parsed as Chromium parses them (see lenient_header_lines)."""
-    # httpx imports its optional CLI (click, rich, pygments) when those are installed; skip it.
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-    import httpx
-
-    lenient_header_lines()
-    browser_url_limit()
+    """httpx, imported without its optional command line (reply heads are read as Chromium reads
+    them by the connections of `_transport` and `_async_client`, see `_lenient`)."""
+    if "httpx" in sys.modules:
+        return sys.modules["httpx"]
+    # httpx imports its optional CLI (click, rich, pygments) when those are installed; skip it,
+    # then take the marker out again, so that `import httpx._main` works for anyone who wants it.
+    blocked = "httpx._main" not in sys.modules
+    if blocked:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    try:
+        import httpx
+    finally:
+        if blocked and sys.modules.get("httpx._main", 0) is None:
+            del sys.modules["httpx._main"]
     return httpx
 
 
@@ -31,29 +38,16 @@ def import_httpx() -> Any:
 BROWSER_MAX_URL = 2 * 1024 * 1024
 
 
-def browser_url_limit() -> None:
+def lift_url_limit() -> None:
     """Let httpx build the URLs a browser sends: its own 64 KiB cap would refuse a long query
-    string Chrome sends, and turn a verdict into an error."""
+    string Chrome sends, and turn a verdict into an error. httpx keeps the cap in a module
+    constant, so this changes the process: only the command line calls it (its process is
+    cors-doctor's own); the library leaves a user's httpx as it is."""
+    import_httpx()
     from httpx import _urlparse
 
     if getattr(_urlparse, "MAX_URL_LENGTH", BROWSER_MAX_URL) < BROWSER_MAX_URL:
         _urlparse.MAX_URL_LENGTH = BROWSER_MAX_URL
-
-
-def lenient_header_lines() -> None:
-    """Chromium reads `Name : value` (whitespace before the colon) as the header `Name`, where
-    h11 rejects the whole reply. cors-doctor must judge what the browser sees, so h11's
-    header-line pattern gets the same tolerance (and nothing else)."""
-    import re
-
-    from h11 import _abnf, _readers
-
-    lenient = (
-        rf"(?P<field_name>{_abnf.field_name}){_abnf.OWS}:{_abnf.OWS}"
-        rf"(?P<field_value>{_abnf.field_value}){_abnf.OWS}"
-    )
-    if _readers.header_field_re.pattern != lenient.encode("ascii"):
-        _readers.header_field_re = re.compile(lenient.encode("ascii"))
 
 
 def excerpt(body: bytes) -> str:

@@ -222,10 +222,10 @@ class AiohttpSender:
 
 def make_async_client(concurrency: int = 10, options: SendOptions = SendOptions()) -> httpx.AsyncClient:
     """An httpx client for batch runs: no redirects followed, pool sized to the concurrency."""
-    httpx = import_httpx()
-    limits = httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency))
-    return httpx.AsyncClient(limits=limits, timeout=options.timeout, follow_redirects=False,
-                             verify=ssl_context(options), trust_env=options.trust_env)
+    from cors_doctor.net._async_client import lenient_async_client
+
+    import_httpx()
+    return lenient_async_client(concurrency, ssl_context(options), options.timeout, options.trust_env)
 
 
 def make_sender(transport: str = "aiohttp", concurrency: int = 10, options: SendOptions = SendOptions()) -> Sender:

@@ -20,6 +20,8 @@ Examples:
   cors-doctor check https://api.example.com/items -o https://app.example.com -X PUT \\
       -H 'Content-Type: application/json' --credentials --actual
   cors-doctor check https://api.example.com/me -o https://app.example.com --json | jq .allowed
+  cors-doctor check /items --app main:app -o http://localhost:5173 -X PUT --actual \
+      -H 'Content-Type: application/json'    (the application in-process, nothing served)
 """
 
 
@@ -36,6 +38,8 @@ def check(
     framework: options.Framework = None,
     probe_reflection: Annotated[bool, typer.Option("--probe-reflection", help="When the reply allows your origin with credentials, ask once more from an origin nobody trusts, to tell an allow-list from origin reflection")] = False,
     timeout: options.Timeout = 10.0,
+    app: Annotated[str | None, typer.Option("--app", metavar="MODULE:ATTR", help="Check this ASGI or WSGI application in-process, without serving it (an import string as uvicorn takes it, e.g. main:app); URL may then be a path")] = None,
+    app_dir: Annotated[str, typer.Option("--app-dir", metavar="DIR", help="Directory put first on the module search path for --app (default: the current directory)")] = ".",
     insecure: options.Insecure = False,
     cacert: options.CaCert = None,
     http2: options.Http2 = False,
@@ -50,7 +54,7 @@ def check(
     # A typer command lists its options in its signature; everything after parsing takes the
     # small option objects below.
     request = RequestFlags(url, origin, method, header or [], credentials, data, browser)
-    behaviour = BehaviourFlags(actual, cookie, framework, probe_reflection)
+    behaviour = BehaviourFlags(actual, cookie, framework, probe_reflection, app, app_dir)
     network = options.NetworkFlags(timeout, insecure, cacert, http2)
     output = options.OutputFlags(json_output, verbose, show_secrets, no_color)
     run_command(lambda: run(request, behaviour, network, output, brief), debug)
@@ -77,25 +81,40 @@ class BehaviourFlags:
     cookie: str | None
     framework: str | None
     probe_reflection: bool
+    app: str | None = None  # an import string: the application is checked in-process
+    app_dir: str = "."
 
 
 def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.NetworkFlags,
         output: options.OutputFlags, brief: bool = False) -> int:
     from cors_doctor.model import RequestSpec
-    from cors_doctor.pipeline import CheckOptions, run_check
+    from cors_doctor.pipeline import CheckOptions, run_check, run_check_in_process
 
+    application = None
+    url = request.url
+    framework = behaviour.framework
+    if behaviour.app is not None:
+        from cors_doctor.app_import import app_url, import_app
+        from cors_doctor.net import framework_of
+
+        application = import_app(behaviour.app, behaviour.app_dir)
+        url = app_url(url, request.origin) if url.startswith("/") else url
+        framework = framework or framework_of(application)
     spec = RequestSpec(
-        url=options.check_url_length(request.url), origin=request.origin, method=request.method,
+        url=options.check_url_length(url), origin=request.origin, method=request.method,
         headers=options.parse_headers(request.headers), credentials=request.credentials, body=request.data,
         browser=options.parse_browser(request.browser),
     )
     check_options = CheckOptions(actual=behaviour.actual, cookie=behaviour.cookie,
-                                 framework=options.parse_framework(behaviour.framework),
+                                 framework=options.parse_framework(framework),
                                  probe_reflection=behaviour.probe_reflection)
     send = network.send_options()
     if behaviour.cookie and not request.credentials:
         warn("--cookie is ignored without --credentials: cross-origin fetch() sends no cookies by default")
-    diagnosis = run_check(spec, send, check_options)
+    if application is not None:
+        diagnosis = run_check_in_process(spec, application, send.timeout, check_options)
+    else:
+        diagnosis = run_check(spec, send, check_options)
     show(diagnosis, output, brief)
     return exit_code(diagnosis)
 

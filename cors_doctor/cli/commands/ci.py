@@ -124,17 +124,30 @@ class _Run:
 
         # Everything imported so far lives until exit; keeping it out of the collector's scans
         # makes a long run about 10 % faster (measured in benchmarks/ci_throughput.py).
+        client = self._application_sender()  # before any output: a bad import string is a usage error
         gc.freeze()
         started = time.perf_counter()
         heading = f"cors-doctor ci: {self.total} check{'' if self.total == 1 else 's'} from {self.policy.source}"
         self.display.start(heading + (f" (shard {self.shard_label})" if self.shard else ""))
         try:
-            asyncio.run(run_jobs_async(self._jobs(send), batch, self._on_result))
+            asyncio.run(run_jobs_async(self._jobs(send), batch, self._on_result, client=client))
         finally:
             self.display.stop()
         self.tally.elapsed = time.perf_counter() - started
         self._finish()
         return self.tally
+
+    def _application_sender(self) -> object | None:
+        """With `app = "main:app"` in the policy, every check goes to that application in-process;
+        `app_dir` (default: the policy file's directory) is put first on the module search path."""
+        if self.policy.app is None:
+            return None
+        from cors_doctor.app_import import import_app
+        from cors_doctor.net import in_process_sender
+
+        policy_dir = os.path.dirname(os.path.abspath(self.policy.source))
+        app_dir = os.path.join(policy_dir, self.policy.app_dir or ".")
+        return in_process_sender(import_app(self.policy.app, app_dir))
 
     def _jobs(self, send: SendOptions) -> Iterator[CheckJob]:
         """CheckJobs made as the workers ask for them, so memory does not grow with the policy."""
