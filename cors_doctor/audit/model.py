@@ -29,9 +29,14 @@ ATTACKER_DOMAIN = "evil.example"  # RFC 2606 reserved: never a real site
 ARBITRARY_ORIGIN = f"https://{ATTACKER_DOMAIN}"
 PREFLIGHT_METHOD = "PUT"
 
-# Characters weak origin parsers stop at; a browser may put some of them into a host name.
-SPECIAL_CHARACTERS = ("_", "-", "~", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=",
-                      "{", "}", "|", "^", "`", "%60")
+# Characters a hand-written host extractor stops at. Every character class such a parser uses
+# holds letters, digits, `.` and `-`: `_` is outside the classes without `\w`, a backtick is
+# outside every class (and Safari puts it in a host name), `%60` catches parsers that decode
+# first. A parser that stops at any other odd character (`!`, `$`, `{`, ...) also stops at the
+# backtick, so those would only repeat its answer.
+SPECIAL_CHARACTERS = ("_", "`", "%60")
+# Look-alikes of type "suffix" are this word glued in front of a trusted name.
+SUFFIX_LURE = "evil"
 
 # Places where anyone can publish a page under a shared name.
 THIRD_PARTY_ORIGINS = (
@@ -90,7 +95,7 @@ class Probe:
     """One request of an audit. `origin` is the raw Origin value (None: no Origin header)."""
 
     key: str
-    purpose: Literal["baseline", "trusted", "crafted", "error-path", "private-network"]
+    purpose: Literal["baseline", "trusted", "crafted", "error-path", "private-network", "with-cookie"]
     method: str
     url: str
     headers: Headers
@@ -210,12 +215,11 @@ def _host_variants(t: TrustedOrigin, preflight: bool) -> list[CraftedOrigin]:
         add("http", h, scheme="http")
     if h.startswith("["):
         return out  # IPv6 literals admit no look-alike names
+    # Whatever accepts `hostevil.example` (startswith, an unanchored pattern) accepts this too.
     add("prefix", f"{h}.{ATTACKER_DOMAIN}")
-    add("prefix", f"{h}{ATTACKER_DOMAIN}")
     if not is_ip(h) and d is not None:
         for name in dict.fromkeys([d, h]):
-            add("suffix", f"evil{name}")
-            add("suffix", f"evil-{name}")
+            add("suffix", f"{SUFFIX_LURE}{name}")  # `evil-name` passes exactly the same tests
         add("substring", h[:-1])
         add("substring", d[1:])
         # Every dot of the subdomain part, up to the one before the registrable domain.
@@ -288,11 +292,12 @@ def _browser_headers(origin: str | None, cors: Headers = ()) -> Headers:
     return tuple(headers)
 
 
-def _get(key: str, purpose, url: str, origin: str | None, extra: Headers, **kw) -> Probe:
+def get_probe(key: str, purpose, url: str, origin: str | None, extra: Headers, **kw) -> Probe:
     return Probe(key, purpose, "GET", url, _browser_headers(origin) + tuple(extra), origin, **kw)
 
 
-def _preflight(key: str, purpose, url: str, origin: str, method: str, *, private_network: bool = False, **kw) -> Probe:
+def preflight_probe(key: str, purpose, url: str, origin: str, method: str, *, private_network: bool = False,
+                    **kw) -> Probe:
     # Browsers never send cookies or Authorization on a preflight, so extra headers stay off.
     cors = [("Access-Control-Request-Method", method)]
     if private_network:
@@ -300,22 +305,29 @@ def _preflight(key: str, purpose, url: str, origin: str, method: str, *, private
     return Probe(key, purpose, "OPTIONS", url, _browser_headers(origin, tuple(cors)), origin, **kw)
 
 
+# Origins whose preflight is always sent: they show whether the preflight path judges origins
+# the way the GET path does (audit.followup sends the look-alike preflights only when not).
+ALWAYS_PREFLIGHTED = ("arbitrary", "null")
+
+
 def plan_probes(target: AuditTarget) -> tuple[Probe, ...]:
-    """Every request of an audit, the origin-less baseline first. Only GET and OPTIONS are sent."""
+    """The first round of an audit, the origin-less baseline first: a GET per trusted and forged
+    origin, preflights for the first trusted origin, the arbitrary origin and `null`, the error
+    path and the Private Network Access preflights. Only GET and OPTIONS are sent."""
     url, extra, method = target.url, target.extra_headers, target.preflight_method
-    probes = [_get("baseline", "baseline", url, None, extra)]
+    probes = [get_probe("baseline", "baseline", url, None, extra)]
     for t in target.trusted:
-        probes.append(_get(f"GET {t.origin}", "trusted", url, t.origin, extra, trusted=t.origin))
+        probes.append(get_probe(f"GET {t.origin}", "trusted", url, t.origin, extra, trusted=t.origin))
     primary = target.trusted[0].origin
-    probes.append(_preflight(f"OPTIONS {primary}", "trusted", url, primary, method, trusted=primary))
+    probes.append(preflight_probe(f"OPTIONS {primary}", "trusted", url, primary, method, trusted=primary))
     for c in crafted_origins(target.trusted):
-        probes.append(_get(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c))
-        if c.preflight:
-            probes.append(_preflight(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c))
-    probes.append(_get("error-path", "error-path", error_path_url(url), primary, extra, trusted=primary))
+        probes.append(get_probe(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c))
+        if c.preflight and c.kind in ALWAYS_PREFLIGHTED:
+            probes.append(preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c))
+    probes.append(get_probe("error-path", "error-path", error_path_url(url), primary, extra, trusted=primary))
     for origin in (primary, ARBITRARY_ORIGIN):
-        probes.append(_preflight(f"PNA {origin}", "private-network", url, origin, "GET", private_network=True,
-                                 trusted=origin if origin == primary else None))
+        probes.append(preflight_probe(f"PNA {origin}", "private-network", url, origin, "GET", private_network=True,
+                                      trusted=origin if origin == primary else None))
     return tuple(probes)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cors_doctor.audit.findings import analyse
+from cors_doctor.audit.followup import follow_up_probes
 from cors_doctor.audit.model import AuditResult, AuditTarget, Probe, ProbeOutcome, plan_probes
 from cors_doctor.batch import BatchOptions
 from cors_doctor.errors import CorsDoctorError
@@ -34,7 +35,8 @@ async def send_probe(sender: Any, probe: Probe, timeout: float) -> ProbeOutcome:
 
 
 async def audit_one(sender: Any, limit: asyncio.Semaphore, target: AuditTarget, timeout: float) -> AuditResult:
-    """Baseline first: if the URL cannot be reached at all, stop there; else send the rest at once."""
+    """Baseline first: if the URL cannot be reached at all, stop there; else send the first round
+    at once, then the few requests its replies call for (audit.followup)."""
     probes = plan_probes(target)
 
     async def run(probe: Probe) -> ProbeOutcome:
@@ -44,8 +46,11 @@ async def audit_one(sender: Any, limit: asyncio.Semaphore, target: AuditTarget, 
     first = await run(probes[0])
     if first.response is None:
         return AuditResult(target.url, outcomes=(first,), error=first.error)
-    rest = await asyncio.gather(*(run(p) for p in probes[1:]))
-    return analyse(target, (first, *rest))
+    outcomes = (first, *await asyncio.gather(*(run(p) for p in probes[1:])))
+    second = follow_up_probes(target, outcomes)
+    if second:
+        outcomes += tuple(await asyncio.gather(*(run(p) for p in second)))
+    return analyse(target, outcomes)
 
 
 async def audit_async(
