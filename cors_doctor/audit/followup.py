@@ -6,8 +6,9 @@
   look-alike gets its preflight too.
 * One GET with a harmless dummy cookie. Some servers answer `*` (or nothing) to a request
   without cookies and echo the Origin with credentials as soon as a cookie comes along
-  (Starlette before 0.4x with `allow_origins=["*"]` and `allow_credentials=True`). A browser
-  with a session always sends one, so that reply is what an attacker's page gets.
+  (Starlette releases that look for a cookie, with `allow_origins=["*"]` and
+  `allow_credentials=True`). A browser with a session always sends one, so that reply is what
+  an attacker's page gets.
 """
 
 from __future__ import annotations
