@@ -116,11 +116,14 @@ def _host(origin: str | None) -> str:
 
 
 def _class_of(o: ProbeOutcome, accepted: Sequence[tuple[ProbeOutcome, AuditSeverity]]) -> str:
-    """The weakness an accepted forged origin proves. A dot-swapped name (`wwwxexample.com`) that
+    """The weakness an accepted forged origin proves. An odd character after the trusted name
+    proves a lax parser only when the plain prefix look-alike was refused. A dot-swapped name (`wwwxexample.com`) that
     still ends with a name whose suffix look-alike (`evilexample.com`) was accepted too proves the
     missing anchor before that name, not an unescaped dot: escaping the dots would change nothing."""
     crafted = o.probe.crafted
     assert crafted is not None
+    if crafted.kind == "special-char" and any(a.probe.crafted.kind == "prefix" for a, _ in accepted):
+        return Code.ORIGIN_PREFIX_MATCH  # `app.example.com_.evil.example` also starts with the trusted name
     if crafted.kind == "unescaped-dot":
         host = _host(o.probe.origin)
         for other, _ in accepted:

@@ -1,5 +1,8 @@
 """`cors-doctor audit`, the second round: requests whose need only the first round's replies show (pure).
 
+* Look-alike GETs. When the arbitrary origin was allowed with credentials, every look-alike would
+  at best get the same answer and fold into that finding: they are not sent. Otherwise each
+  look-alike gets its GET.
 * Look-alike preflights. A CORS layer usually judges an origin the same way on the preflight and
   on the GET; then a look-alike's preflight only repeats its GET's answer. When the first round
   shows the two paths disagree (for the trusted origin, the arbitrary origin or `null`), every
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cors_doctor.audit.model import (
-    ALWAYS_PREFLIGHTED, ARBITRARY_ORIGIN, AuditTarget, CraftedOrigin, Probe, ProbeOutcome, crafted_origins,
+    FIRST_ROUND, ARBITRARY_ORIGIN, AuditTarget, CraftedOrigin, Probe, ProbeOutcome, crafted_origins,
     get_probe, preflight_probe,
 )
 
@@ -40,12 +43,22 @@ def paths_disagree(outcomes: Sequence[ProbeOutcome]) -> bool:
     return False
 
 
-def _look_alike_preflights(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list[Probe]:
-    if not paths_disagree(outcomes):
-        return []
-    url, method = target.url, target.preflight_method
-    return [preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c)
-            for c in crafted_origins(target.trusted) if c.preflight and c.kind not in ALWAYS_PREFLIGHTED]
+def reflects_with_credentials(outcomes: Sequence[ProbeOutcome], preflight: bool) -> bool:
+    """The arbitrary origin was allowed with credentials: no look-alike can be answered worse."""
+    return any(o.probe.origin == ARBITRARY_ORIGIN and o.probe.purpose == "crafted" and o.accepted
+               and o.allows_credentials and o.probe.is_preflight == preflight for o in outcomes)
+
+
+def _look_alikes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list[Probe]:
+    url, method, extra = target.url, target.preflight_method, target.extra_headers
+    look_alikes = [c for c in crafted_origins(target.trusted) if c.kind not in FIRST_ROUND]
+    probes = []
+    if not reflects_with_credentials(outcomes, preflight=False):
+        probes += [get_probe(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c) for c in look_alikes]
+    if paths_disagree(outcomes) and not reflects_with_credentials(outcomes, preflight=True):
+        probes += [preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c)
+                   for c in look_alikes if c.preflight]
+    return probes
 
 
 def cookie_trigger(outcomes: Sequence[ProbeOutcome]) -> ProbeOutcome | None:
@@ -77,4 +90,4 @@ def _cookie_probe(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list
 
 def follow_up_probes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> tuple[Probe, ...]:
     """The second round for one URL, from the first round's replies (often empty)."""
-    return tuple(_look_alike_preflights(target, outcomes) + _cookie_probe(target, outcomes))
+    return tuple(_look_alikes(target, outcomes) + _cookie_probe(target, outcomes))

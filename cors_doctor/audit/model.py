@@ -305,15 +305,15 @@ def preflight_probe(key: str, purpose, url: str, origin: str, method: str, *, pr
     return Probe(key, purpose, "OPTIONS", url, _browser_headers(origin, tuple(cors)), origin, **kw)
 
 
-# Origins whose preflight is always sent: they show whether the preflight path judges origins
-# the way the GET path does (audit.followup sends the look-alike preflights only when not).
-ALWAYS_PREFLIGHTED = ("arbitrary", "null")
+# Forged origins of the first round, each by GET and preflight: their answers decide which
+# look-alikes are still worth asking about (audit.followup).
+FIRST_ROUND = ("arbitrary", "null")
 
 
 def plan_probes(target: AuditTarget) -> tuple[Probe, ...]:
-    """The first round of an audit, the origin-less baseline first: a GET per trusted and forged
-    origin, preflights for the first trusted origin, the arbitrary origin and `null`, the error
-    path and the Private Network Access preflights. Only GET and OPTIONS are sent."""
+    """The first round of an audit, the origin-less baseline first: a GET per trusted origin, a GET
+    and a preflight for the first trusted origin, the arbitrary origin and `null`, the error path
+    and the Private Network Access preflights. Only GET and OPTIONS are sent."""
     url, extra, method = target.url, target.extra_headers, target.preflight_method
     probes = [get_probe("baseline", "baseline", url, None, extra)]
     for t in target.trusted:
@@ -321,8 +321,8 @@ def plan_probes(target: AuditTarget) -> tuple[Probe, ...]:
     primary = target.trusted[0].origin
     probes.append(preflight_probe(f"OPTIONS {primary}", "trusted", url, primary, method, trusted=primary))
     for c in crafted_origins(target.trusted):
-        probes.append(get_probe(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c))
-        if c.preflight and c.kind in ALWAYS_PREFLIGHTED:
+        if c.kind in FIRST_ROUND:
+            probes.append(get_probe(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c))
             probes.append(preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c))
     probes.append(get_probe("error-path", "error-path", error_path_url(url), primary, extra, trusted=primary))
     for origin in (primary, ARBITRARY_ORIGIN):

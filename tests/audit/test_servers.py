@@ -211,7 +211,7 @@ def test_two_allow_origin_lines_are_malformed(loopback_server):
 def test_no_cookie_jar_between_probes(loopback_server, transport):
     server = loopback_server(servers.sets_cookies)
     run_audit(server.url + "/items", transport=transport)
-    assert len(server.received) > 30
+    assert len(server.received) >= 10  # reflection with credentials: the look-alikes are implied
     assert all(r.header("Cookie") is None for r in server.received)
 
 
