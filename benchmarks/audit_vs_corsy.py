@@ -17,7 +17,11 @@ Requests are counted from nginx's access log, the same way for both. Prints, sid
 classes each tool reported per app, requests per URL, median wall time, URLs/s and requests/s,
 and the ratios. Loopback only; nothing here is a test.
 
+`--before DIR` also times the `cors_doctor` package of another checkout (for example the commit
+before a change) in the same rounds, so before and after meet the same machine load.
+
 Usage: python benchmarks/audit_vs_corsy.py [--urls 300] [--concurrency 50] [--threads 20] [--rounds 3]
+                                           [--before DIR]
 """
 
 from __future__ import annotations
@@ -149,10 +153,11 @@ def run_corsy(command: list[str], urls_file: str, threads: int, out: str) -> flo
     return elapsed
 
 
-def run_audit(urls_file: str, concurrency: int) -> tuple[float, dict]:
+def run_audit(urls_file: str, concurrency: int, checkout: str = REPO) -> tuple[float, dict]:
     started = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": checkout}
     proc = subprocess.run([PY, "-m", "cors_doctor", "audit", "-i", urls_file, "-c", str(concurrency), "--json",
-                           "--fail-on", "none"], capture_output=True, text=True, cwd=REPO, timeout=900)
+                           "--fail-on", "none"], capture_output=True, text=True, cwd=checkout, env=env, timeout=900)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"cors-doctor audit failed ({proc.returncode}): {proc.stderr.strip()[-300:]}")
@@ -183,6 +188,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=20, help="Corsy threads (-t)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--corsy-git", default=DEFAULT_CORSY_GIT)
+    parser.add_argument("--before", metavar="DIR", help="another cors-doctor checkout to time in the same rounds")
     args = parser.parse_args()
     nginx = find_nginx()
     if nginx is None:
@@ -197,7 +203,7 @@ def main() -> int:
             urls_file = os.path.join(workdir, "urls.txt")
             with open(urls_file, "w") as handle:
                 handle.write("\n".join(urls) + "\n")
-            times: dict[str, list[float]] = {"audit": [], "corsy": []}
+            times: dict[str, list[float]] = {"audit": [], "corsy": [], "before": []}
             sent: dict[str, int] = {}
             report: dict = {}
             corsy_out = os.path.join(workdir, "corsy.json")
@@ -209,6 +215,10 @@ def main() -> int:
                 before = log_lines(log)
                 times["corsy"].append(run_corsy(corsy, urls_file, args.threads, corsy_out))
                 sent["corsy"] = log_lines(log) - before
+                if args.before:
+                    before = log_lines(log)
+                    times["before"].append(run_audit(urls_file, args.concurrency, args.before)[0])
+                    sent["before"] = log_lines(log) - before
             ours, theirs = classes(report, corsy_out)
         finally:
             stop(proc)
@@ -221,7 +231,10 @@ def main() -> int:
         right = ", ".join(f"{k} ×{v}" for k, v in sorted(ours[app].items())) or "-"
         print(f"{app:<8} {left:<40} {right}")
     rates = {}
-    for name, title in (("corsy", label), ("audit", f"cors-doctor audit -c {args.concurrency}")):
+    runs = [("corsy", label), ("audit", f"cors-doctor audit -c {args.concurrency}")]
+    if args.before:
+        runs.append(("before", f"the same, from {os.path.basename(args.before.rstrip('/'))}"))
+    for name, title in runs:
         median = statistics.median(times[name])
         rates[name] = (args.urls / median, sent[name] / median)
         print(f"{title:<44} {median:7.2f} s {sent[name] / args.urls:6.1f} req/URL "
@@ -229,6 +242,10 @@ def main() -> int:
     print(f"audit ÷ Corsy: {rates['audit'][1] / rates['corsy'][1]:.2f}× requests/s, "
           f"{rates['audit'][0] / rates['corsy'][0]:.2f}× URLs/s, "
           f"{statistics.median(times['audit']) / statistics.median(times['corsy']):.2f}× wall time")
+    if args.before:
+        print(f"before ÷ Corsy: {rates['before'][1] / rates['corsy'][1]:.2f}× requests/s, "
+              f"{rates['before'][0] / rates['corsy'][0]:.2f}× URLs/s, "
+              f"{statistics.median(times['before']) / statistics.median(times['corsy']):.2f}× wall time")
     return 0
 
 
