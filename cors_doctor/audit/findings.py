@@ -117,26 +117,32 @@ def _host(origin: str | None) -> str:
 
 def _class_of(o: ProbeOutcome, accepted: Sequence[tuple[ProbeOutcome, AuditSeverity]]) -> str:
     """The weakness an accepted forged origin proves. An odd character after the trusted name
-    proves a lax parser only when the plain prefix look-alike was refused. A dot-swapped name (`wwwxexample.com`) that
-    still ends with a name whose suffix look-alike (`evilexample.com`) was accepted too proves the
+    proves a lax parser only when the plain prefix look-alike was refused. A dot-swapped name
+    (`wwwxexample.com`) that still ends with a name whose suffix look-alike (`evilexample.com`) was accepted too proves the
     missing anchor before that name, not an unescaped dot: escaping the dots would change nothing."""
     crafted = o.probe.crafted
     assert crafted is not None
-    if crafted.kind == "special-char" and any(a.probe.crafted.kind == "prefix" for a, _ in accepted):
+    kinds = {a.probe.crafted.kind for a, _ in accepted if a.probe.crafted is not None}
+    if crafted.kind == "special-char" and "prefix" in kinds:
         return Code.ORIGIN_PREFIX_MATCH  # `app.example.com_.evil.example` also starts with the trusted name
     if crafted.kind == "unescaped-dot":
         host = _host(o.probe.origin)
         for other, _ in accepted:
             lure = _host(other.probe.origin)
-            if other.probe.crafted.kind == "suffix" and host.endswith(lure.removeprefix(SUFFIX_LURE)):
+            is_suffix = other.probe.crafted is not None and other.probe.crafted.kind == "suffix"
+            if is_suffix and host.endswith(lure.removeprefix(SUFFIX_LURE)):
                 return Code.ORIGIN_SUFFIX_MATCH
     return KIND_CODES[crafted.kind]
 
 
 def _pick(items: list[tuple[ProbeOutcome, AuditSeverity]], code: str) -> tuple[ProbeOutcome, AuditSeverity]:
     """The strongest proof: the worst severity, a GET before a preflight, the class's own look-alike."""
-    return max(items, key=lambda i: (severity_rank(i[1]), not i[0].probe.is_preflight,
-                                     KIND_CODES[i[0].probe.crafted.kind] == code))
+    def strength(item: tuple[ProbeOutcome, AuditSeverity]) -> tuple[int, bool, bool]:
+        crafted = item[0].probe.crafted
+        native = crafted is not None and KIND_CODES[crafted.kind] == code
+        return severity_rank(item[1]), not item[0].probe.is_preflight, native
+
+    return max(items, key=strength)
 
 
 def _cookie_evidence(best: ProbeOutcome, outcomes: Sequence[ProbeOutcome]) -> tuple[tuple[ProbeOutcome, ...], str]:
@@ -343,7 +349,8 @@ def _no_data_note(status: int, findings: Sequence[AuditFinding]) -> str:
     for f in kept:
         proof = f.evidence[-1]
         what = "preflight" if proof.probe.is_preflight else "reply"
-        note += f"; {f.code} rests on a {proof.response.status} {what} and is not capped"
+        status_text = proof.response.status if proof.response is not None else "?"
+        note += f"; {f.code} rests on a {status_text} {what} and is not capped"
         if proof.probe.is_preflight:
             note += " (a preflight that passes lets a page send state-changing requests to this path)"
     return note
