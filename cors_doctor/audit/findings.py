@@ -10,18 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import SplitResult, urlsplit
 
+from cors_doctor.rules.codes import Code
+from cors_doctor.audit.followup import cookie_trigger
 from cors_doctor.audit.model import (
-    AuditFinding,
-    AuditResult,
-    AuditSeverity,
-    AuditTarget,
-    ProbeOutcome,
-    TrustedStatus,
-    is_private_host,
-    severity_rank,
+    SUFFIX_LURE, AuditFinding, AuditResult, AuditSeverity, AuditTarget, ProbeOutcome, TrustedStatus,
+    is_private_host, severity_rank,
 )
 from cors_doctor.rules.catalog import rule
-from cors_doctor.rules.codes import Code
+from cors_doctor.audit.texts import FIX, IMPACT, LEAD, PREFLIGHT_ONLY
 
 KIND_CODES = {
     "arbitrary": Code.ORIGIN_REFLECTED, "null": Code.NULL_ORIGIN_ALLOWED, "prefix": Code.ORIGIN_PREFIX_MATCH, "suffix": Code.ORIGIN_SUFFIX_MATCH, "substring": Code.ORIGIN_SUBSTRING_MATCH,
@@ -37,75 +33,6 @@ _SEVERITY = {
     "network": ("medium", "info"), "local": ("low", "info"),
 }
 _ORDER: tuple[AuditSeverity, ...] = ("info", "low", "medium", "high")
-
-_IMPACT = {
-    ("anyone", True): "Any web site the user visits can send requests with the user's cookies and read the "
-                      "replies: whatever this URL shows a logged-in user leaks to every site.",
-    ("anyone", False): "Any web site can read the replies, but without the user's cookies: only data the user's "
-                       "network position unlocks (intranet, IP allow-lists) is exposed. With credentials "
-                       "turned on later this becomes high.",
-    ("browser", True): "A page whose host name carries these characters can read the user's data with their "
-                       "cookies. Only some browsers accept such host names, so exploitation is harder, but the "
-                       "origin check is broken.",
-    ("browser", False): "A page with such a host name can read the replies without cookies; the origin check is "
-                        "broken even though little is exposed today.",
-    ("subdomain", True): "A page on any subdomain (one XSS, or one taken-over subdomain with dangling DNS) can "
-                         "read the user's data with their cookies.",
-    ("subdomain", False): "A page on a subdomain can read the replies, without cookies: little is exposed.",
-    ("network", True): "An attacker on the network path (public Wi-Fi) can inject script into the http:// page "
-                       "and read the user's data from this https URL: HTTPS no longer protects it.",
-    ("network", False): "An http:// page can read the replies, without cookies: little is exposed.",
-    ("local", True): "Any page or program served from the user's own machine (a dev server, a local app) can "
-                     "read the user's data with their cookies.",
-    ("local", False): "A page on localhost can read the replies, without cookies: little is exposed.",
-}
-_PREFLIGHT_ONLY = (" The preflight allowed it with credentials: such a page can send credentialed PUT/DELETE/JSON "
-                   "requests that change data, even where it cannot read the GET replies.")
-
-_FIX = {
-    Code.ORIGIN_REFLECTED: "Replace origin reflection with an explicit allow-list compared for equality "
-             "(Starlette allow_origins=[...] instead of ['*'] with allow_credentials, Flask-CORS origins=[...], "
-             "Express cors({origin: [...]}), nginx map $http_origin).",
-    Code.NULL_ORIGIN_ALLOWED: "Remove `null` from the allow-list; never turn a missing or `null` Origin into an allowed value.",
-    Code.ORIGIN_PREFIX_MATCH: "Compare the whole origin for equality, or anchor the pattern at the end (re.fullmatch, `$`): "
-             "startswith() and unanchored patterns accept attacker domains that begin with your name.",
-    Code.ORIGIN_SUFFIX_MATCH: "Match the host exactly or require a dot before the trusted domain "
-             "(host == 'example.com' or host.endswith('.example.com')), never endswith('example.com').",
-    Code.ORIGIN_SUBSTRING_MATCH: "Look the origin up in a set of allowed origins; do not test whether it is contained in a string.",
-    Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN: "Escape the dots of the origin pattern (r'https://app\\.example\\.com') or use an exact list.",
-    Code.ANY_SUBDOMAIN_TRUSTED: "List the subdomains that need access; a wildcard subdomain pattern turns any XSS or dangling DNS "
-             "record on any subdomain into access to this API.",
-    Code.HTTP_ORIGIN_TRUSTED: "Allow only https:// origins on an https API, and send HSTS with includeSubDomains.",
-    Code.SPECIAL_CHARACTER_ORIGIN: "Parse the Origin with a strict URL parser and compare the serialized origin with an exact "
-             "allow-list; do not extract the host by hand.",
-    Code.THIRD_PARTY_ORIGIN_TRUSTED: "Remove shared-hosting and code-playground origins from the allow-list: anyone can publish there.",
-    Code.LOCALHOST_ORIGIN_TRUSTED: "Keep development origins (localhost) out of the production allow-list.",
-    Code.WILDCARD_WITH_CREDENTIALS_AUDIT: "Browsers refuse `*` with credentials. If the API needs cookies, list the front-end origins; if it "
-             "does not, drop Access-Control-Allow-Credentials. Do not fix it by echoing the Origin.",
-    Code.WILDCARD_ORIGIN: "Fine for public data that needs no cookies. Use an allow-list if replies depend on the user's "
-             "network (intranet) or contain anything private.",
-    Code.VARYING_ALLOW_ORIGIN_WITHOUT_VARY: "Send `Vary: Origin` on every reply whose Access-Control-Allow-Origin depends on the request's "
-             "Origin, including replies without CORS headers.",
-    Code.ERROR_REPLY_WITHOUT_CORS_AUDIT: "Add the CORS headers to error replies too: wrap the whole app with the CORS middleware "
-             "(Starlette: app = CORSMiddleware(app, ...)); nginx: add_header ... always.",
-    Code.PRIVATE_NETWORK_ALLOWED: "Answer `Access-Control-Allow-Private-Network: true` only after the origin passed the allow-list.",
-    Code.MALFORMED_ALLOW_ORIGIN: "Send exactly one origin (or `*`) on one line: pick the matching origin from the allow-list.",
-}
-
-_LEAD = {
-    Code.ORIGIN_REFLECTED: "Any origin is allowed: the server echoes the Origin it receives.",
-    Code.NULL_ORIGIN_ALLOWED: "The `null` origin (sandboxed iframes, data: and file: pages) is allowed.",
-    Code.ORIGIN_PREFIX_MATCH: "Origins that merely start with a trusted name are allowed.",
-    Code.ORIGIN_SUFFIX_MATCH: "Origins that merely end with a trusted name are allowed.",
-    Code.ORIGIN_SUBSTRING_MATCH: "Origins that are part of a trusted name are allowed.",
-    Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN: "A dot of a trusted name matches any character (an unescaped `.` in a pattern).",
-    Code.ANY_SUBDOMAIN_TRUSTED: "Any subdomain of a trusted name is allowed.",
-    Code.HTTP_ORIGIN_TRUSTED: "The plain-http twin of a trusted https origin is allowed.",
-    Code.SPECIAL_CHARACTER_ORIGIN: "Origins with special characters after a trusted name are allowed: the origin parser stops early.",
-    Code.THIRD_PARTY_ORIGIN_TRUSTED: "An origin on shared hosting or a code playground is allowed.",
-    Code.LOCALHOST_ORIGIN_TRUSTED: "A development origin on localhost is allowed.",
-}
-
 
 def _step_down(severity: AuditSeverity) -> AuditSeverity:
     return _ORDER[max(0, _ORDER.index(severity) - 1)]
@@ -184,6 +111,53 @@ def _context(outcomes: Sequence[ProbeOutcome]) -> str:
     return " and ".join(kinds)
 
 
+def _host(origin: str | None) -> str:
+    return (urlsplit(origin or "").hostname or "") if origin and "://" in origin else ""
+
+
+def _class_of(o: ProbeOutcome, accepted: Sequence[tuple[ProbeOutcome, AuditSeverity]]) -> str:
+    """The weakness an accepted forged origin proves. An odd character after the trusted name
+    proves a lax parser only when the plain prefix look-alike was refused. A dot-swapped name
+    (`wwwxexample.com`) that still ends with a name whose suffix look-alike (`evilexample.com`) was accepted too proves the
+    missing anchor before that name, not an unescaped dot: escaping the dots would change nothing."""
+    crafted = o.probe.crafted
+    assert crafted is not None
+    kinds = {a.probe.crafted.kind for a, _ in accepted if a.probe.crafted is not None}
+    if crafted.kind == "special-char" and "prefix" in kinds:
+        return Code.ORIGIN_PREFIX_MATCH  # `app.example.com_.evil.example` also starts with the trusted name
+    if crafted.kind == "unescaped-dot":
+        host = _host(o.probe.origin)
+        for other, _ in accepted:
+            lure = _host(other.probe.origin)
+            is_suffix = other.probe.crafted is not None and other.probe.crafted.kind == "suffix"
+            if is_suffix and host.endswith(lure.removeprefix(SUFFIX_LURE)):
+                return Code.ORIGIN_SUFFIX_MATCH
+    return KIND_CODES[crafted.kind]
+
+
+def _pick(items: list[tuple[ProbeOutcome, AuditSeverity]], code: str) -> tuple[ProbeOutcome, AuditSeverity]:
+    """The strongest proof: the worst severity, a GET before a preflight, the class's own look-alike."""
+    def strength(item: tuple[ProbeOutcome, AuditSeverity]) -> tuple[int, bool, bool]:
+        crafted = item[0].probe.crafted
+        native = crafted is not None and KIND_CODES[crafted.kind] == code
+        return severity_rank(item[1]), not item[0].probe.is_preflight, native
+
+    return max(items, key=strength)
+
+
+def _cookie_evidence(best: ProbeOutcome, outcomes: Sequence[ProbeOutcome]) -> tuple[tuple[ProbeOutcome, ...], str]:
+    """For an acceptance that needed a cookie: the reply without one, then the one with it."""
+    if best.probe.purpose != "with-cookie":
+        return (best,), ""
+    trigger = cookie_trigger([o for o in outcomes if o.probe.purpose != "with-cookie"])
+    before = trigger if trigger is not None else best
+    answered = f"`{before.allow_origin}`" if before.allow_origin is not None else "no Access-Control-Allow-Origin"
+    return (before, best), (
+        f" Without a cookie the {'preflight' if before.probe.is_preflight else 'GET'} answered {answered}; the same "
+        f"GET with a dummy `Cookie` was answered with the origin echoed and credentials allowed. A browser with "
+        "a session always sends its cookie, so this is what an attacker's page gets.")
+
+
 def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFinding]:
     """One finding per weakness class, for the forged origins the server accepted."""
     hsts = _hsts_hosts(outcomes, url)
@@ -191,27 +165,29 @@ def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFi
     accepted, folded = _fold(accepted)
     groups: dict[str, list[tuple[ProbeOutcome, AuditSeverity]]] = {}
     for o, s in accepted:
-        groups.setdefault(KIND_CODES[o.probe.crafted.kind], []).append((o, s))
+        groups.setdefault(_class_of(o, accepted), []).append((o, s))
     findings = []
     for code, items in groups.items():
-        best, severity = max(items, key=lambda i: (severity_rank(i[1]), not i[0].probe.is_preflight))
+        best, severity = _pick(items, code)
         origins = tuple(dict.fromkeys(o.probe.origin or "" for o, _ in items))
         origins += tuple(o for o in dict.fromkeys(folded.get(code, [])) if o not in origins)
         creds = best.allows_credentials
         also = [o for o in origins if o != best.probe.origin]
         message = (
-            f"{_LEAD[code]} Sent `Origin: {best.probe.origin}` ({_context([o for o, _ in items])}); the reply "
+            f"{LEAD[code]} Sent `Origin: {best.probe.origin}` ({_context([o for o, _ in items])}); the reply "
             f"allowed it{' with `Access-Control-Allow-Credentials: true`' if creds else ', without credentials'}."
         )
         if also:
             shown = ", ".join(also[:6]) + (f" and {len(also) - 6} more" if len(also) > 6 else "")
             message += f" Also accepted: {shown}."
+        evidence, cookie_note = _cookie_evidence(best, outcomes)
+        message += cookie_note
         if _no_data(best):
             message += f" The reply was a {best.response.status}, so there is little to read; audit a URL that returns data."
-        impact = _IMPACT[(best.probe.crafted.reach, creds)]
+        impact = IMPACT[(best.probe.crafted.reach, creds)]
         if best.probe.is_preflight and creds:
-            impact += _PREFLIGHT_ONLY
-        findings.append(_finding(code, severity, message, impact, (best,), origins, creds,
+            impact += PREFLIGHT_ONLY
+        findings.append(_finding(code, severity, message, impact, evidence, origins, creds,
                                  _context([o for o, _ in items])))
     return findings
 
@@ -219,14 +195,14 @@ def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFi
 def _finding(code: str, severity: AuditSeverity, message: str, impact: str, evidence: tuple[ProbeOutcome, ...],
              origins: tuple[str, ...] = (), credentials: bool | None = None, context: str = "") -> AuditFinding:
     r = rule(code)
-    return AuditFinding(code, severity, r.title, message, impact, _FIX[code], r.ref, context, evidence, origins,
+    return AuditFinding(code, severity, r.title, message, impact, FIX[code], r.ref, context, evidence, origins,
                         credentials)
 
 
 def _wildcard_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
     star = [o for o in outcomes if o.probe.origin is not None and o.allow_origin == "*"]
-    if not star:
-        return []
+    if not star or any(o.probe.purpose == "with-cookie" and o.accepted for o in outcomes):
+        return []  # no `*` at all, or the cookie probe showed the real answer (an echo: CD701 and co.)
     with_creds = [o for o in star if o.allows_credentials]
     if with_creds:
         return [_finding(
@@ -373,7 +349,22 @@ def _trusted_status(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> tu
     return tuple(out)
 
 
-def _notes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list[str]:
+def _no_data_note(status: int, findings: Sequence[AuditFinding]) -> str:
+    """What the no-data cap (_no_data) did to these findings, said from the same rule."""
+    note = f"the URL answered {status}: findings that rest on a {status} reply are capped at low"
+    kept = [f for f in findings if f.evidence and f.evidence[-1].response is not None and not _no_data(f.evidence[-1])
+            and severity_rank(f.severity) > severity_rank("low")]
+    for f in kept:
+        proof = f.evidence[-1]
+        what = "preflight" if proof.probe.is_preflight else "reply"
+        status_text = proof.response.status if proof.response is not None else "?"
+        note += f"; {f.code} rests on a {status_text} {what} and is not capped"
+        if proof.probe.is_preflight:
+            note += " (a preflight that passes lets a page send state-changing requests to this path)"
+    return note
+
+
+def _notes(target: AuditTarget, outcomes: Sequence[ProbeOutcome], findings: Sequence[AuditFinding]) -> list[str]:
     notes = []
     base = next((o for o in outcomes if o.probe.purpose == "baseline"), None)
     if base is not None and base.response is not None:
@@ -381,8 +372,8 @@ def _notes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list[str]:
         if 300 <= status < 400:
             notes.append(f"the URL answered {status} (Location: {base.header('Location') or '?'}); redirects are "
                          "not followed, so audit the redirect target too")
-        elif status in (404, 410):
-            notes.append(f"the URL answered {status}: findings concern an error page and are capped at low")
+        elif _no_data(base):
+            notes.append(_no_data_note(status, findings))
     if not any(o.allow_origin is not None for o in outcomes):
         notes.append("no reply carried Access-Control-Allow-Origin: nothing here is readable cross-origin")
     failed = [o for o in outcomes if o.error is not None]
@@ -404,6 +395,6 @@ def analyse(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> AuditResul
     pna_findings, pna_notes = _private_network_findings(outcomes, target.url, primary)
     findings += error_findings + pna_findings + _malformed_findings(outcomes)
     findings.sort(key=lambda f: (-severity_rank(f.severity), f.code))
-    notes = _notes(target, outcomes) + error_notes + pna_notes
+    notes = _notes(target, outcomes, findings) + error_notes + pna_notes
     return AuditResult(target.url, tuple(findings), _trusted_status(target, outcomes), tuple(outcomes), tuple(notes))
 

@@ -12,11 +12,12 @@ import hashlib
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from cors_doctor.errors import UsageError
-from cors_doctor.model import Headers, Response, header_get
+from cors_doctor.model import Headers, Response
 from cors_doctor.origin import DEFAULT_PORTS, normalize_url, origin_of, parse_origin
 
 AuditSeverity = Literal["high", "medium", "low", "info"]
@@ -29,9 +30,14 @@ ATTACKER_DOMAIN = "evil.example"  # RFC 2606 reserved: never a real site
 ARBITRARY_ORIGIN = f"https://{ATTACKER_DOMAIN}"
 PREFLIGHT_METHOD = "PUT"
 
-# Characters weak origin parsers stop at; a browser may put some of them into a host name.
-SPECIAL_CHARACTERS = ("_", "-", "~", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=",
-                      "{", "}", "|", "^", "`", "%60")
+# Characters a hand-written host extractor stops at. Every character class such a parser uses
+# holds letters, digits, `.` and `-`: `_` is outside the classes without `\w`, a backtick is
+# outside every class (and Safari puts it in a host name), `%60` catches parsers that decode
+# first. A parser that stops at any other odd character (`!`, `$`, `{`, ...) also stops at the
+# backtick, so those would only repeat its answer.
+SPECIAL_CHARACTERS = ("_", "`", "%60")
+# Look-alikes of type "suffix" are this word glued in front of a trusted name.
+SUFFIX_LURE = "evil"
 
 # Places where anyone can publish a page under a shared name.
 THIRD_PARTY_ORIGINS = (
@@ -90,7 +96,7 @@ class Probe:
     """One request of an audit. `origin` is the raw Origin value (None: no Origin header)."""
 
     key: str
-    purpose: Literal["baseline", "trusted", "crafted", "error-path", "private-network"]
+    purpose: Literal["baseline", "trusted", "crafted", "error-path", "private-network", "with-cookie"]
     method: str
     url: str
     headers: Headers
@@ -111,8 +117,17 @@ class ProbeOutcome:
     response: Response | None = None
     error: str | None = None
 
+    @cached_property
+    def _by_name(self) -> dict[str, str]:
+        """Fetch's "get" for every header at once (lines joined with ", "): the judging asks a
+        dozen names per reply, and one pass beats a scan per name over thousands of replies."""
+        joined: dict[str, list[str]] = {}
+        for name, value in self.response.headers if self.response is not None else ():
+            joined.setdefault(name.lower(), []).append(value)
+        return {name: ", ".join(values) for name, values in joined.items()}
+
     def header(self, name: str) -> str | None:
-        return header_get(self.response.headers, name) if self.response is not None else None
+        return self._by_name.get(name.lower())
 
     @property
     def allow_origin(self) -> str | None:
@@ -210,12 +225,11 @@ def _host_variants(t: TrustedOrigin, preflight: bool) -> list[CraftedOrigin]:
         add("http", h, scheme="http")
     if h.startswith("["):
         return out  # IPv6 literals admit no look-alike names
+    # Whatever accepts `hostevil.example` (startswith, an unanchored pattern) accepts this too.
     add("prefix", f"{h}.{ATTACKER_DOMAIN}")
-    add("prefix", f"{h}{ATTACKER_DOMAIN}")
     if not is_ip(h) and d is not None:
         for name in dict.fromkeys([d, h]):
-            add("suffix", f"evil{name}")
-            add("suffix", f"evil-{name}")
+            add("suffix", f"{SUFFIX_LURE}{name}")  # `evil-name` passes exactly the same tests
         add("substring", h[:-1])
         add("substring", d[1:])
         # Every dot of the subdomain part, up to the one before the registrable domain.
@@ -288,11 +302,12 @@ def _browser_headers(origin: str | None, cors: Headers = ()) -> Headers:
     return tuple(headers)
 
 
-def _get(key: str, purpose, url: str, origin: str | None, extra: Headers, **kw) -> Probe:
+def get_probe(key: str, purpose, url: str, origin: str | None, extra: Headers, **kw) -> Probe:
     return Probe(key, purpose, "GET", url, _browser_headers(origin) + tuple(extra), origin, **kw)
 
 
-def _preflight(key: str, purpose, url: str, origin: str, method: str, *, private_network: bool = False, **kw) -> Probe:
+def preflight_probe(key: str, purpose, url: str, origin: str, method: str, *, private_network: bool = False,
+                    **kw) -> Probe:
     # Browsers never send cookies or Authorization on a preflight, so extra headers stay off.
     cors = [("Access-Control-Request-Method", method)]
     if private_network:
@@ -300,22 +315,29 @@ def _preflight(key: str, purpose, url: str, origin: str, method: str, *, private
     return Probe(key, purpose, "OPTIONS", url, _browser_headers(origin, tuple(cors)), origin, **kw)
 
 
+# Forged origins of the first round, each by GET and preflight: their answers decide which
+# look-alikes are still worth asking about (audit.followup).
+FIRST_ROUND = ("arbitrary", "null")
+
+
 def plan_probes(target: AuditTarget) -> tuple[Probe, ...]:
-    """Every request of an audit, the origin-less baseline first. Only GET and OPTIONS are sent."""
+    """The first round of an audit, the origin-less baseline first: a GET per trusted origin, a GET
+    and a preflight for the first trusted origin, the arbitrary origin and `null`, the error path
+    and the Private Network Access preflights. Only GET and OPTIONS are sent."""
     url, extra, method = target.url, target.extra_headers, target.preflight_method
-    probes = [_get("baseline", "baseline", url, None, extra)]
+    probes = [get_probe("baseline", "baseline", url, None, extra)]
     for t in target.trusted:
-        probes.append(_get(f"GET {t.origin}", "trusted", url, t.origin, extra, trusted=t.origin))
+        probes.append(get_probe(f"GET {t.origin}", "trusted", url, t.origin, extra, trusted=t.origin))
     primary = target.trusted[0].origin
-    probes.append(_preflight(f"OPTIONS {primary}", "trusted", url, primary, method, trusted=primary))
+    probes.append(preflight_probe(f"OPTIONS {primary}", "trusted", url, primary, method, trusted=primary))
     for c in crafted_origins(target.trusted):
-        probes.append(_get(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c))
-        if c.preflight:
-            probes.append(_preflight(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c))
-    probes.append(_get("error-path", "error-path", error_path_url(url), primary, extra, trusted=primary))
+        if c.kind in FIRST_ROUND:
+            probes.append(get_probe(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c))
+            probes.append(preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c))
+    probes.append(get_probe("error-path", "error-path", error_path_url(url), primary, extra, trusted=primary))
     for origin in (primary, ARBITRARY_ORIGIN):
-        probes.append(_preflight(f"PNA {origin}", "private-network", url, origin, "GET", private_network=True,
-                                 trusted=origin if origin == primary else None))
+        probes.append(preflight_probe(f"PNA {origin}", "private-network", url, origin, "GET", private_network=True,
+                                      trusted=origin if origin == primary else None))
     return tuple(probes)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cors_doctor.audit.findings import analyse
+from cors_doctor.audit.followup import follow_up_probes
 from cors_doctor.audit.model import AuditResult, AuditTarget, Probe, ProbeOutcome, plan_probes
 from cors_doctor.batch import BatchOptions
 from cors_doctor.errors import CorsDoctorError
@@ -24,8 +25,9 @@ async def send_probe(sender: Any, probe: Probe, timeout: float) -> ProbeOutcome:
     request = OutgoingRequest("preflight" if probe.is_preflight else "actual", probe.method, probe.url, probe.headers)
     limit = timeout * 2 + 1  # the sender bounds each read; this bounds a server that drips bytes forever
     try:
-        return ProbeOutcome(probe, await asyncio.wait_for(sender.exchange(request, timeout), limit))
-    except asyncio.TimeoutError:
+        async with asyncio.timeout(limit):  # unlike wait_for, no extra task per request
+            return ProbeOutcome(probe, await sender.exchange(request, timeout))
+    except TimeoutError:
         return ProbeOutcome(probe, error=f"no complete reply from {probe.url} within {limit:g} s")
     except CorsDoctorError as exc:
         return ProbeOutcome(probe, error=" ".join(str(exc).split()))
@@ -34,7 +36,8 @@ async def send_probe(sender: Any, probe: Probe, timeout: float) -> ProbeOutcome:
 
 
 async def audit_one(sender: Any, limit: asyncio.Semaphore, target: AuditTarget, timeout: float) -> AuditResult:
-    """Baseline first: if the URL cannot be reached at all, stop there; else send the rest at once."""
+    """Baseline first: if the URL cannot be reached at all, stop there; else send the first round
+    at once, then the few requests its replies call for (audit.followup)."""
     probes = plan_probes(target)
 
     async def run(probe: Probe) -> ProbeOutcome:
@@ -44,8 +47,11 @@ async def audit_one(sender: Any, limit: asyncio.Semaphore, target: AuditTarget, 
     first = await run(probes[0])
     if first.response is None:
         return AuditResult(target.url, outcomes=(first,), error=first.error)
-    rest = await asyncio.gather(*(run(p) for p in probes[1:]))
-    return analyse(target, (first, *rest))
+    outcomes = (first, *await asyncio.gather(*(run(p) for p in probes[1:])))
+    second = follow_up_probes(target, outcomes)
+    if second:
+        outcomes += tuple(await asyncio.gather(*(run(p) for p in second)))
+    return analyse(target, outcomes)
 
 
 async def audit_async(

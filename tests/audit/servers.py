@@ -173,3 +173,44 @@ class FlaskServer(ServerThread):
 
         CORS(app, **cors)
         super().__init__(make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet))
+
+
+def cookie_gated_star_app():
+    """A Starlette app configured with allow_origins=["*"] and allow_credentials=True, answering the
+    way Starlette releases that look for a cookie do: `*` to a GET without a cookie, the Origin
+    echoed with credentials to a GET with one and to every preflight."""
+    from starlette.middleware.cors import CORSMiddleware
+
+    inner = CORSMiddleware(starlette_app(), allow_origins=["*"], allow_credentials=True, allow_methods=["*"])
+
+    async def app(scope, receive, send):
+        headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
+        if scope["type"] != "http" or b"cookie" in headers or scope["method"] == "OPTIONS":
+            return await inner(scope, receive, send)
+
+        async def star_without_cookie(message):
+            if message["type"] == "http.response.start" and b"origin" in headers:
+                kept = [(k, v) for k, v in message["headers"] if k.lower() != b"access-control-allow-origin"]
+                message = {**message, "headers": [*kept, (b"access-control-allow-origin", b"*")]}
+            await send(message)
+
+        await inner(scope, receive, star_without_cookie)
+
+    return app
+
+
+def put_only_endpoint(request):
+    """Reflects any Origin with credentials; only PUT exists, so a GET gets 404 and a preflight 204
+    (an Express route declared with app.put behind cors({origin: true, credentials: true}))."""
+    origin = request.header("Origin")
+    headers = _cors(origin) + _preflight_extra(request) if origin else []
+    if request.method == "OPTIONS":
+        return 204, headers, b""
+    return 404, [("Content-Type", "text/html"), *headers], b"<pre>Cannot GET</pre>"
+
+
+def reflect_everywhere(request):
+    """Reflects any Origin with credentials, no Vary, on every path and method (404 included)."""
+    origin = request.header("Origin")
+    headers = _cors(origin, vary=False) + _preflight_extra(request) if origin else []
+    return 404, [("Content-Type", "text/html"), *headers], b"not here"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cors_doctor.audit.model import ProbeOutcome, make_target, plan_probes
 from cors_doctor.audit.findings import analyse
+from cors_doctor.audit.followup import follow_up_probes
 from cors_doctor.model import Response
 
 from .conftest import codes
@@ -14,10 +15,13 @@ TRUSTED = "https://app.example.com"
 def run(policy, url="https://api.example.com/items", origins=(TRUSTED,)):
     """Answer every planned probe with `policy(probe) -> (status, headers)` and judge the replies."""
     target = make_target(url, origins)
-    outcomes = []
-    for probe in plan_probes(target):
+
+    def answer(probe):
         status, headers = policy(probe)
-        outcomes.append(ProbeOutcome(probe, Response(status, tuple(headers))))
+        return ProbeOutcome(probe, Response(status, tuple(headers)))
+
+    outcomes = [answer(p) for p in plan_probes(target)]  # both rounds, as audit.run sends them
+    outcomes += [answer(p) for p in follow_up_probes(target, outcomes)]
     return analyse(target, outcomes)
 
 
@@ -200,3 +204,37 @@ def test_any_mix_of_replies_gives_well_formed_findings():
         assert ranks == sorted(ranks, reverse=True)
 
     check()
+
+
+def test_look_alikes_are_not_asked_when_reflection_with_credentials_implies_their_answer():
+    target = make_target("https://api.example.com/items", (TRUSTED,))
+
+    def reflect(probe):
+        headers = [("Access-Control-Allow-Origin", probe.origin), ("Access-Control-Allow-Credentials", "true")]
+        return ProbeOutcome(probe, Response(200, tuple(headers) if probe.origin else ()))
+
+    first = [reflect(p) for p in plan_probes(target)]
+    assert follow_up_probes(target, first) == ()
+    assert codes(analyse(target, first)) == {"CD701": "high", "CD714": "low"}
+
+
+def test_look_alike_preflights_only_when_the_preflight_path_judges_differently():
+    target = make_target("https://api.example.com/items", (TRUSTED,))
+    same = [ProbeOutcome(p, Response(200 if not p.is_preflight else 204, ())) for p in plan_probes(target)]
+    assert not any(p.is_preflight for p in follow_up_probes(target, same))
+    differs = [ProbeOutcome(p, Response(204, (("Access-Control-Allow-Origin", p.origin),)) if p.is_preflight and p.origin
+                            else Response(200, ())) for p in plan_probes(target)]
+    second = follow_up_probes(target, differs)
+    assert any(p.is_preflight and p.crafted.kind == "suffix" for p in second)
+
+
+def test_odd_characters_after_a_name_that_a_prefix_check_takes_are_a_prefix_finding():
+    def starts_with(probe):
+        if probe.origin and probe.origin.startswith(TRUSTED):
+            return 200, [("Access-Control-Allow-Origin", probe.origin), ("Access-Control-Allow-Credentials", "true"),
+                         ("Vary", "Origin")]
+        return 200, [("Vary", "Origin")]
+
+    result = run(starts_with)
+    assert codes(result) == {"CD703": "high"}
+    assert "https://app.example.com_.evil.example" in result.findings[0].origins

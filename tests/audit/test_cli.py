@@ -75,15 +75,66 @@ def test_url_list_from_file_and_stdin_in_input_order(cli, loopback_server, tmp_p
 
 def test_unreachable_urls_exit_2_unless_something_worse_was_found(cli, loopback_server):
     nobody = f"http://127.0.0.1:{free_port()}/items"
-    code, report = audit_json(cli, nobody, "-o", TRUSTED)
-    assert code == 2
+    result = cli("audit", nobody, "-o", TRUSTED, "--json", "--timeout", "5")
+    assert result.code == 2
+    report = json.loads(result.stdout)
     assert report["results"][0]["audited"] is False and "refused" in report["results"][0]["error"]
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"cors-doctor: error: {nobody}: not audited: ") and "refused" in line
     good = loopback_server(servers.allow_list({TRUSTED}))
     assert cli("audit", good.url + "/items", nobody, "-o", TRUSTED).code == 2
     bad = loopback_server(servers.reflect_all)
     result = cli("audit", bad.url + "/items", nobody, "-o", TRUSTED)
     assert result.code == 1
     assert "not audited" in result.stdout
+    assert result.stderr.count("cors-doctor: error: ") == 1 and nobody in result.stderr
+    assert "cors-doctor: error" not in result.stdout
+
+
+def test_shard_splits_the_url_list_like_ci(cli, loopback_server, tmp_path):
+    server = loopback_server(servers.allow_list({TRUSTED}))
+    urls = [f"{server.url}/items/{i}" for i in range(5)]
+    listing = tmp_path / "urls.txt"
+    listing.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    seen = []
+    for k in (1, 2):
+        code, report = audit_json(cli, "-i", str(listing), "-o", TRUSTED, "--shard", f"{k}/2")
+        assert code == 0
+        seen.append([r["url"] for r in report["results"]])
+    assert seen == [urls[0::2], urls[1::2]]
+    bad = cli("audit", "-i", str(listing), "--shard", "3/2")
+    assert bad.code == 2 and bad.stderr.startswith("cors-doctor: error: --shard '3/2'")
+
+
+def test_progress_on_a_terminal_only_and_results_in_order(loopback_server, tmp_path):
+    import os
+    import pty
+
+    server = loopback_server(servers.allow_list({TRUSTED}))
+    urls = [f"{server.url}/items/{i}" for i in range(3)]
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"TERM": "xterm", "COLUMNS": "100"}
+    primary, secondary = pty.openpty()
+    with os.fdopen(primary, "rb", buffering=0) as terminal:
+        proc = subprocess.Popen([sys.executable, "-m", "cors_doctor", "audit", *urls, "-o", TRUSTED],
+                                stdout=subprocess.PIPE, stderr=secondary, cwd=REPO, env=env)
+        os.close(secondary)
+        stdout, _ = proc.communicate(timeout=60)
+        shown = b""
+        while True:
+            try:
+                chunk = terminal.read(65536)
+            except OSError:  # the other end is closed: everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    assert proc.returncode == 0
+    assert b"auditing" in shown and b"3/3" in shown
+    text = stdout.decode()
+    assert [text.index(f"AUDIT {u}") for u in urls] == sorted(text.index(f"AUDIT {u}") for u in urls)
+    piped = subprocess.run([sys.executable, "-m", "cors_doctor", "audit", *urls, "-o", TRUSTED],
+                           capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+    assert piped.returncode == 0 and piped.stderr == ""
 
 
 def test_console_report_masks_secrets(cli, loopback_server):

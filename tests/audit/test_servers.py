@@ -34,13 +34,15 @@ def test_starlette_regex_with_leading_wildcard_accepts_attacker_domains(starlett
     result = run_audit(url + "/items")
     found = codes(result)
     assert found["CD704"] == "high"  # https://evilexample.com: anyone can register it
-    assert found["CD706"] == "high"  # https://appxexample.com
     assert found["CD707"] == "medium"  # any subdomain, with credentials
     assert "CD701" not in found  # https://evil.example is refused: no reflection
+    # https://appxexample.com passes because nothing anchors the name, as evilexample.com shows:
+    # not an unescaped-dot finding of its own.
+    assert "CD706" not in found
     suffix = _finding(result, "CD704")
     assert suffix.credentials is True
-    assert "https://evilexample.com" in suffix.origins and "https://evil-example.com" in suffix.origins
-    assert suffix.context == "GET and preflight"
+    assert suffix.origins[0] == "https://evilexample.com" and "https://appxexample.com" in suffix.origins
+    assert suffix.context == "GET"  # the preflight path answers like the GET path, so look-alikes get no preflight
     assert result.trusted[0].allowed and result.trusted[0].credentials
 
 
@@ -59,8 +61,7 @@ def test_starlette_subdomain_wildcard_is_medium_not_high(starlette):
     result = run_audit(url + "/items")
     assert codes(result) == {"CD707": "medium"}  # the other names under example.com fold into it
     # One level only: evil.app.example.com is refused, evil.example.com and evilapp.example.com are not.
-    assert set(result.findings[0].origins) == {"https://evil.example.com", "https://evilapp.example.com",
-                                               "https://evil-app.example.com"}
+    assert set(result.findings[0].origins) == {"https://evil.example.com", "https://evilapp.example.com"}
 
 
 def test_starlette_subdomain_wildcard_without_credentials_is_info(starlette):
@@ -210,7 +211,7 @@ def test_two_allow_origin_lines_are_malformed(loopback_server):
 def test_no_cookie_jar_between_probes(loopback_server, transport):
     server = loopback_server(servers.sets_cookies)
     run_audit(server.url + "/items", transport=transport)
-    assert len(server.received) > 40
+    assert len(server.received) >= 10  # reflection with credentials: the look-alikes are implied
     assert all(r.header("Cookie") is None for r in server.received)
 
 

@@ -23,6 +23,7 @@ EXAMPLES = """\b
 Examples:
   cors-doctor audit https://api.example.com/me --origin https://app.example.com
   cors-doctor audit --input hosts.txt --json > audit.json
+  cors-doctor audit --input hosts.txt --shard 2/4 -o https://app.example.com
   cors-doctor audit https://api.example.com/me -o https://app.example.com -H 'Authorization: Bearer TOKEN'
 """
 
@@ -34,6 +35,7 @@ def audit(
     header: Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
     cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
     preflight_method: Annotated[str, typer.Option("--preflight-method", metavar="METHOD", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
+    shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Audit only part K of N of the URLs, e.g. 2/4 (for parallel CI jobs)")] = None,
     concurrency: options.Concurrency = 10,
     timeout: options.Timeout = 10.0,
     insecure: options.Insecure = False,
@@ -47,7 +49,7 @@ def audit(
     debug: options.Debug = False,
 ) -> None:
     """Probe URLs with forged origins and report exploitable CORS misconfigurations."""
-    request = AuditRequest(urls or [], origin or [], input_file, header or [], cookie, preflight_method, fail_on)
+    request = AuditRequest(urls or [], origin or [], input_file, header or [], cookie, preflight_method, fail_on, shard)
     flags = options.BatchFlags(concurrency, transport)
     network = options.NetworkFlags(timeout, insecure, cacert)
     output = options.OutputFlags(json_output, verbose, show_secrets, no_color)
@@ -63,6 +65,7 @@ class AuditRequest:
     cookie: str | None
     preflight_method: str
     fail_on: str
+    shard: str | None = None
 
 
 def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
@@ -110,6 +113,26 @@ def _extra_headers(headers: list[str], cookie: str | None) -> tuple[tuple[str, s
     return tuple(out)
 
 
+def select_shard(urls: list[str], shard_text: str | None) -> list[str]:
+    """`--shard K/N`: the URLs whose position (after duplicates are dropped) modulo N is K-1,
+    the same split as `cors-doctor ci --shard`."""
+    if shard_text is None:
+        return urls
+    from cors_doctor.ci import parse_shard
+
+    shard = parse_shard(shard_text)
+    return urls[shard.index - 1 :: shard.total]
+
+
+def report_unreachable(results: list[AuditResult]) -> None:
+    """One `cors-doctor: error:` line on stderr per URL that could not be audited."""
+    from cors_doctor.cli.run import write_error
+
+    for r in results:
+        if r.error is not None:
+            write_error(f"{r.url}: not audited: {r.error}")
+
+
 def exit_code(results: list[AuditResult], fail_on: str) -> ExitCode:
     """1 when a finding reaches --fail-on; else 2 when a URL could not be audited; else 0."""
     from cors_doctor.audit.model import severity_rank
@@ -135,10 +158,12 @@ def _audit(request: AuditRequest, flags: options.BatchFlags, network: options.Ne
     if not is_token(method) or method.upper() in ("GET", "HEAD", "OPTIONS"):
         raise UsageError(f"--preflight-method {options.echo(method)}: give a state-changing method such as PUT or DELETE")
     extra = _extra_headers(request.headers, request.cookie)
-    targets = [make_target(u, request.origins, extra, method) for u in read_urls(request.urls, request.input_file)]
+    urls = select_shard(read_urls(request.urls, request.input_file), request.shard)
+    targets = [make_target(u, request.origins, extra, method) for u in urls]
 
     if output.json:
         results = audit(targets, batch, send)
+        report_unreachable(results)
         code = exit_code(results, fail_on)
         from cors_doctor.render.audit.json import render as render_json
 
@@ -147,6 +172,8 @@ def _audit(request: AuditRequest, flags: options.BatchFlags, network: options.Ne
 
     from cors_doctor.render import make_console
     from cors_doctor.render.audit.console import render_result, render_summary
+    from cors_doctor.render.audit.progress import AuditProgress
+    from cors_doctor.render.ci.console import wants_live_progress
 
     console = make_console(no_color=not output.color)
     done: dict[int, AuditResult] = {}
@@ -159,7 +186,17 @@ def _audit(request: AuditRequest, flags: options.BatchFlags, network: options.Ne
             render_result(console, done.pop(printed), verbose=output.verbose, show_secrets=output.show_secrets)
             printed += 1
 
-    results = audit(targets, batch, send, print_in_order)
+    if len(targets) > 1 and wants_live_progress(sys.stderr):
+        with AuditProgress(len(targets), no_color=not output.color) as progress:
+
+            def show(index: int, result: AuditResult) -> None:
+                print_in_order(index, result)
+                progress.add(result)
+
+            results = audit(targets, batch, send, show)
+    else:
+        results = audit(targets, batch, send, print_in_order)
+    report_unreachable(results)
     code = exit_code(results, fail_on)
     render_summary(console, results, fail_on, code)
     return code

@@ -62,6 +62,11 @@ def result_dict(r: AuditResult, show_secrets: bool = False) -> dict[str, Any]:
     }
 
 
+# Up to this many URLs the object is indented for people; above it, it is printed on one line,
+# because indenting means Python's slow pure-Python encoder (seconds for thousands of URLs).
+INDENT_UP_TO = 20
+
+
 def render(results: Sequence[AuditResult], fail_on: str, exit_code: int, show_secrets: bool = False) -> str:
     audited = [r for r in results if r.error is None]
     summary: dict[str, Any] = {"urls": len(results), "audited": len(audited), "not_audited": len(results) - len(audited)}
@@ -73,4 +78,4 @@ def render(results: Sequence[AuditResult], fail_on: str, exit_code: int, show_se
         "exit_code": exit_code,
         "summary": summary,
         "results": [result_dict(r, show_secrets) for r in results],
-    }, indent=2, ensure_ascii=False)
+    }, indent=2 if len(results) <= INDENT_UP_TO else None, ensure_ascii=False)

@@ -72,7 +72,7 @@ RULES = (
         name="unescaped-dot-in-origin-pattern",
         severity="warning",
         title="A dot in the origin pattern matches any character",
-        meaning="https://appxexample.com was allowed for a trusted https://app.example.com: the origin pattern has an unescaped `.`, which matches any character. Audit severity: high with credentials when the look-alike is registrable by anyone, medium when it stays under the trusted domain.",
+        meaning="https://appxexample.com was allowed for a trusted https://app.example.com: the origin pattern has an unescaped `.`, which matches any character. Reported only when the suffix look-alike (https://evilexample.com) was refused; when it was accepted too, the flaw is the missing anchor (CD704). Audit severity: high with credentials when the look-alike is registrable by anyone, medium when it stays under the trusted domain.",
         why="appxexample.com is an ordinary domain anyone can register.",
         failing="allow_origin_regex=r\"https://app.example.com\"",
         fixed="allow_origin_regex=r\"https://app\\.example\\.com\"",
