@@ -338,7 +338,9 @@ class AuditFinding:
 
     @property
     def docs(self) -> str:
-        return f"docs/rules/{self.code}.md"
+        from cors_doctor.links import rule_url
+
+        return rule_url(self.code)
 
 
 @dataclass(frozen=True)
