@@ -15,13 +15,24 @@ SARIF_SCHEMA_FILE = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 SCHEMAS_DIR = REPO / "docs" / "schemas"
 
 
+def _local_registry():
+    """Every schema of docs/schemas/ under its $id, so references between them never leave the disk."""
+    from referencing import Registry, Resource
+
+    resources = []
+    for path in sorted(SCHEMAS_DIR.glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
 def validator_for(schema_file: Path):
     import jsonschema
 
     schema = json.loads(schema_file.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER, registry=_local_registry())
 
 
 def assert_valid(validator, document: Any) -> None:
