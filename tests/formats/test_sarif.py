@@ -9,14 +9,15 @@ import json
 
 import pytest
 
-from cors_doctor.audit import make_target
-from cors_doctor.audit_probe import audit
+from cors_doctor.audit.model import make_target
+from cors_doctor.audit.run import audit
 from cors_doctor.batch import CheckJob, run_jobs
-from cors_doctor.outcome import CheckTally, FindingLine, Outcome, Tally, judge
+from cors_doctor.ci.outcome import CheckTally, FindingLine, Outcome, Tally, judge
+from cors_doctor.ci.policy import parse_policy
+from cors_doctor.net._probe import ProbeOptions
 from cors_doctor.plan import build_plan
-from cors_doctor.policy import parse_policy
-from cors_doctor.probe import ProbeOptions
-from cors_doctor.render.sarif import SECURITY_SEVERITY, SarifStream, audit_log, ci_log
+from cors_doctor.render.audit.sarif import SECURITY_SEVERITY, audit_log
+from cors_doctor.render.ci.sarif import SarifStream, ci_log
 from tests._loopback import closing_all
 from tests._uvicorn import UvicornServer
 from tests.audit.servers import TRUSTED, starlette_app
