@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
 from cors_doctor.model import Headers, header_get
+from cors_doctor.origin import resolve_url, url_parts
 
 MAX_REDIRECTS = 20
 _BODY_HEADERS = frozenset({"content-encoding", "content-language", "content-location", "content-type"})
@@ -21,15 +21,14 @@ class RedirectTarget:
 def redirect_target(current_url: str, headers: Headers) -> RedirectTarget:
     """Resolve Location against the current URL and reject what fetch() refuses (RDR-4/5)."""
     location = header_get(headers, "Location") or ""
-    try:
-        target = urljoin(current_url, location.strip())
-        parts = urlsplit(target)
-        _ = parts.port
-    except ValueError:
+    target = resolve_url(current_url, location.strip())
+    parts = url_parts(target) if target is not None else None
+    if target is None or parts is None:
         return RedirectTarget(None, "location", location)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    scheme, host, userinfo = parts
+    if scheme not in {"http", "https"} or not host:
         return RedirectTarget(None, "location", location)
-    if parts.username is not None or parts.password is not None:
+    if userinfo:
         return RedirectTarget(None, "userinfo", location)
     return RedirectTarget(target, "", location)
 
