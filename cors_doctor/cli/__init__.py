@@ -218,23 +218,41 @@ def _root_help() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _command_line_mistake(exc: Exception) -> str | None:
+    """"no-arguments", "usage" or None: what kind of command-line mistake the parser raised.
+
+    typer exports no base class for its parser errors (it bundles click privately), so they are
+    told apart by class name, as typer does itself; this keeps cors-doctor off typer's private
+    modules, whichever typer release is installed.
+    """
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "NoArgsIsHelpError" in names:
+        return "no-arguments"
+    if "UsageError" in names and callable(getattr(exc, "format_message", None)):
+        return "usage"
+    return None
+
+
 def main() -> None:
     """Entry point: command-line mistakes become one `cors-doctor: error:` line and exit 2."""
     if sys.argv[1:] in (["--help"], ["-h"]):
         sys.stdout.write(_root_help())
         raise SystemExit(EXIT_ALLOWED)
     from typer import Abort, Exit
-    from typer._click import exceptions as click_exceptions  # typer vendors click
 
     try:
         code = app(standalone_mode=False)
-    except click_exceptions.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else "")
-        code = EXIT_ERROR
-    except click_exceptions.UsageError as exc:
-        command = exc.ctx.command_path if exc.ctx else "cors-doctor"
-        sys.stderr.write(f"cors-doctor: error: {exc.format_message()}\n")
-        sys.stderr.write(f"cors-doctor: hint: run '{command} --help'\n")
+    except Exception as exc:
+        kind = _command_line_mistake(exc)
+        if kind is None:
+            raise
+        ctx = getattr(exc, "ctx", None)
+        if kind == "no-arguments":
+            typer.echo(ctx.get_help() if ctx else "")
+        else:
+            command = ctx.command_path if ctx else "cors-doctor"
+            sys.stderr.write(f"cors-doctor: error: {exc.format_message()}\n")  # type: ignore[attr-defined]
+            sys.stderr.write(f"cors-doctor: hint: run '{command} --help'\n")
         code = EXIT_ERROR
     except Abort:
         sys.stderr.write("cors-doctor: aborted\n")

@@ -56,3 +56,9 @@ def test_check_reaches_a_loopback_server_named_in_decimal(cli, loopback_server) 
     assert doc["request"]["url"] == f"http://127.0.0.1:{server.port}/items"
     assert "CD107" not in {f["code"] for f in doc["findings"]}
     assert [r.path for r in server.received] == ["/items"]
+
+
+@pytest.mark.parametrize("host", ["a.0", "example.0x1f", "1.2.3.4.5"])
+def test_names_ending_in_a_number_are_refused_as_browsers_do(host: str) -> None:
+    with pytest.raises(UsageError):
+        parse_origin(f"http://{host}")
