@@ -5,8 +5,8 @@ parse -> serialize -> parse."""
 from __future__ import annotations
 
 import ipaddress
-import re
 import os
+import re
 
 import idna
 from hypothesis import HealthCheck, example, given, settings

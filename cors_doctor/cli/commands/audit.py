@@ -18,7 +18,8 @@ EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 def audit(
     urls: Annotated[Optional[list[str]], typer.Argument(metavar="URL...", help="URLs to audit, e.g. https://api.example.com/me", show_default=False)] = None,
     origin: Annotated[Optional[list[str]], typer.Option("--origin", "-o", metavar="ORIGIN", help="An origin the API is meant to trust, e.g. https://app.example.com (repeatable; derived from the URL when omitted)")] = None,
-    input_file: Annotated[Optional[str], typer.Option("--input", "-i", metavar="FILE", help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)")] = None,
+    input_file: Annotated[Optional[str], typer.Option("--targets-file", "--input", "-i", metavar="FILE", help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)")] = None,
+    shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Audit only part K of N of the URLs, e.g. 2/4 (for parallel CI jobs; same split as ci --shard)")] = None,
     header: Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
     cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
     preflight_method: Annotated[str, typer.Option("--preflight-method", metavar="METHOD", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
@@ -28,7 +29,8 @@ def audit(
     cacert: Annotated[Optional[str], typer.Option("--cacert", metavar="FILE", help="CA bundle (PEM) to verify TLS with")] = None,
     transport: Annotated[str, typer.Option("--transport", metavar="aiohttp|httpx", help="HTTP client under the probes: aiohttp (fast) or httpx")] = "aiohttp",
     fail_on: Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at least this severe: high, medium, low, info or none")] = "medium",
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (docs/audit.md)")] = False,
+    output_format: Annotated[str, typer.Option("--format", metavar="text|json|sarif", help="What to print on stdout: the console report, one JSON object (docs/audit.md) or a SARIF 2.1.0 log for code scanning")] = "text",
+    json_output: Annotated[bool, typer.Option("--json", help="Short for --format json")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show evidence for info findings and every probe")] = False,
     show_secrets: Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colors (NO_COLOR is honoured too)")] = False,
@@ -38,8 +40,10 @@ def audit(
     from cors_doctor.cli import report_error
 
     try:
-        code = _audit(urls or [], origin or [], input_file, header or [], cookie, preflight_method, concurrency,
-                      timeout, insecure, cacert, transport, fail_on, json_output, verbose, show_secrets, no_color)
+        fmt = _output_format(output_format, json_output)
+        selected = read_urls(urls or [], input_file, shard)
+        code = _audit(selected, origin or [], header or [], cookie, preflight_method, concurrency,
+                      timeout, insecure, cacert, transport, fail_on, fmt, verbose, show_secrets, no_color)
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         if isinstance(exc, KeyboardInterrupt):
             sys.stderr.write("cors-doctor: interrupted\n")
@@ -49,8 +53,24 @@ def audit(
     raise typer.Exit(code)
 
 
-def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
-    """URLs from the arguments, then from --input (one per line), validated, duplicates dropped."""
+AUDIT_FORMATS = ("text", "json", "sarif")
+
+
+def _output_format(output_format: str, json_output: bool) -> str:
+    """--format, with --json as its short form; anything else is a usage error (exit 2)."""
+    from cors_doctor.errors import UsageError
+
+    fmt = output_format.strip().lower()
+    if fmt not in AUDIT_FORMATS:
+        raise UsageError(f"unknown --format {output_format!r}; choose one of: {', '.join(AUDIT_FORMATS)}")
+    if json_output and fmt not in ("text", "json"):
+        raise UsageError(f"--json is short for --format json; it cannot go with --format {fmt}")
+    return "json" if json_output else fmt
+
+
+def read_urls(arguments: list[str], input_file: str | None, shard_text: str | None = None) -> list[str]:
+    """URLs from the arguments, then from --targets-file (one per line), validated, duplicates
+    dropped; with --shard K/N, only the K-th of every N of them, in that order (as `ci` splits)."""
     from cors_doctor.errors import UsageError
     from cors_doctor.origin import normalize_url
 
@@ -74,8 +94,14 @@ def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
                 raise UsageError(f"{name}:{number}: {exc}",
                                  hint="each line must be an absolute http(s) URL, e.g. https://api.example.com/me") from None
     if not urls:
-        raise UsageError("no URL to audit: give URLs as arguments or with --input FILE")
-    return list(dict.fromkeys(urls))
+        raise UsageError("no URL to audit: give URLs as arguments or with --targets-file FILE")
+    unique = list(dict.fromkeys(urls))
+    if shard_text is None:
+        return unique
+    from cors_doctor.ci.policy import parse_shard
+
+    shard = parse_shard(shard_text)
+    return [u for i, u in enumerate(unique) if i % shard.total == shard.index - 1]
 
 
 def _extra_headers(headers: list[str], cookie: str | None) -> tuple[tuple[str, str], ...]:
@@ -105,8 +131,8 @@ def exit_code(results, fail_on: str) -> int:
     return EXIT_ERROR if any(r.error for r in results) else EXIT_CLEAN
 
 
-def _audit(urls, origins, input_file, headers, cookie, preflight_method, concurrency, timeout, insecure, cacert,
-           transport, fail_on, json_output, verbose, show_secrets, no_color) -> int:
+def _audit(urls, origins, headers, cookie, preflight_method, concurrency, timeout, insecure, cacert,
+           transport, fail_on, output_format, verbose, show_secrets, no_color) -> int:
     from cors_doctor.errors import UsageError
     from cors_doctor.audit.model import make_target
     from cors_doctor.rules.safelist import is_token
@@ -121,7 +147,7 @@ def _audit(urls, origins, input_file, headers, cookie, preflight_method, concurr
     if not is_token(preflight_method) or preflight_method.upper() in ("GET", "HEAD", "OPTIONS"):
         raise UsageError(f"--preflight-method {preflight_method!r}: give a state-changing method such as PUT or DELETE")
     extra = _extra_headers(headers, cookie)
-    targets = [make_target(u, origins, extra, preflight_method) for u in read_urls(urls, input_file)]
+    targets = [make_target(u, origins, extra, preflight_method) for u in urls]
 
     from functools import partial
 
@@ -130,12 +156,19 @@ def _audit(urls, origins, input_file, headers, cookie, preflight_method, concurr
     run_audit = partial(audit, concurrency=concurrency, timeout=timeout, verify=not insecure, cacert=cacert,
                         transport=transport.strip().lower())
 
-    if json_output:
+    if output_format == "json":
         results = run_audit(targets)
         code = exit_code(results, fail_on)
         from cors_doctor.render.audit.json import render as render_json
 
         sys.stdout.write(render_json(results, fail_on, code, show_secrets) + "\n")
+        return code
+    if output_format == "sarif":
+        results = run_audit(targets)
+        code = exit_code(results, fail_on)
+        from cors_doctor.render.audit.sarif import render_audit
+
+        sys.stdout.write(render_audit(results, code, show_secrets) + "\n")
         return code
 
     import os

@@ -20,7 +20,8 @@ def ci(
     policy: Annotated[str, typer.Argument(metavar="POLICY", help="Policy file (TOML), e.g. cors-policy.toml; `cors-doctor init` writes one")],
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Checks in flight at once")] = 20,
     shard: Annotated[Optional[str], typer.Option("--shard", help="Run only part K of N of the checks, e.g. 2/4 (for parallel CI jobs)")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object with every result (docs/ci.md)")] = False,
+    output_format: Annotated[str, typer.Option("--format", metavar="text|json|sarif|junit|markdown|github", help="What to print on stdout: the console report, or one machine-readable report (progress and the summary go to stderr)")] = "text",
+    json_output: Annotated[bool, typer.Option("--json", help="Short for --format json: one JSON object with every result (docs/ci.md)")] = False,
     junit_xml: Annotated[Optional[str], typer.Option("--junit-xml", metavar="FILE", help="Write a JUnit XML report (GitLab, Jenkins, GitHub test reporters)")] = None,
     insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
     cacert: Annotated[Optional[str], typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with")] = None,
@@ -35,8 +36,8 @@ def ci(
     from cors_doctor.ci.policy import PolicyError
 
     try:
-        code = _ci(policy, concurrency, shard, json_output, junit_xml, insecure, cacert, transport,
-                   quiet, verbose, no_color or bool(os.environ.get("NO_COLOR")))
+        code = _ci(policy, concurrency, shard, _output_format(output_format, json_output), junit_xml, insecure,
+                   cacert, transport, quiet, verbose, no_color or bool(os.environ.get("NO_COLOR")))
     except PolicyError as exc:
         if debug:
             report_error(exc, debug)
@@ -51,7 +52,20 @@ def ci(
     raise typer.Exit(code)
 
 
-def _ci(policy_file, concurrency, shard_text, json_output, junit_xml, insecure, cacert, transport,
+def _output_format(output_format: str, json_output: bool) -> str:
+    """--format, with --json as its short form; anything else is a usage error (exit 2)."""
+    from cors_doctor.errors import UsageError
+    from cors_doctor.render.ci.stdout import CI_FORMATS
+
+    fmt = output_format.strip().lower()
+    if fmt not in CI_FORMATS:
+        raise UsageError(f"unknown --format {output_format!r}; choose one of: {', '.join(CI_FORMATS)}")
+    if json_output and fmt not in ("text", "json"):
+        raise UsageError(f"--json is short for --format json; it cannot go with --format {fmt}")
+    return "json" if json_output else fmt
+
+
+def _ci(policy_file, concurrency, shard_text, output_format, junit_xml, insecure, cacert, transport,
         quiet, verbose, no_color) -> int:
     from cors_doctor.errors import UsageError
     from cors_doctor.batch import TRANSPORTS
@@ -67,7 +81,7 @@ def _ci(policy_file, concurrency, shard_text, json_output, junit_xml, insecure, 
 
         _verify_setting(ProbeOptions(cacert=cacert))  # a bad bundle is a usage error, not an error per check
     policy = load_policy(policy_file)
-    run = _Run(policy, shard, json_output, junit_xml, quiet, verbose, no_color)
+    run = _Run(policy, shard, output_format, junit_xml, quiet, verbose, no_color)
     try:
         tally = run.execute(concurrency, transport, not insecure, cacert)
     except BaseException:
@@ -79,7 +93,7 @@ def _ci(policy_file, concurrency, shard_text, json_output, junit_xml, insecure, 
 class _Run:
     """One run: cases in, outcomes out to every reporter, in case order."""
 
-    def __init__(self, policy, shard, json_output, junit_xml, quiet, verbose, no_color) -> None:
+    def __init__(self, policy, shard, output_format, junit_xml, quiet, verbose, no_color) -> None:
         from cors_doctor.errors import UsageError
         from cors_doctor.ci.outcome import Tally
         from cors_doctor.render.ci.console import RunDisplay, wants_live_progress
@@ -87,7 +101,7 @@ class _Run:
         self.policy = policy
         self.shard = shard
         self.shard_label = str(shard) if shard else None
-        self.json_output = json_output
+        self.json_output = output_format != "text"  # stdout carries a report: the summary goes to stderr
         self.no_color = no_color
         self.total = shard.size(policy.case_count) if shard else policy.case_count
         self.tally = Tally.for_checks(policy.checks)
@@ -103,11 +117,9 @@ class _Run:
                 self.junit = JUnitWriter(junit_xml, suite, policy.source, properties)
             except OSError as exc:
                 raise UsageError(f"cannot write --junit-xml {junit_xml}: {exc.strerror or exc}") from None
-        self.json = None
-        if json_output:
-            from cors_doctor.render.ci.json import JsonStream
+        from cors_doctor.render.ci.stdout import stdout_report
 
-            self.json = JsonStream(sys.stdout, policy.source, self.shard_label)
+        self.json = stdout_report(output_format, sys.stdout, policy.source, self.shard_label)
         self._cases: dict[int, object] = {}
         self._pending: dict[int, object] = {}
         self._next = 0
@@ -206,3 +218,5 @@ class _Run:
     def abandon(self) -> None:
         if self.junit is not None:
             self.junit.discard()
+        if self.json is not None:
+            self.json.discard()
