@@ -15,7 +15,7 @@ EXIT_VALID, EXIT_INVALID = 0, 2
 
 def problems_in(path: str) -> list[str]:
     """Every problem of one policy file (none when it is valid)."""
-    from cors_doctor.ci.policy import PolicyError, load_policy
+    from cors_doctor.ci import PolicyError, load_policy
     from cors_doctor.errors import UsageError
 
     try:

@@ -11,11 +11,11 @@ import pytest
 
 from cors_doctor.audit.model import make_target
 from cors_doctor.audit.run import audit
-from cors_doctor.batch import CheckJob, run_jobs
+from cors_doctor.batch import BatchOptions, CheckJob, run_jobs
 from cors_doctor.ci.outcome import CheckTally, FindingLine, Outcome, Tally, judge
-from cors_doctor.ci.policy import parse_policy
-from cors_doctor.net._probe import ProbeOptions
-from cors_doctor.plan import build_plan
+from cors_doctor.ci import parse_policy
+from cors_doctor.net import SendOptions
+from cors_doctor.pipeline import CheckOptions, prepare
 from cors_doctor.render.audit.sarif import SECURITY_SEVERITY, audit_log
 from cors_doctor.render.ci.sarif import SarifStream, ci_log
 from tests._loopback import closing_all
@@ -49,7 +49,7 @@ def test_audit_of_a_reflecting_server_is_valid_sarif_with_ranked_rules(sarif_val
         careful = start(starlette_app(allow_origins=[TRUSTED])).url
         targets = [make_target(f"{reflecting}/items", (TRUSTED,)), make_target(f"{careful}/items", (TRUSTED,)),
                    make_target("http://127.0.0.1:9/items", (TRUSTED,))]
-        results = audit(targets, concurrency=8, timeout=5.0)
+        results = audit(targets, BatchOptions(8, "aiohttp"), SendOptions(timeout=5.0))
     log = audit_log(results, exit_code=1)
     sarif_valid(log)
     run = log["runs"][0]
@@ -102,8 +102,9 @@ expect = "allow"
 def test_ci_run_against_a_real_api_is_valid_sarif_pointing_at_policy_lines(policy_server, sarif_valid) -> None:
     policy = parse_policy(_policy(f"http://127.0.0.1:{policy_server.port}"), "policies/cors.toml")
     cases = {str(c.index): c for c in policy.cases()}
-    jobs = [CheckJob(k, build_plan(c.spec()), ProbeOptions(timeout=5)) for k, c in cases.items()]
-    outcomes = sorted((judge(cases[r.key], r.verdict, r.error, r.elapsed) for r in run_jobs(jobs, 4)),
+    jobs = [CheckJob(k, prepare(c.spec(), CheckOptions(actual=c.check.actual)), SendOptions(timeout=5),
+                     CheckOptions(actual=c.check.actual)) for k, c in cases.items()]
+    outcomes = sorted((judge(cases[r.key], r.verdict, r.error, r.elapsed) for r in run_jobs(jobs, BatchOptions(4))),
                       key=lambda o: o.index)
     assert [o.status for o in outcomes] == ["pass", "fail", "fail", "pass", "error"]
     tally = Tally.for_checks(policy.checks)

@@ -42,14 +42,16 @@ def test_every_json_command_has_a_schema_with_its_own_id() -> None:
 
 
 def test_check_outputs_allowed_blocked_and_with_a_fix(cli, api, schema_valid) -> None:
+    # The PUT itself is not sent without --actual: the preflight passed, the rest is not verified (exit 3).
     allowed = run_json(cli, "check", f"{api}/good/1", "--origin", APP, "-X", "PUT", "-H", "Authorization: Bearer s3cret",
-                       "--credentials", code=0)
+                       "--credentials", code=3)
     blocked = run_json(cli, "check", f"{api}/no-cors/2", "--origin", APP, "--framework", "express", code=1)
     unreachable = cli("check", "http://127.0.0.1:9/x", "--origin", APP, "--json", env=CLEAN_ENV)
     assert unreachable.code == 2 and not unreachable.stdout.strip()
     for doc in (allowed, blocked):
         schema_valid("check", doc)
-    assert allowed["preflight"]["passed"] is True and blocked["fix"]["framework"] == "express"
+    assert allowed["preflight"]["passed"] is True and allowed["verified"] is False
+    assert blocked["fix"]["framework"] == "express" and blocked["verified"] is True
     broken = copy.deepcopy(blocked)
     broken["findings"][0]["code"] = "E1"
     with pytest.raises(AssertionError, match="E1"):

@@ -13,7 +13,6 @@ from typing import IO, Protocol
 
 from cors_doctor.ci.outcome import Outcome, Tally
 
-CI_FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 
 
 class StdoutReport(Protocol):
