@@ -14,7 +14,6 @@ from typing import IO, Protocol
 from cors_doctor.ci.outcome import Outcome, Tally
 
 
-
 class StdoutReport(Protocol):
     def add(self, outcome: Outcome) -> None: ...
     def close(self, tally: Tally) -> None: ...
@@ -36,9 +35,11 @@ class _AtClose:
 
             self.out.write(summary_markdown(tally, self.source, self.shard))
         else:
-            from cors_doctor.render.ci.github import annotations
+            from cors_doctor.render.ci.github import annotations as workflow_commands
 
-            self.out.write("".join(line + "\n" for line in annotations(tally, self.source)))
+            # github.py names the function `annotations`, which mypy confuses with the __future__ import.
+            lines = workflow_commands(tally, self.source)  # type: ignore[operator]
+            self.out.write("".join(line + "\n" for line in lines))
         self.out.flush()
 
     def discard(self) -> None:
