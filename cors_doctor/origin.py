@@ -10,9 +10,13 @@ from __future__ import annotations
 import functools
 import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult, urlsplit
 
 from cors_doctor.errors import UsageError
+
+if TYPE_CHECKING:
+    from ada_url import URL
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -73,12 +77,12 @@ def _normalize_host(host: str) -> str:
     import idna
 
     try:
-        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        return str(idna.encode(host, uts46=True, transitional=False).decode("ascii"))
     except idna.IDNAError:
         raise UsageError(f"invalid host {host!r}") from None
 
 
-def _whatwg(text: str, base: str | None = None):
+def _whatwg(text: str, base: str | None = None) -> URL | None:
     """The URL Standard's parse of `text` (against `base`), or None where a browser fails it."""
     # Imported here: ~18 ms, paid by commands that parse URLs and not by --help.
     from ada_url import URL
@@ -89,7 +93,7 @@ def _whatwg(text: str, base: str | None = None):
         return None
 
 
-def _browser_form(text: str):
+def _browser_form(text: str) -> URL:
     parsed = _whatwg(text)
     if parsed is None:
         raise UsageError(f"{text!r} is not a valid URL (a browser's URL parser rejects it)")
@@ -111,7 +115,7 @@ def url_parts(url: str) -> tuple[str, str, bool] | None:
     return parsed.protocol.removesuffix(":"), parsed.hostname, bool(parsed.username or parsed.password)
 
 
-def _split(text: str):
+def _split(text: str) -> tuple[SplitResult, int | None]:
     try:
         parts = urlsplit(text)
         port = parts.port
