@@ -67,8 +67,11 @@ def test_nothing_declared_is_unused() -> None:
 
 
 def test_nothing_private_is_imported_from_typer() -> None:
-    private = {name: files for name, files in imported_modules().items()
-               if name.startswith("typer.") and any(part.startswith("_") for part in name.split(".")[1:])}
+    private = {
+        name: files
+        for name, files in imported_modules().items()
+        if name.startswith("typer.") and any(part.startswith("_") for part in name.split(".")[1:])
+    }
     assert not private, private
 
 
@@ -76,5 +79,7 @@ def test_upper_caps_carry_a_measured_reason() -> None:
     lines = PYPROJECT.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines):
         if re.match(r'\s*"[A-Za-z0-9_.\[\]-]+[^"]*<[0-9]', line):
-            reason = "\n".join(lines[max(0, number - 4):number + 1])
-            assert "measured" in reason.lower() and re.search(r"\d+ ms", reason), f"cap without a measured reason: {line}"
+            reason = "\n".join(lines[max(0, number - 4) : number + 1])
+            assert "measured" in reason.lower() and re.search(r"\d+ ms", reason), (
+                f"cap without a measured reason: {line}"
+            )

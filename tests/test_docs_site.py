@@ -22,8 +22,15 @@ MKDOCS_TIMEOUT = 240
 
 def build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                          check=False, cwd=root, capture_output=True, text=True, timeout=MKDOCS_TIMEOUT, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=MKDOCS_TIMEOUT,
+        env=env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +72,9 @@ def test_every_finding_code_has_the_page_its_findings_link_to(site: Path) -> Non
 
 def test_schemas_changelog_and_guides_are_published(site: Path) -> None:
     for name in ("check", "audit", "ci", "har", "explain"):
-        assert (site / "schemas" / f"{name}.schema.json").read_bytes() == (REPO / "docs/schemas" / f"{name}.schema.json").read_bytes()
+        assert (site / "schemas" / f"{name}.schema.json").read_bytes() == (
+            REPO / "docs/schemas" / f"{name}.schema.json"
+        ).read_bytes()
     changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
     assert "What changed for users" in changelog and f">{cors_doctor.__version__}</a>" in changelog
     for guide in ("ci", "audit", "explain", "har", "frameworks/go", "frameworks/spring"):

@@ -30,7 +30,9 @@ def test_version_is_written_once_and_the_changelog_names_it() -> None:
     changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     headings = re.findall(r"^## \[([^\]]+)\]", changelog, re.MULTILINE)
     assert headings[0] == "Unreleased" and headings[1] == cors_doctor.__version__
-    assert re.search(rf"^## \[{re.escape(cors_doctor.__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.MULTILINE)
+    assert re.search(
+        rf"^## \[{re.escape(cors_doctor.__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.MULTILINE
+    )
     assert "### What changed for users" in changelog
 
 

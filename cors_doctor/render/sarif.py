@@ -22,10 +22,15 @@ def tool(rules: list[dict[str, Any]]) -> dict[str, Any]:
     """The `tool` object of a run: cors-doctor, its version and the rules its results refer to."""
     from cors_doctor import __version__
 
-    return {"driver": {
-        "name": "cors-doctor", "semanticVersion": __version__, "version": __version__,
-        "informationUri": DOCS_URL, "rules": rules,
-    }}
+    return {
+        "driver": {
+            "name": "cors-doctor",
+            "semanticVersion": __version__,
+            "version": __version__,
+            "informationUri": DOCS_URL,
+            "rules": rules,
+        }
+    }
 
 
 def fingerprint(*parts: str) -> str:
@@ -47,8 +52,10 @@ def rule_descriptor(code: str) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.meaning},
-        "help": {"text": f"{rule.meaning}\n\n{rule.why}\n\nSee {rule_url(code)}",
-                 "markdown": f"{rule.meaning}\n\n{rule.why}\n\n[{code} on the docs site]({rule_url(code)})"},
+        "help": {
+            "text": f"{rule.meaning}\n\n{rule.why}\n\nSee {rule_url(code)}",
+            "markdown": f"{rule.meaning}\n\n{rule.why}\n\n[{code} on the docs site]({rule_url(code)})",
+        },
         "helpUri": rule_url(code),
         "defaultConfiguration": {"level": CHECK_LEVELS.get(rule.severity, "warning")},
         "properties": {"tags": tags, "precision": "high"},

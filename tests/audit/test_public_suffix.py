@@ -11,18 +11,21 @@ from cors_doctor.audit.model import crafted_origins, make_target, registrable_do
 from .conftest import codes, run_audit
 
 
-@pytest.mark.parametrize(("host", "registrable"), [
-    ("portal.receita.gov.br", "receita.gov.br"),
-    ("www.impots.gouv.fr", "impots.gouv.fr"),
-    ("www.univie.ac.at", "univie.ac.at"),
-    ("shop.myshopify.com", "shop.myshopify.com"),
-    ("app.example.co.uk", "example.co.uk"),
-    ("a.b.example.com", "example.com"),
-    ("gov.br", None),
-    ("myshopify.com", None),
-    ("localhost", None),
-    ("127.0.0.1", None),
-])
+@pytest.mark.parametrize(
+    ("host", "registrable"),
+    [
+        ("portal.receita.gov.br", "receita.gov.br"),
+        ("www.impots.gouv.fr", "impots.gouv.fr"),
+        ("www.univie.ac.at", "univie.ac.at"),
+        ("shop.myshopify.com", "shop.myshopify.com"),
+        ("app.example.co.uk", "example.co.uk"),
+        ("a.b.example.com", "example.com"),
+        ("gov.br", None),
+        ("myshopify.com", None),
+        ("localhost", None),
+        ("127.0.0.1", None),
+    ],
+)
 def test_registrable_domain_follows_the_public_suffix_list(host: str, registrable: str | None) -> None:
     assert registrable_domain(host) == registrable
 
@@ -37,6 +40,7 @@ def test_a_look_alike_on_a_shared_host_is_reachable_by_anyone() -> None:
 
 def suffix_trusting(suffix: str):
     """A server that allows every origin ending in `suffix`, with credentials (a common shortcut)."""
+
     def respond(request):
         origin = request.header("Origin")
         headers = [("Content-Type", "application/json"), ("Vary", "Origin")]
@@ -46,13 +50,17 @@ def suffix_trusting(suffix: str):
             headers += [("Access-Control-Allow-Methods", "GET, PUT")]
             return 204, headers, b""
         return 200, headers, b'{"me": 1}'
+
     return respond
 
 
-@pytest.mark.parametrize(("trusted", "suffix"), [
-    ("https://shop.myshopify.com", ".myshopify.com"),
-    ("https://portal.receita.gov.br", ".gov.br"),
-])
+@pytest.mark.parametrize(
+    ("trusted", "suffix"),
+    [
+        ("https://shop.myshopify.com", ".myshopify.com"),
+        ("https://portal.receita.gov.br", ".gov.br"),
+    ],
+)
 def test_trusting_a_public_suffix_is_high_severity(loopback_server, trusted: str, suffix: str) -> None:
     server = loopback_server(suffix_trusting(suffix))
     result = run_audit(f"http://127.0.0.1:{server.port}/me", trusted)

@@ -31,7 +31,8 @@ def api():
 
 def write_policy(path: Path, base: str, *, failing: bool) -> Path:
     paths = '["/good/1", "/no-cors/2"]' if failing else '["/good/1", "/good/2"]'
-    path.write_text(f"""\
+    path.write_text(
+        f"""\
 version = 1
 [defaults]
 base_url = "{base}"
@@ -48,7 +49,9 @@ name = "strangers refused"
 paths = ["/good/3", "/good/4", "/good/5"]
 origins = ["{EVIL}"]
 expect = "block"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -92,15 +95,29 @@ class Runner:
             if not self.condition(step.get("if")):
                 continue
             if "uses" in step:
-                used.append({"uses": step["uses"], "with": {k: self.fill(str(v)) for k, v in step.get("with", {}).items()}})
+                used.append(
+                    {"uses": step["uses"], "with": {k: self.fill(str(v)) for k, v in step.get("with", {}).items()}}
+                )
                 continue
             output_file = self.workdir / f"output-{len(self.outputs)}"
             output_file.write_text("")
-            env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(output_file),
-                   "GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": ""}
+            env = {
+                **os.environ,
+                "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
+                "GITHUB_OUTPUT": str(output_file),
+                "GITHUB_ACTIONS": "",
+                "GITHUB_STEP_SUMMARY": "",
+            }
             env |= {k: self.fill(str(v)) for k, v in step.get("env", {}).items()}
-            done = subprocess.run(["bash", "-e", "-c", self.fill(step["run"])], env=env, cwd=self.workdir,
-                                  capture_output=True, text=True, timeout=300, check=False)
+            done = subprocess.run(
+                ["bash", "-e", "-c", self.fill(step["run"])],
+                env=env,
+                cwd=self.workdir,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
             if "id" in step:
                 lines = output_file.read_text().splitlines()
                 self.outputs[step["id"]] = dict(line.split("=", 1) for line in lines if "=" in line)
@@ -131,8 +148,10 @@ def test_action_runs_ci_and_hands_sarif_and_junit_to_the_upload_steps(api, tmp_p
     suite = ET.parse(outputs["junit"]).getroot()
     assert (suite.get("tests"), suite.get("failures")) == ("2", "1")  # shard 2/2 of five cases: the 2nd and 4th
     upload = {u["uses"].split("@")[0]: u["with"] for u in used}
-    assert upload["github/codeql-action/upload-sarif"] == {"sarif_file": outputs["sarif"],
-                                                           "category": "cors-doctor-shard-2-of-2"}
+    assert upload["github/codeql-action/upload-sarif"] == {
+        "sarif_file": outputs["sarif"],
+        "category": "cors-doctor-shard-2-of-2",
+    }
     assert upload["actions/upload-artifact"]["name"] == "cors-doctor-reports-shard-2-of-2"
 
 
@@ -156,15 +175,22 @@ def test_docs_merge_of_shard_reports_is_one_valid_log(api, tmp_path, sarif_valid
     env = {**os.environ, "GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": ""}
     for k in (1, 2, 3):
         with open(reports / f"cors-doctor-shard-{k}-of-3.sarif", "w") as out:
-            subprocess.run([sys.executable, "-m", "cors_doctor", "ci", str(policy), "--shard", f"{k}/3", "--format", "sarif"],
-                           stdout=out, env=env, timeout=120, check=False)
-    merged = subprocess.run(f"{command} reports/*.sarif", shell=True, cwd=tmp_path, capture_output=True, text=True,
-                            timeout=60, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "cors_doctor", "ci", str(policy), "--shard", f"{k}/3", "--format", "sarif"],
+                stdout=out,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+    merged = subprocess.run(
+        f"{command} reports/*.sarif", shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True
+    )
     log = json.loads(merged.stdout)
     sarif_valid(log)
     assert len(log["runs"]) == 3
     assert sorted(r["properties"]["url"] for run in log["runs"] for r in run["results"]) == [
-        f"http://127.0.0.1:{api.port}/no-cors/2"]
+        f"http://127.0.0.1:{api.port}/no-cors/2"
+    ]
 
 
 def test_pre_commit_hook_validates_policies_without_sending(api, tmp_path):
@@ -173,15 +199,23 @@ def test_pre_commit_hook_validates_policies_without_sending(api, tmp_path):
     files = re.compile(hook["files"])
     good = write_policy(tmp_path / "cors-policy.toml", f"http://127.0.0.1:{api.port}", failing=True)
     bad = tmp_path / "api.cors.toml"
-    bad.write_text(f'version = 1\n[[check]]\nname = "x"\nurls = ["http://127.0.0.1:{api.port}/good/9"]\n'
-                   'origins = ["https://app.example.com/"]\nexpect = "maybe"\n', encoding="utf-8")
-    assert files.search("cors-policy.toml") and files.search("deploy/api.cors.toml") and not files.search("pyproject.toml")
+    bad.write_text(
+        f'version = 1\n[[check]]\nname = "x"\nurls = ["http://127.0.0.1:{api.port}/good/9"]\n'
+        'origins = ["https://app.example.com/"]\nexpect = "maybe"\n',
+        encoding="utf-8",
+    )
+    assert (
+        files.search("cors-policy.toml") and files.search("deploy/api.cors.toml") and not files.search("pyproject.toml")
+    )
     before = len(api.received)
     entry = hook["entry"].split()
-    ok = subprocess.run([sys.executable, *entry[1:], str(good)], capture_output=True, text=True, timeout=60, check=False)
+    ok = subprocess.run(
+        [sys.executable, *entry[1:], str(good)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")
-    failed = subprocess.run([sys.executable, *entry[1:], str(good), str(bad)], capture_output=True, text=True,
-                            timeout=60, check=False)
+    failed = subprocess.run(
+        [sys.executable, *entry[1:], str(good), str(bad)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
     lines = failed.stderr.splitlines()
     assert len(lines) == 2 and all(line.startswith(f"cors-doctor: error: {bad}:") for line in lines)

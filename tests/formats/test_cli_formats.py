@@ -28,7 +28,8 @@ def api():
 @pytest.fixture
 def policy(api, tmp_path: Path) -> Path:
     path = tmp_path / "cors.toml"
-    path.write_text(f"""\
+    path.write_text(
+        f"""\
 version = 1
 [defaults]
 base_url = "{api}"
@@ -45,14 +46,24 @@ name = "strangers refused"
 paths = ["/reflect-any/3", "/good/4"]
 origins = ["{EVIL}"]
 expect = "block"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", **CLEAN_ENV}
-    return subprocess.run([sys.executable, "-m", "cors_doctor", *args], input=stdin, capture_output=True, text=True,
-                          timeout=120, env=env, cwd=REPO, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "cors_doctor", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
 
 
 def test_ci_sarif_on_stdout_summary_on_stderr(policy: Path, sarif_valid) -> None:

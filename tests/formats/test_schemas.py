@@ -43,8 +43,19 @@ def test_every_json_command_has_a_schema_with_its_own_id() -> None:
 
 def test_check_outputs_allowed_blocked_and_with_a_fix(cli, api, schema_valid) -> None:
     # The PUT itself is not sent without --actual: the preflight passed, the rest is not verified (exit 3).
-    allowed = run_json(cli, "check", f"{api}/good/1", "--origin", APP, "-X", "PUT", "-H", "Authorization: Bearer s3cret",
-                       "--credentials", code=3)
+    allowed = run_json(
+        cli,
+        "check",
+        f"{api}/good/1",
+        "--origin",
+        APP,
+        "-X",
+        "PUT",
+        "-H",
+        "Authorization: Bearer s3cret",
+        "--credentials",
+        code=3,
+    )
     blocked = run_json(cli, "check", f"{api}/no-cors/2", "--origin", APP, "--framework", "express", code=1)
     unreachable = cli("check", "http://127.0.0.1:9/x", "--origin", APP, "--json", env=CLEAN_ENV)
     assert unreachable.code == 2 and not unreachable.stdout.strip()
@@ -63,7 +74,9 @@ def test_check_outputs_allowed_blocked_and_with_a_fix(cli, api, schema_valid) ->
 
 
 def test_audit_output_with_a_finding_and_an_unreachable_url(cli, api, schema_valid) -> None:
-    doc = run_json(cli, "audit", f"{api}/reflect-any/x", f"{api}/good/x", "http://127.0.0.1:9/x", "--origin", APP, code=1)
+    doc = run_json(
+        cli, "audit", f"{api}/reflect-any/x", f"{api}/good/x", "http://127.0.0.1:9/x", "--origin", APP, code=1
+    )
     schema_valid("audit", doc)
     assert [r["audited"] for r in doc["results"]] == [True, True, False]
     assert doc["results"][0]["findings"][0]["severity"] == "high"
@@ -75,7 +88,8 @@ def test_audit_output_with_a_finding_and_an_unreachable_url(cli, api, schema_val
 
 def test_ci_output_with_pass_fail_and_error(cli, api, schema_valid, tmp_path: Path) -> None:
     policy = tmp_path / "cors.toml"
-    policy.write_text(f"""\
+    policy.write_text(
+        f"""\
 version = 1
 [defaults]
 base_url = "{api}"
@@ -95,7 +109,9 @@ name = "down"
 urls = ["http://127.0.0.1:9/gone"]
 origins = ["{APP}"]
 expect = "allow"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     whole = run_json(cli, "ci", str(policy), code=1)
     shard = run_json(cli, "ci", str(policy), "--shard", "2/2", code=1)
     for doc in (whole, shard):
@@ -122,11 +138,17 @@ def test_har_output_offline_and_live(cli, schema_valid, fixture: str) -> None:
 
 
 def test_explain_output_recognised_unrecognised_and_run(cli, api, schema_valid) -> None:
-    message = (f"Access to fetch at '{api}/no-cors/1' from origin '{APP}' has been blocked by CORS policy: "
-               "No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+    message = (
+        f"Access to fetch at '{api}/no-cors/1' from origin '{APP}' has been blocked by CORS policy: "
+        "No 'Access-Control-Allow-Origin' header is present on the requested resource."
+    )
     doc = run_json(cli, "explain", message, "--run")
-    other = run_json(cli, "explain", "Access to fetch at 'https://a.example/x' from origin 'https://b.example' has been "
-                                     "blocked by CORS policy: something nobody has seen before")
+    other = run_json(
+        cli,
+        "explain",
+        "Access to fetch at 'https://a.example/x' from origin 'https://b.example' has been "
+        "blocked by CORS policy: something nobody has seen before",
+    )
     for item in (doc, other):
         schema_valid("explain", item)
     [explained] = doc["explained"]

@@ -25,7 +25,7 @@ GOPATH = "/usr/share/gocode"
 RS_CORS = Path(GOPATH) / "src" / "github.com" / "rs" / "cors"
 BUILD_TIMEOUT = 180
 
-SERVER = '''\
+SERVER = """\
 package main
 
 import (
@@ -48,7 +48,7 @@ func main() {
 		panic(err)
 	}
 }
-'''
+"""
 
 
 def go_env(cache: Path) -> dict[str, str]:
@@ -76,8 +76,15 @@ def go_app(serve, tmp_path, cli, go) -> AppUnderTest:
     binary, env = go
 
     def build_and_run(port: int, directory: Path) -> list[str]:
-        built = subprocess.run([binary, "build", "-o", "server", "main.go"], check=False, cwd=directory, capture_output=True,
-                               text=True, timeout=BUILD_TIMEOUT, env={**os.environ, **env})
+        built = subprocess.run(
+            [binary, "build", "-o", "server", "main.go"],
+            check=False,
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            env={**os.environ, **env},
+        )
         assert built.returncode == 0, f"go build failed:\n{built.stderr}\n{(directory / 'main.go').read_text()}"
         return [str(directory / "server")]
 
@@ -96,8 +103,10 @@ def test_no_cors_at_all_then_the_snippet_allows_the_put(go_app):
 
 
 def test_authorization_missing_from_allowed_headers(go_app):
-    broken = split_snippet(f'import "github.com/rs/cors"\n\nc := cors.New(cors.Options{{AllowedOrigins: []string{{"{PAGE}"}}}})\n'
-                           "handler = c.Handler(handler)")
+    broken = split_snippet(
+        f'import "github.com/rs/cors"\n\nc := cors.New(cors.Options{{AllowedOrigins: []string{{"{PAGE}"}}}})\n'
+        "handler = c.Handler(handler)"
+    )
     go_app.start(**broken)
     flags = ("--header", "Authorization: Bearer t")
     before = go_app.check("/api/items", PAGE, *flags)
@@ -108,8 +117,10 @@ def test_authorization_missing_from_allowed_headers(go_app):
 
 
 def test_default_origins_with_credentials_send_a_wildcard_browsers_refuse(go_app):
-    broken = split_snippet('import "github.com/rs/cors"\n\nc := cors.New(cors.Options{AllowCredentials: true})\n'
-                           "handler = c.Handler(handler)")
+    broken = split_snippet(
+        'import "github.com/rs/cors"\n\nc := cors.New(cors.Options{AllowCredentials: true})\n'
+        "handler = c.Handler(handler)"
+    )
     go_app.start(**broken)
     before = go_app.check("/api/items", PAGE, "--credentials")
     assert not before.allowed and "CD305" in before.codes, before.explain()

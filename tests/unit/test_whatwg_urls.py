@@ -14,14 +14,17 @@ from cors_doctor.plan import build_plan
 from cors_doctor.rules.redirects import redirect_target
 
 
-@pytest.mark.parametrize(("given", "browser"), [
-    ("http://2130706433/", "http://127.0.0.1/"),
-    ("http://0x7f.1:8080/a", "http://127.0.0.1:8080/a"),
-    ("http://0177.0.0.1/", "http://127.0.0.1/"),
-    ("HTTPS://API.Example.COM:443/a b/../c?q=1#frag", "https://api.example.com/c?q=1"),
-    ("https://straße.example/", "https://xn--strae-oqa.example/"),
-    ("http://[0:0::1]:80/", "http://[::1]/"),
-])
+@pytest.mark.parametrize(
+    ("given", "browser"),
+    [
+        ("http://2130706433/", "http://127.0.0.1/"),
+        ("http://0x7f.1:8080/a", "http://127.0.0.1:8080/a"),
+        ("http://0177.0.0.1/", "http://127.0.0.1/"),
+        ("HTTPS://API.Example.COM:443/a b/../c?q=1#frag", "https://api.example.com/c?q=1"),
+        ("https://straße.example/", "https://xn--strae-oqa.example/"),
+        ("http://[0:0::1]:80/", "http://[::1]/"),
+    ],
+)
 def test_target_urls_take_the_browsers_form(given: str, browser: str) -> None:
     assert normalize_url(given) == browser
 

@@ -61,18 +61,31 @@ def audit_log(results: Sequence[AuditResult], exit_code: int, show_secrets: bool
         rule.setdefault("properties", {})["security-severity"] = SECURITY_SEVERITY[worst]
     sarif_results = [_audit_result(f, r.url, index[f.code], show_secrets) for r in results for f in r.findings]
     notifications = [
-        {"level": "error", "message": {"text": f"{r.url} could not be audited: {r.error}"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": r.url}}}]}
-        for r in results if r.error is not None
+        {
+            "level": "error",
+            "message": {"text": f"{r.url} could not be audited: {r.error}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": r.url}}}],
+        }
+        for r in results
+        if r.error is not None
     ]
-    invocation = {"executionSuccessful": not notifications, "exitCode": exit_code,
-                  "toolExecutionNotifications": notifications}
-    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [{
-        "tool": tool(rules),
-        "automationDetails": {"id": "cors-doctor/audit/"},
-        "invocations": [invocation],
-        "results": sarif_results,
-    }]}
+    invocation = {
+        "executionSuccessful": not notifications,
+        "exitCode": exit_code,
+        "toolExecutionNotifications": notifications,
+    }
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": tool(rules),
+                "automationDetails": {"id": "cors-doctor/audit/"},
+                "invocations": [invocation],
+                "results": sarif_results,
+            }
+        ],
+    }
 
 
 def render_audit(results: Sequence[AuditResult], exit_code: int, show_secrets: bool = False) -> str:

@@ -23,21 +23,37 @@ from cors_doctor.render.sarif import (
 
 # `ci` outcomes are not findings of one code; each kind of failure is a rule of its own.
 CI_RULES = {
-    "fail": ("cors-policy-expectation", "A CORS expectation of the policy does not hold",
-             ("The browser's verdict for this URL and origin differs from what the policy expects "
-             "(allowed where it must be blocked, blocked where it must be allowed, or a cache or "
-             "exposed-header expectation not met).")),
-    "error": ("cors-policy-not-checked", "A policy entry could not be checked",
-              ("The target could not be asked (unreachable, timeout, broken HTTP), so the policy was "
-              "not shown to hold for it.")),
+    "fail": (
+        "cors-policy-expectation",
+        "A CORS expectation of the policy does not hold",
+        (
+            "The browser's verdict for this URL and origin differs from what the policy expects "
+            "(allowed where it must be blocked, blocked where it must be allowed, or a cache or "
+            "exposed-header expectation not met)."
+        ),
+    ),
+    "error": (
+        "cors-policy-not-checked",
+        "A policy entry could not be checked",
+        (
+            "The target could not be asked (unreachable, timeout, broken HTTP), so the policy was "
+            "not shown to hold for it."
+        ),
+    ),
 }
 
 
 def _ci_rules() -> list[dict[str, Any]]:
     return [
-        {"id": rule_id, "name": rule_id, "shortDescription": {"text": title}, "fullDescription": {"text": text},
-         "helpUri": docs_page("ci.md"),
-         "defaultConfiguration": {"level": "error"}, "properties": {"tags": ["cors", "policy"]}}
+        {
+            "id": rule_id,
+            "name": rule_id,
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": text},
+            "helpUri": docs_page("ci.md"),
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"tags": ["cors", "policy"]},
+        }
         for rule_id, title, text in CI_RULES.values()
     ]
 
@@ -69,11 +85,17 @@ def ci_result(outcome: Outcome, policy_file: str) -> dict[str, Any] | None:
         "level": "error",
         "message": {"text": "\n".join(lines)},
         "locations": [{"physicalLocation": location}],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule_id, outcome.check, outcome.method,
-                                                              outcome.url, outcome.origin)},
+        "partialFingerprints": {
+            FINGERPRINT_KEY: fingerprint(rule_id, outcome.check, outcome.method, outcome.url, outcome.origin)
+        },
         "properties": {
-            "check": outcome.check, "method": outcome.method, "url": outcome.url, "origin": outcome.origin,
-            "expect": outcome.expect, "allowed": outcome.allowed, "browser_message": outcome.browser_message,
+            "check": outcome.check,
+            "method": outcome.method,
+            "url": outcome.url,
+            "origin": outcome.origin,
+            "expect": outcome.expect,
+            "allowed": outcome.allowed,
+            "browser_message": outcome.browser_message,
             "findings": [f.code for f in outcome.findings],
         },
     }
@@ -82,16 +104,19 @@ def ci_result(outcome: Outcome, policy_file: str) -> dict[str, Any] | None:
 def ci_log(outcomes: Iterable[Outcome], policy_file: str, exit_code: int, shard: str | None = None) -> dict[str, Any]:
     """The whole SARIF log of a ci run at once (SarifStream writes the same log incrementally)."""
     results = [r for o in outcomes if (r := ci_result(o, policy_file)) is not None]
-    return json.loads(_ci_head(policy_file, shard) + ",\n".join(json.dumps(r) for r in results)
-                      + _ci_tail(exit_code))
+    return json.loads(_ci_head(policy_file, shard) + ",\n".join(json.dumps(r) for r in results) + _ci_tail(exit_code))
 
 
 def _ci_head(policy_file: str, shard: str | None) -> str:
     automation = f"cors-doctor/ci/{policy_file}/" + (f"shard-{shard.replace('/', '-of-')}" if shard else "")
     head = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION}
     run = {"tool": tool(_ci_rules()), "automationDetails": {"id": automation}}
-    return (json.dumps(head, ensure_ascii=False)[:-1] + ', "runs": [' + json.dumps(run, ensure_ascii=False)[:-1]
-            + ', "results": [')
+    return (
+        json.dumps(head, ensure_ascii=False)[:-1]
+        + ', "runs": ['
+        + json.dumps(run, ensure_ascii=False)[:-1]
+        + ', "results": ['
+    )
 
 
 def _ci_tail(exit_code: int) -> str:

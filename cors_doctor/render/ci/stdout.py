@@ -7,6 +7,7 @@ the JUnit file writer, so a run of any size streams. Formats whose shape needs t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from typing import IO, Protocol
@@ -70,10 +71,8 @@ class _JUnitOnStdout:
 
     def discard(self) -> None:
         self._writer.discard()
-        try:
+        with contextlib.suppress(OSError):  # closed reports were moved here; discarded ones never were
             os.unlink(self._path)
-        except OSError:
-            pass
         os.rmdir(self._dir)
 
 
