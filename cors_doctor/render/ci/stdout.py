@@ -36,11 +36,9 @@ class _AtClose:
 
             self.out.write(summary_markdown(tally, self.source, self.shard))
         else:
-            from cors_doctor.render.ci.github import annotations as workflow_commands
+            from cors_doctor.render.ci.github import workflow_commands
 
-            # github.py names the function `annotations`, which mypy confuses with the __future__ import.
-            lines = workflow_commands(tally, self.source)  # type: ignore[operator]
-            self.out.write("".join(line + "\n" for line in lines))
+            self.out.write("".join(line + "\n" for line in workflow_commands(tally, self.source)))
         self.out.flush()
 
     def discard(self) -> None:
