@@ -86,7 +86,9 @@ class Finding:
 
     @property
     def docs(self) -> str:
-        return f"docs/rules/{self.code}.md"
+        from cors_doctor.links import rule_url
+
+        return rule_url(self.code)
 
     def to_dict(self) -> dict[str, str]:
         """The finding as plain data (the `findings` entries of every JSON output)."""

@@ -1,13 +1,22 @@
-"""Origins and URLs as a browser serializes them (URL Standard, Fetch `Origin` header)."""
+"""Origins and URLs as a browser serializes them (URL Standard, Fetch `Origin` header).
+
+The final form of every URL and host comes from ada (the `ada-url` package), the WHATWG URL
+parser Node.js uses, so `http://2130706433/` is `http://127.0.0.1/` here as in a browser. The
+checks before it only turn what browsers refuse into precise messages.
+"""
 
 from __future__ import annotations
 
 import functools
 import ipaddress
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from typing import TYPE_CHECKING
+from urllib.parse import SplitResult, urlsplit
 
 from cors_doctor.errors import UsageError
+
+if TYPE_CHECKING:
+    from ada_url import URL
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -73,6 +82,39 @@ def _normalize_host(host: str) -> str:
         raise UsageError(f"invalid host {host!r}") from None
 
 
+def _whatwg(text: str, base: str | None = None) -> URL | None:
+    """The URL Standard's parse of `text` (against `base`), or None where a browser fails it."""
+    # Imported here: ~18 ms, paid by commands that parse URLs and not by --help.
+    from ada_url import URL
+
+    try:
+        return URL(text, base) if base is not None else URL(text)
+    except ValueError:
+        return None
+
+
+def _browser_form(text: str) -> URL:
+    parsed = _whatwg(text)
+    if parsed is None:
+        raise UsageError(f"{text!r} is not a valid URL (a browser's URL parser rejects it)")
+    return parsed
+
+
+def resolve_url(base: str, reference: str) -> str | None:
+    """A Location (or any relative reference) resolved against `base` as a browser does; None
+    when the browser could not parse the result."""
+    parsed = _whatwg(reference, base)
+    return parsed.href if parsed is not None else None
+
+
+def url_parts(url: str) -> tuple[str, str, bool] | None:
+    """(scheme, host, has user info) of a URL as a browser parses it; None when it cannot."""
+    parsed = _whatwg(url)
+    if parsed is None:
+        return None
+    return parsed.protocol.removesuffix(":"), parsed.hostname, bool(parsed.username or parsed.password)
+
+
 def _split(text: str) -> tuple[SplitResult, int | None]:
     try:
         parts = urlsplit(text)
@@ -84,9 +126,11 @@ def _split(text: str) -> tuple[SplitResult, int | None]:
 
 def origin_of(url: str) -> Origin:
     """The origin of an absolute http(s) URL."""
-    parts, port = _split(url)
-    host = parts.hostname or ""
-    return Origin(parts.scheme.lower(), _normalize_host(host), port or DEFAULT_PORTS.get(parts.scheme.lower()))
+    parts, _ = _split(url)
+    _normalize_host(parts.hostname or "")  # a precise message for the hosts browsers refuse
+    parsed = _browser_form(url)
+    scheme = parsed.protocol.removesuffix(":")
+    return Origin(scheme, parsed.hostname, int(parsed.port) if parsed.port else DEFAULT_PORTS.get(scheme))
 
 
 _ORIGIN_HELP = "an origin is scheme://host[:port], e.g. https://app.example.com"
@@ -99,7 +143,7 @@ def parse_origin(text: str) -> Origin:
         return OPAQUE
     if "://" not in raw:
         raise UsageError(f"--origin {text!r} has no scheme; {_ORIGIN_HELP}")
-    parts, port = _split(raw)
+    parts, _ = _split(raw)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise UsageError(f"--origin {text!r}: scheme {scheme!r} is not http or https; {_ORIGIN_HELP}")
@@ -112,7 +156,9 @@ def parse_origin(text: str) -> Origin:
         )
     if parts.path or parts.query or parts.fragment or raw.endswith(("?", "#")):
         raise UsageError(f"--origin {text!r} has a path, query or fragment; {_ORIGIN_HELP}")
-    return Origin(scheme, _normalize_host(parts.hostname or ""), port or DEFAULT_PORTS[scheme])
+    _normalize_host(parts.hostname or "")
+    parsed = _browser_form(raw)
+    return Origin(scheme, parsed.hostname, int(parsed.port) if parsed.port else DEFAULT_PORTS[scheme])
 
 
 # Chrome refuses longer URLs (url::kMaxURLChars); so does every command here, for every URL.
@@ -128,15 +174,15 @@ def normalize_url(text: str) -> str:
         raise UsageError(f"the URL is {len(raw)} characters long; browsers refuse URLs over {MAX_URL_CHARS} (2 MiB)")
     if "://" not in raw:
         raise UsageError(f"{text!r} is not an absolute URL; give scheme and host, e.g. https://api.example.com/items")
-    parts, port = _split(raw)
+    parts, _ = _split(raw)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise UsageError(f"unsupported URL scheme {scheme!r} in {text!r}; CORS applies to http and https only")
     if parts.username is not None or parts.password is not None:
         raise UsageError(f"{text!r} contains user:password; fetch() refuses such URLs (TypeError)")
-    host = _normalize_host(parts.hostname or "")
-    netloc = host if port is None or port == DEFAULT_PORTS[scheme] else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    _normalize_host(parts.hostname or "")
+    # The request carries no fragment; everything else is the browser's serialization.
+    return _browser_form(raw).href.partition("#")[0]
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,6 +8,7 @@ an arbitrary origin. audit_findings.py turns the replies into findings; audit_pr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 from collections.abc import Sequence
@@ -47,19 +48,6 @@ THIRD_PARTY_ORIGINS = (
     "https://output.jsbin.com", "https://evil.repl.co",
 )
 LOCAL_ORIGINS = ("http://localhost", "http://localhost:3000", "http://127.0.0.1")
-
-# Public suffixes of more than one label (a small, common subset of the Public Suffix List,
-# including shared-hosting names), so that `shop.example.co.uk` belongs to `example.co.uk`.
-_MULTI_LABEL_SUFFIXES = frozenset({
-    "co.uk", "org.uk", "ac.uk", "gov.uk", "me.uk", "ltd.uk", "plc.uk", "com.au", "net.au", "org.au",
-    "edu.au", "gov.au", "co.nz", "org.nz", "co.jp", "ne.jp", "or.jp", "ac.jp", "co.kr", "or.kr",
-    "com.br", "net.br", "org.br", "com.cn", "net.cn", "org.cn", "com.mx", "co.in", "net.in", "org.in",
-    "co.za", "com.tr", "com.sg", "com.hk", "com.tw", "co.il", "com.ar", "com.co", "com.pl", "co.id",
-    "github.io", "gitlab.io", "netlify.app", "vercel.app", "pages.dev", "workers.dev", "herokuapp.com",
-    "web.app", "firebaseapp.com", "appspot.com", "azurewebsites.net", "cloudfront.net", "blogspot.com",
-    "repl.co", "glitch.me", "onrender.com", "fly.dev", "s3.amazonaws.com",
-})
-
 
 @dataclass(frozen=True)
 class TrustedOrigin:
@@ -163,17 +151,24 @@ def is_ip(host: str) -> bool:
         return False
 
 
+@functools.cache
+def _public_suffix_list():
+    """The Public Suffix List (ICANN and private sections, e.g. gov.br, gouv.fr, ac.at,
+    myshopify.com, github.io) from the `publicsuffixlist` package; built once, when an audit
+    first needs it (~150 ms), so other commands never pay for it."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
 def registrable_domain(host: str) -> str | None:
-    """The domain someone registers to own `host` (heuristic: last two labels, or three under a
-    known multi-label suffix); None for IP addresses and single-label names like localhost."""
+    """The domain someone registers to own `host` (public suffix plus one label, per the Public
+    Suffix List); None for IP addresses, single-label names like localhost and public suffixes
+    themselves (nobody owns all of github.io)."""
     host = host.lower().rstrip(".")
     if is_ip(host) or "." not in host:
         return None
-    labels = host.split(".")
-    for size in (3, 2):
-        if len(labels) > size and ".".join(labels[-size:]) in _MULTI_LABEL_SUFFIXES:
-            return ".".join(labels[-size - 1:])
-    return ".".join(labels[-2:])
+    return _public_suffix_list().privatesuffix(host)
 
 
 def is_private_host(host: str) -> bool:
@@ -360,7 +355,9 @@ class AuditFinding:
 
     @property
     def docs(self) -> str:
-        return f"docs/rules/{self.code}.md"
+        from cors_doctor.links import rule_url
+
+        return rule_url(self.code)
 
 
 @dataclass(frozen=True)

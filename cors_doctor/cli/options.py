@@ -50,6 +50,8 @@ Transport = Annotated[str, typer.Option("--transport", metavar="aiohttp|httpx", 
 
 # -- the output ------------------------------------------------------------------------------
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object (schema in docs/schemas/)")]
+JsonShort = Annotated[bool, typer.Option("--json", help="Short for --format json (schema in docs/schemas/)")]
+Shard = Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Run only part K of N, e.g. 2/4 (one job of a CI matrix; shards 1..N cover everything once)")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also show the raw exchanges")]
 ShowSecrets = Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colors (NO_COLOR is honoured too)")]
@@ -112,6 +114,16 @@ def check_concurrency(workers: int) -> int:
     if not 1 <= workers <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}, not {workers}")
     return workers
+
+
+def output_format(value: str, json_output: bool, choices: tuple[str, ...]) -> str:
+    """--format FORMAT, with --json as its short form for `json`; anything else is a usage error."""
+    fmt = value.strip().lower()
+    if fmt not in choices:
+        raise UsageError(f"unknown --format {echo(value)}; choose one of: {', '.join(choices)}")
+    if json_output and fmt not in ("text", "json"):
+        raise UsageError(f"--json is short for --format json; it cannot go with --format {fmt}")
+    return "json" if json_output else fmt
 
 
 def check_output_path(option: str, path: str | None) -> str | None:

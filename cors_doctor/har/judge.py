@@ -24,7 +24,7 @@ from cors_doctor.har.entries import (
 )
 from cors_doctor.har.stream import HarReader
 from cors_doctor.model import Browser, OutgoingRequest, Plan, RequestSpec, Response, Verdict, header_get
-from cors_doctor.origin import normalize_url
+from cors_doctor.origin import normalize_url, resolve_url
 from cors_doctor.plan import build_plan
 
 WINDOW = 64  # newer cross-origin requests a request waits for, for its preflight and redirect hops
@@ -82,7 +82,10 @@ def _redirect_target(entry: HarEntry) -> str | None:
     if not 300 <= entry.status < 400:
         return None
     location = entry.redirect_url or header_get(entry.response_headers, "Location")
-    return urljoin(entry.url, location.strip()) if location else None
+    if not location:
+        return None
+    # As the browser resolved it; a Location it could not resolve is kept as written, for the report.
+    return resolve_url(entry.url, location.strip()) or urljoin(entry.url, location.strip())
 
 
 def _passing_preflight(request: OutgoingRequest, plan: Plan) -> Response:

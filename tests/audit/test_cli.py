@@ -166,7 +166,9 @@ def test_verbose_lists_every_probe(cli, loopback_server):
     (("https://api.example.com/", "-H", "Origin: https://x.example"), "sets this header itself"),
     (("https://api.example.com/", "--concurrency", "0"), "--concurrency"),
     (("https://api.example.com/", "--preflight-method", "GET"), "state-changing"),
-    (("-i", "/nonexistent/urls.txt"), "--input /nonexistent/urls.txt"),
+    (("-i", "/nonexistent/urls.txt"), "--targets-file /nonexistent/urls.txt"),
+    (("--targets-file", "/nonexistent/urls.txt"), "--targets-file /nonexistent/urls.txt"),
+    (("https://api.example.com/", "--shard", "0/2"), "--shard '0/2'"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(cli, args, message):
     result = cli("audit", *args)

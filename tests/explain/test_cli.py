@@ -69,7 +69,7 @@ def test_json_shape(cli):
     e = doc["explained"][0]
     assert doc["version"] == 1
     assert e["code"] == "CD202" and e["name"] == "preflight-status" and e["rule"] == "PFV-3"
-    assert e["docs"] == "docs/rules/CD202.md"
+    assert e["docs"] == "https://cors-doctor.readthedocs.io/en/latest/rules/CD202/"
     assert e["request"]["preflight"] is True
     assert e["argv"][:3] == ["cors-doctor", "check", e["request"]["url"]]
     assert e["command"].startswith("cors-doctor check ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 
 import idna
 from hypothesis import HealthCheck, example, given, settings
@@ -141,7 +142,10 @@ def test_planning_gives_a_plan_or_a_usage_error(spec):
 # -- origins ------------------------------------------------------------------------------
 
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
-ascii_hosts = st.lists(label, min_size=1, max_size=4).map(".".join).filter(lambda h: not h.replace(".", "").isdigit())
+# A host whose last label is a number (`a.0`, `x.0x1f`) is parsed as IPv4 by the URL Standard, and
+# browsers refuse it unless the whole host is an address: such names are not domain names.
+ascii_hosts = st.lists(label, min_size=1, max_size=4).map(".".join).filter(
+    lambda h: not re.fullmatch(r"[0-9]+|0x[0-9a-f]*", h.rsplit(".", 1)[-1]))
 idn_labels = st.sampled_from(["bücher", "münchen", "例え", "пример", "ελληνικά", "café", "straße"])
 idn_hosts = st.tuples(idn_labels, st.sampled_from(["example", "test", "de"])).map(".".join)
 ipv4 = st.ip_addresses(v=4).map(str)

@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     from cors_doctor.audit import AuditResult
 
 FAIL_ON_CHOICES = ("high", "medium", "low", "info", "none")
+FORMATS = ("text", "json", "sarif")
 EXAMPLES = """\b
 Examples:
   cors-doctor audit https://api.example.com/me --origin https://app.example.com
-  cors-doctor audit --input hosts.txt --json > audit.json
-  cors-doctor audit --input hosts.txt --shard 2/4 -o https://app.example.com
+  cors-doctor audit --targets-file hosts.txt --json > audit.json
+  cors-doctor audit --targets-file hosts.txt --shard 3/20 --format sarif > audit-3.sarif
   cors-doctor audit https://api.example.com/me -o https://app.example.com -H 'Authorization: Bearer TOKEN'
 """
 
@@ -31,7 +32,8 @@ Examples:
 def audit(
     urls: Annotated[Optional[list[str]], typer.Argument(metavar="URL...", help="URLs to audit, e.g. https://api.example.com/me", show_default=False)] = None,
     origin: Annotated[Optional[list[str]], typer.Option("--origin", "-o", metavar="ORIGIN", help="An origin the API is meant to trust, e.g. https://app.example.com (repeatable; derived from the URL when omitted)")] = None,
-    input_file: Annotated[Optional[str], typer.Option("--input", "-i", metavar="FILE", help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)")] = None,
+    input_file: Annotated[Optional[str], typer.Option("--targets-file", "--input", "-i", metavar="FILE", help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)")] = None,
+    shard: options.Shard = None,
     header: Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
     cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
     preflight_method: Annotated[str, typer.Option("--preflight-method", metavar="METHOD", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
@@ -42,18 +44,25 @@ def audit(
     cacert: options.CaCert = None,
     transport: options.Transport = "aiohttp",
     fail_on: Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at least this severe: high, medium, low, info or none")] = "medium",
-    json_output: options.Json = False,
+    output_format: Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="What stdout carries: the console report, one JSON object or a SARIF 2.1.0 log for code scanning")] = "text",
+    json_output: options.JsonShort = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show evidence for info findings and every probe")] = False,
     show_secrets: options.ShowSecrets = False,
     no_color: options.NoColor = False,
     debug: options.Debug = False,
 ) -> None:
     """Probe URLs with forged origins and report exploitable CORS misconfigurations."""
-    request = AuditRequest(urls or [], origin or [], input_file, header or [], cookie, preflight_method, fail_on, shard)
     flags = options.BatchFlags(concurrency, transport)
     network = options.NetworkFlags(timeout, insecure, cacert)
-    output = options.OutputFlags(json_output, verbose, show_secrets, no_color)
-    run_command(lambda: _audit(request, flags, network, output), debug)
+
+    def command() -> int:
+        fmt = options.output_format(output_format, json_output, FORMATS)
+        request = AuditRequest(urls or [], origin or [], input_file, header or [], cookie, preflight_method, fail_on,
+                               shard, fmt)
+        output = options.OutputFlags(fmt == "json", verbose, show_secrets, no_color)
+        return _audit(request, flags, network, output)
+
+    run_command(command, debug)
 
 
 @dataclass(frozen=True)
@@ -66,10 +75,12 @@ class AuditRequest:
     preflight_method: str
     fail_on: str
     shard: str | None = None
+    output_format: str = "text"
 
 
-def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
-    """URLs from the arguments, then from --input (one per line), validated, duplicates dropped."""
+def read_urls(arguments: list[str], input_file: str | None, shard_text: str | None = None) -> list[str]:
+    """URLs from the arguments, then from --targets-file (one per line), validated, duplicates
+    dropped; with --shard K/N, only the K-th of every N of them, in that order (as `ci` splits)."""
     from cors_doctor.errors import UsageError
     from cors_doctor.origin import normalize_url
 
@@ -82,7 +93,7 @@ def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
                 with open(input_file, encoding="utf-8") as handle:
                     lines, name = handle.read().splitlines(), input_file
             except (OSError, UnicodeDecodeError) as exc:
-                raise UsageError(f"--input {input_file}: {getattr(exc, 'strerror', None) or exc}") from None
+                raise UsageError(f"--targets-file {input_file}: {getattr(exc, 'strerror', None) or exc}") from None
         for number, line in enumerate(lines, 1):
             text = line.strip()
             if not text or text.startswith("#"):
@@ -93,8 +104,14 @@ def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
                 raise UsageError(f"{name}:{number}: {exc}",
                                  hint="each line must be an absolute http(s) URL, e.g. https://api.example.com/me") from None
     if not urls:
-        raise UsageError("no URL to audit: give URLs as arguments or with --input FILE")
-    return list(dict.fromkeys(urls))
+        raise UsageError("no URL to audit: give URLs as arguments or with --targets-file FILE")
+    unique = list(dict.fromkeys(urls))
+    if shard_text is None:
+        return unique
+    from cors_doctor.ci import parse_shard
+
+    shard = parse_shard(shard_text)
+    return [u for i, u in enumerate(unique) if i % shard.total == shard.index - 1]
 
 
 def _extra_headers(headers: list[str], cookie: str | None) -> tuple[tuple[str, str], ...]:
@@ -111,17 +128,6 @@ def _extra_headers(headers: list[str], cookie: str | None) -> tuple[tuple[str, s
     if cookie:
         out.append(("Cookie", cookie))
     return tuple(out)
-
-
-def select_shard(urls: list[str], shard_text: str | None) -> list[str]:
-    """`--shard K/N`: the URLs whose position (after duplicates are dropped) modulo N is K-1,
-    the same split as `cors-doctor ci --shard`."""
-    if shard_text is None:
-        return urls
-    from cors_doctor.ci import parse_shard
-
-    shard = parse_shard(shard_text)
-    return urls[shard.index - 1 :: shard.total]
 
 
 def report_unreachable(results: list[AuditResult]) -> None:
@@ -158,16 +164,24 @@ def _audit(request: AuditRequest, flags: options.BatchFlags, network: options.Ne
     if not is_token(method) or method.upper() in ("GET", "HEAD", "OPTIONS"):
         raise UsageError(f"--preflight-method {options.echo(method)}: give a state-changing method such as PUT or DELETE")
     extra = _extra_headers(request.headers, request.cookie)
-    urls = select_shard(read_urls(request.urls, request.input_file), request.shard)
+    urls = read_urls(request.urls, request.input_file, request.shard)
     targets = [make_target(u, request.origins, extra, method) for u in urls]
 
-    if output.json:
+    if request.output_format == "json":
         results = audit(targets, batch, send)
         report_unreachable(results)
         code = exit_code(results, fail_on)
         from cors_doctor.render.audit.json import render as render_json
 
         sys.stdout.write(render_json(results, fail_on, code, output.show_secrets) + "\n")
+        return code
+    if request.output_format == "sarif":
+        results = audit(targets, batch, send)
+        code = exit_code(results, fail_on)
+        from cors_doctor.render.audit.sarif import render_audit
+
+        report_unreachable(results)
+        sys.stdout.write(render_audit(results, code, output.show_secrets) + "\n")
         return code
 
     from cors_doctor.render import make_console

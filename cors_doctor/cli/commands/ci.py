@@ -28,14 +28,17 @@ Examples:
   cors-doctor init https://api.example.com/items --origin https://app.example.com
   cors-doctor ci cors-policy.toml
   cors-doctor ci cors-policy.toml --shard 2/4 --junit-xml cors.xml
+  cors-doctor ci cors-policy.toml --format sarif > cors.sarif
 """
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 
 
 def ci(
     policy: Annotated[str, typer.Argument(metavar="POLICY", help="Policy file (TOML), e.g. cors-policy.toml; `cors-doctor init` writes one")],
     concurrency: options.Concurrency = 20,
-    shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Run only part K of N of the checks, e.g. 2/4 (for parallel CI jobs)")] = None,
-    json_output: options.Json = False,
+    shard: options.Shard = None,
+    output_format: Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="What stdout carries: the console report, or one report for tools (progress and the summary go to stderr)")] = "text",
+    json_output: options.JsonShort = False,
     junit_xml: Annotated[Optional[str], typer.Option("--junit-xml", metavar="FILE", help="Write a JUnit XML report (GitLab, Jenkins, GitHub test reporters)")] = None,
     insecure: options.Insecure = False,
     cacert: options.CaCert = None,
@@ -46,11 +49,16 @@ def ci(
     debug: options.Debug = False,
 ) -> None:
     """Check a CORS policy file: which origins must be allowed and which must be blocked."""
-    run = CiRequest(policy, shard, junit_xml, quiet)
     batch = options.BatchFlags(concurrency, transport)
     network = options.NetworkFlags(insecure=insecure, cacert=cacert)
-    output = options.OutputFlags(json=json_output, verbose=verbose, no_color=no_color)
-    run_command(lambda: _ci(run, batch, network, output), debug)
+
+    def command() -> int:
+        fmt = options.output_format(output_format, json_output, FORMATS)
+        run = CiRequest(policy, shard, junit_xml, quiet, fmt)
+        output = options.OutputFlags(json=fmt == "json", verbose=verbose, no_color=no_color)
+        return _ci(run, batch, network, output)
+
+    run_command(command, debug)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class CiRequest:
     shard: str | None
     junit_xml: str | None
     quiet: bool
+    output_format: str = "text"
 
 
 def _ci(request: CiRequest, flags: options.BatchFlags, network: options.NetworkFlags, output: options.OutputFlags) -> int:
@@ -89,7 +98,7 @@ class _Run:
         self.policy = policy
         self.shard = shard
         self.shard_label = str(shard) if shard else None
-        self.json_output = output.json
+        self.json_output = request.output_format != "text"  # stdout carries a report: the summary goes to stderr
         self.no_color = not output.color
         self.total = shard.size(policy.case_count) if shard else policy.case_count
         self.tally = Tally.for_checks(policy.checks)
@@ -106,11 +115,9 @@ class _Run:
                 self.junit = JUnitWriter(junit_xml, suite, policy.source, properties)
             except OSError as exc:
                 raise UsageError(f"cannot write --junit-xml {junit_xml}: {exc.strerror or exc}") from None
-        self.json = None
-        if output.json:
-            from cors_doctor.render.ci.json import JsonStream
+        from cors_doctor.render.ci.stdout import stdout_report
 
-            self.json = JsonStream(sys.stdout, policy.source, self.shard_label)
+        self.json = stdout_report(request.output_format, sys.stdout, policy.source, self.shard_label)
         self._cases: dict[int, Case] = {}
         self._pending: dict[int, Outcome] = {}
         self._next = 0
@@ -221,3 +228,5 @@ class _Run:
     def abandon(self) -> None:
         if self.junit is not None:
             self.junit.discard()
+        if self.json is not None:
+            self.json.discard()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cors_doctor.explain.recognise import ExplainResult, Explanation, Unrecognised
+from cors_doctor.links import rule_url
 from cors_doctor.rules.catalog import RULES
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def render_explanation(console: Console, number: int, e: Explanation, fix: FixSu
     elif e.no_check_reason:
         _field(console, "Reproduce", f"no check: {e.no_check_reason}", "dim")
     if rule is not None:
-        _field(console, "Rule", f"{rule.ref} · docs/rules/{e.code}.md", "dim")
+        _field(console, "Rule", f"{rule.ref} · {rule_url(rule.code)}", "dim")
     if fix is not None:
         console.print(f"   [bold]Fix for {escape(fix.title)}[/]" + ("" if e.origin else " [dim](replace PAGE_ORIGIN)[/]"))
         for placement, text in [(p.placement, p.text) for p in fix.parts] or [("", fix.snippet)]:

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cors_doctor.explain.recognise import ExplainResult, Explanation
+from cors_doctor.links import rule_url
 from cors_doctor.rules.catalog import RULES
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def explanation_dict(e: Explanation, fix: FixSuggestion | None = None, run: dict
         "title": rule.title if rule else None,
         "severity": rule.severity if rule else None,
         "rule": rule.ref if rule else None,
-        "docs": f"docs/rules/{e.code}.md" if rule else None,
+        "docs": rule_url(rule.code) if rule else None,
         "also": list(e.also),
         "message": e.message,
         "count": e.count,
