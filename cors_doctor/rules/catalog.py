@@ -2,7 +2,7 @@
 
 Codes are stable: a code is never reused for another meaning. CD1xx planning the request,
 CD2xx the preflight, CD3xx the CORS check on any reply, CD4xx redirects, CD5xx the readable
-response, caching and things not verified.
+response, caching and things not verified, CD8xx cookies.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cors_doctor.model import Severity
+from cors_doctor.rules.catalog_cookies import COOKIE_RULES
 
 
 @dataclass(frozen=True)
@@ -380,6 +381,10 @@ RULES.update({
            "Access-Control-Allow-Origin: https://a.example.com\nVary: Origin", "CHK-6"),
     ]
 })
+
+
+# CD8xx: cookies on credentialed cross-origin requests, kept in their own module.
+RULES.update({entry["code"]: Rule(**entry) for entry in COOKIE_RULES})  # type: ignore[arg-type]
 
 
 def rule(code: str) -> Rule:
