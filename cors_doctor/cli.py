@@ -78,7 +78,8 @@ def check(
     credentials: Annotated[bool, typer.Option("--credentials", help="credentials: 'include' (cookies, withCredentials)")] = False,
     actual: Annotated[bool, typer.Option("--actual", help="Also send the actual request for methods other than GET/HEAD (it may change data)")] = False,
     data: Annotated[Optional[str], typer.Option("--data", "-d", help="Body of the actual request (a string, as fetch() sends it)")] = None,
-    cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", help="Cookie header the browser holds for the target (sent with --credentials)")] = None,
+    cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", help="Cookie header the browser holds for the target (sent with --credentials); attributes after a cookie (a=1; SameSite=None; Secure) say how it was set")] = None,
+    third_party_cookies: Annotated[Optional[str], typer.Option("--third-party-cookies", help="allow, partition or block: the browser's third-party cookie setting (default: the browser's own)")] = None,
     browser: Annotated[str, typer.Option("--browser", help="chrome, firefox or safari")] = "chrome",
     framework: Annotated[Optional[str], typer.Option("--framework", help="Framework for the suggested fix: fastapi, flask, django, express, nginx, apache, caddy, spring, aspnet, go (default: guessed from the replies)")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each reply")] = 10.0,
@@ -98,7 +99,7 @@ def check(
             url=url, origin=origin, method=method, headers=header or [], credentials=credentials, actual=actual,
             data=data, cookie=cookie, browser=browser, framework=framework, timeout=timeout, insecure=insecure,
             cacert=cacert, json_output=json_output, verbose=verbose, show_secrets=show_secrets, no_color=no_color,
-            http2=http2, probe_reflection=probe_reflection,
+            http2=http2, probe_reflection=probe_reflection, third_party_cookies=third_party_cookies,
         )
     except (CorsDoctorError, Exception) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
@@ -107,7 +108,7 @@ def check(
 
 def _check(*, url, origin, method, headers, credentials, actual, data, cookie, browser, framework,
            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2=False,
-           probe_reflection=False) -> int:
+           probe_reflection=False, third_party_cookies=None) -> int:
     from cors_doctor.model import RequestSpec
     from cors_doctor.plan import build_plan, only_the_actual_request_tells
 
@@ -119,6 +120,8 @@ def _check(*, url, origin, method, headers, credentials, actual, data, cookie, b
     if framework is not None and chosen is None:
         raise UsageError(f"unknown --framework {framework!r}; choose one of: {', '.join(FRAMEWORKS)}")
     framework = chosen
+    if third_party_cookies is not None and third_party_cookies not in ("allow", "partition", "block"):
+        raise UsageError(f"--third-party-cookies {third_party_cookies!r}: choose allow, partition or block")
     spec = RequestSpec(
         url=url, origin=origin, method=method, headers=tuple(parse_header_option(h) for h in headers),
         credentials=credentials, body=data, browser=parse_browser(browser),  # type: ignore[arg-type]
@@ -144,15 +147,20 @@ def _check(*, url, origin, method, headers, credentials, actual, data, cookie, b
     canary = probe_canary(verdict, options) if probe_reflection else None
     report = diagnose(verdict, framework, canary)
     verdict, fix = report.verdict, report.fix
+    from cors_doctor.cookie_check import judge_cookies
+
+    verdict, cookies, cookie_fix = judge_cookies(verdict, cookie if credentials else None, third_party_cookies,
+                                                 report.framework.name)
     if json_output:
         from cors_doctor.render.json import render as render_json
 
-        sys.stdout.write(render_json(verdict, fix, show_secrets, framework=report.framework) + "\n")
+        sys.stdout.write(render_json(verdict, fix, show_secrets, framework=report.framework, cookies=cookies,
+                                     cookie_fix=cookie_fix) + "\n")
     else:
         from cors_doctor.render.console import make_console, render
 
         render(make_console(no_color=not _use_color(no_color)), verdict, fix, verbose=verbose, show_secrets=show_secrets,
-               framework=report.framework)
+               framework=report.framework, cookies=cookies, cookie_fix=cookie_fix)
     return EXIT_ALLOWED if verdict.allowed else EXIT_BLOCKED
 
 

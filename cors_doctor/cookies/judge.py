@@ -27,6 +27,14 @@ REFUSALS = frozenset({
     "lax-by-default", "third-party-blocked", "partitioned-without-secure", "path",
 })
 
+# The finding code each problem is reported under (docs/rules/CD8xx.md).
+CODES = {
+    "ignored": "CD801", "malformed": "CD802", "none-without-secure": "CD803", "secure-over-http": "CD804",
+    "prefix": "CD805", "domain": "CD806", "samesite-cross-site": "CD807", "lax-by-default": "CD808",
+    "third-party-blocked": "CD809", "partitioned-without-secure": "CD810", "partitioned": "CD811",
+    "path": "CD812", "third-party-setting": "CD813", "lax-by-default-elsewhere": "CD814",
+}
+
 
 @dataclass(frozen=True)
 class Problem:

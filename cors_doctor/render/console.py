@@ -11,6 +11,7 @@ from cors_doctor.render import mask_headers
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cors_doctor.cookies import CookieReport
     from cors_doctor.fingerprint import FrameworkGuess
 
 _BROWSER_NAMES = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
@@ -53,6 +54,8 @@ def render(
     verbose: bool = False,
     show_secrets: bool = False,
     framework: FrameworkGuess | None = None,
+    cookies: CookieReport | None = None,
+    cookie_fix: FixSuggestion | None = None,
 ) -> None:
     from rich.markup import escape
 
@@ -119,6 +122,11 @@ def render(
                 console.print(f"    [green]{escape(line)}[/]", soft_wrap=True)
         for note in fix.notes:
             console.print(f"  [dim]•[/] {escape(note)}")
+
+    if cookies is not None:
+        from cors_doctor.render.cookies import render_console
+
+        render_console(console, cookies, cookie_fix)
 
     if verbose and verdict.exchanges:
         console.print("\n[bold]Exchanges[/]")

@@ -10,6 +10,7 @@ from cors_doctor.model import Exchange, Finding, Verdict
 from cors_doctor.render import mask_headers
 
 if TYPE_CHECKING:
+    from cors_doctor.cookies import CookieReport
     from cors_doctor.fingerprint import FrameworkGuess
 
 SCHEMA_VERSION = 1
@@ -43,7 +44,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
-                 framework: FrameworkGuess | None = None) -> dict[str, Any]:
+                 framework: FrameworkGuess | None = None, cookies: CookieReport | None = None,
+                 cookie_fix: FixSuggestion | None = None) -> dict[str, Any]:
     plan = verdict.plan
     pre = verdict.preflight
     preflight = None
@@ -87,7 +89,16 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "notes": list(fix.notes),
             "parts": [{"where": p.where, "placement": p.placement, "text": p.text} for p in fix.parts],
         },
+        "cookies": _cookies(cookies, cookie_fix),
     }
+
+
+def _cookies(cookies: CookieReport | None, cookie_fix: FixSuggestion | None) -> dict[str, Any] | None:
+    if cookies is None:
+        return None
+    from cors_doctor.render.cookies import cookies_dict
+
+    return cookies_dict(cookies, cookie_fix)
 
 
 def _not_sent_reason(verdict: Verdict) -> str:
@@ -99,5 +110,7 @@ def _not_sent_reason(verdict: Verdict) -> str:
 
 
 def render(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
-           framework: FrameworkGuess | None = None) -> str:
-    return json.dumps(verdict_dict(verdict, fix, show_secrets, framework), indent=2, ensure_ascii=False)
+           framework: FrameworkGuess | None = None, cookies: CookieReport | None = None,
+           cookie_fix: FixSuggestion | None = None) -> str:
+    return json.dumps(verdict_dict(verdict, fix, show_secrets, framework, cookies, cookie_fix), indent=2,
+                      ensure_ascii=False)

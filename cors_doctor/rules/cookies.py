@@ -10,16 +10,10 @@ from __future__ import annotations
 import dataclasses
 
 from cors_doctor.cookies import CookieJudgement, CookieReport, HeldCookie, ThirdParty, cookie_report
-from cors_doctor.cookies.judge import REFUSALS, Problem
+from cors_doctor.cookies.judge import CODES, REFUSALS, Problem
 from cors_doctor.model import Finding, Severity, Verdict
 from cors_doctor.rules.catalog import rule
 
-CODES = {
-    "ignored": "CD801", "malformed": "CD802", "none-without-secure": "CD803", "secure-over-http": "CD804",
-    "prefix": "CD805", "domain": "CD806", "samesite-cross-site": "CD807", "lax-by-default": "CD808",
-    "third-party-blocked": "CD809", "partitioned-without-secure": "CD810", "partitioned": "CD811",
-    "path": "CD812", "third-party-setting": "CD813", "lax-by-default-elsewhere": "CD814",
-}
 _FIXES = {
     "none-without-secure": "add Secure (SameSite=None; Secure), and serve the API over https",
     "secure-over-http": "serve the API over https (http://localhost is exempt in Chrome and Firefox)",
