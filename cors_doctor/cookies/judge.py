@@ -171,6 +171,8 @@ def judge_set_cookie(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> C
     if stored and cookie.path is not None and not path_matches(path, cookie.path):
         problems.append(Problem("path", f"Path={cookie.path} does not cover {path}, so it is not sent back here"))
     sent = stored and not any(p.kind == "path" for p in problems)
+    # A Partitioned cookie is keyed by the top-level site even when page and API are same-site.
+    partitioned = stored and (partitioned or (cookie.partitioned and policy.partitioned_supported))
     label = same + (" (default)" if by_default else "")
     return CookieJudgement(cookie.name, "set-cookie", ctx.url, stored, sent, partitioned, label, tuple(problems),
                            cookie.line)

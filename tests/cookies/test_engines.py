@@ -1,0 +1,68 @@
+"""cors-doctor's cookie prediction against what the engines did.
+
+* test_prediction_matches_recorded_*: no browser needed; the recorded fixture of each engine
+  (tests/cookies/fixtures/*.json, `python -m tests.cookies.record`) against `check --json`.
+* test_live_*: run the engine now; it must still do what the fixture says, and the prediction
+  must agree with this run too.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .cases import CASES
+from .conftest import chromium_missing, need
+from .predict import disagreements
+from .record import fixture_path
+
+pytestmark = pytest.mark.integration
+BROWSER_OF = {"chromium": "chrome"}
+
+
+def load(engine: str) -> dict:
+    return json.loads(fixture_path(engine).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("engine", sorted(BROWSER_OF))
+def test_fixture_covers_every_case_and_records_its_policy(engine):
+    fixture = load(engine)
+    assert fixture["version"]
+    for profile in fixture["profiles"].values():
+        assert profile["third_party"] in ("allow", "partition", "block")
+        assert set(profile["results"]) == {c.id for c in CASES}
+
+
+@pytest.mark.parametrize("engine", sorted(BROWSER_OF))
+def test_prediction_matches_recorded(engine, cookie_servers):
+    assert disagreements(cookie_servers, load(engine), BROWSER_OF[engine]) == []
+
+
+def test_recorded_chromium_shows_the_rules_that_matter():
+    """The facts the model rests on, readable in one place (Chromium, http on loopback)."""
+    allowed = load("chromium")["profiles"]["third-party-allowed"]["results"]
+    default = load("chromium")["profiles"]["default"]["results"]
+    # Lax by default, and explicit Lax/Strict, keep the cookie out cross-site; None; Secure gets through
+    # over http on 127.0.0.1 (loopback counts as secure) when third-party cookies are allowed.
+    assert [allowed[f"cross-site.{k}"]["sent"] for k in ("plain", "lax", "strict", "none-secure")] == [
+        False, False, False, True]
+    assert not allowed["cross-site.none-insecure"]["stored"]
+    # The same cookies work between localhost ports: same site.
+    assert allowed["same-site-host.plain"]["sent"] and allowed["same-site-host.lax"]["sent"]
+    # The profile's default blocks third-party cookies; only Partitioned survives.
+    assert [k for k in ("none-secure", "partitioned") if default[f"cross-site.{k}"]["sent"]] == ["partitioned"]
+
+
+@pytest.mark.browser
+def test_live_chromium(cookie_servers):
+    need(chromium_missing())
+    from .chromium import run_chromium
+
+    observed = run_chromium(cookie_servers)
+    recorded = load("chromium")
+    for name, profile in recorded["profiles"].items():
+        assert observed["profiles"][name]["results"] == profile["results"], (
+            f"Chromium {observed['version']} changed its cookie behaviour in profile {name}; "
+            "re-record with python -m tests.cookies.record chromium")
+    assert disagreements(cookie_servers, observed, "chrome") == []
