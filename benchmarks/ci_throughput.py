@@ -280,7 +280,7 @@ def compare_transports(args, base: str) -> None:
     from cors_doctor.batch import CheckJob, run_jobs_async
     from cors_doctor.model import RequestSpec
     from cors_doctor.plan import build_plan
-    from cors_doctor.probe import ProbeOptions, _import_httpx
+    from cors_doctor.net._probe import ProbeOptions, _import_httpx
 
     n, conc = args.checks, args.concurrency
     options = ProbeOptions(timeout=10)

@@ -21,7 +21,7 @@ API
     make_async_client(concurrency, timeout, verify, cacert) -> httpx.AsyncClient
         The shared httpx client: no redirects followed, pool sized to the concurrency.
     make_sender(transport, concurrency, timeout, verify, cacert, trust_env) -> sender
-        A sender for `transport` (see cors_doctor.senders); close it with `await sender.aclose()`.
+        A sender for `transport` (see cors_doctor.net.senders); close it with `await sender.aclose()`.
 
 Tests that mock HTTP with respx must use transport="httpx" (or pass their own client): the
 aiohttp sender does not go through httpx, so respx would not see its requests.
@@ -35,9 +35,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cors_doctor._exceptions import CorsDoctorError, UsageError
+from cors_doctor.errors import CorsDoctorError, UsageError
 from cors_doctor.model import Plan, Verdict
-from cors_doctor.probe import ProbeOptions, _import_httpx, _verify_setting, probe_async
+from cors_doctor.net._probe import ProbeOptions, _import_httpx, _verify_setting, probe_async
 
 TRANSPORTS = ("aiohttp", "httpx")
 
@@ -79,7 +79,7 @@ def make_sender(
     trust_env: bool = True,
 ) -> Any:
     """A sender for one run; "aiohttp" falls back to "httpx" only when aiohttp is not installed."""
-    from cors_doctor import senders
+    from cors_doctor.net import senders
 
     if transport not in TRANSPORTS:
         raise UsageError(f"unknown transport {transport!r}; choose {' or '.join(TRANSPORTS)}")
@@ -120,7 +120,7 @@ async def run_jobs_async(
     keep_results: bool = True,
 ) -> list[CheckResult]:
     """Run every job; results come back in job order (or only through on_result)."""
-    from cors_doctor.senders import as_sender
+    from cors_doctor.net.senders import as_sender
 
     workers = max(1, concurrency)
     sender = as_sender(client) if client is not None else make_sender(transport, workers, timeout, verify, cacert)

@@ -127,8 +127,8 @@ def run_demo(no_color: bool = False, verbose: bool = False) -> int:
     from cors_doctor.fixes import suggest
     from cors_doctor.model import RequestSpec
     from cors_doctor.plan import build_plan
-    from cors_doctor.probe import ProbeOptions, probe
-    from cors_doctor.render.console import make_console, render
+    from cors_doctor.net._probe import ProbeOptions, probe
+    from cors_doctor.render.check.console import make_console, render
 
     console = make_console(no_color=no_color)
     as_expected = 0

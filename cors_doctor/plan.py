@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from cors_doctor._exceptions import UsageError
+from cors_doctor.errors import UsageError
 from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec
 from cors_doctor.origin import Origin, is_loopback_host, normalize_url, origin_of, parse_origin
 from cors_doctor.rules import safelist

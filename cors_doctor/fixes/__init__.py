@@ -118,7 +118,7 @@ def _all_responses(verdict: Verdict) -> list:
 
 def _known_origins(verdict: Verdict, origin: str) -> tuple[str, ...]:
     """Origins the server already names in Access-Control-Allow-Origin (keep them allowed)."""
-    from cors_doctor._exceptions import CorsDoctorError
+    from cors_doctor.errors import CorsDoctorError
     from cors_doctor.origin import parse_origin
 
     seen: list[str] = []

@@ -6,8 +6,8 @@ from typing import Callable, Iterator
 
 import pytest
 
-from cors_doctor.audit import AuditResult, make_target
-from cors_doctor.audit_probe import audit
+from cors_doctor.audit.model import AuditResult, make_target
+from cors_doctor.audit.run import audit
 from tests._loopback import closing_all
 from tests._uvicorn import UvicornServer
 

@@ -11,11 +11,11 @@ import pytest
 import respx
 import trustme
 
-from cors_doctor._exceptions import ConnectError, ProtocolError, TimeoutError_, TLSError
+from cors_doctor.errors import ConnectError, ProtocolError, TimeoutError_, TLSError
 from cors_doctor.batch import CheckJob, CheckResult, make_async_client, make_sender, run_jobs, run_jobs_async
 from cors_doctor.model import RequestSpec
 from cors_doctor.plan import build_plan
-from cors_doctor.probe import ProbeOptions, probe_async
+from cors_doctor.net._probe import ProbeOptions, probe_async
 from tests._loopback import free_port
 
 from .server import APP, PolicyServer, RawServer

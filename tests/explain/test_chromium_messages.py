@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor.explain import explain
-from cors_doctor.explain_advice import CODES
+from cors_doctor.explain.recognise import explain
+from cors_doctor.explain.advice import CODES
 from cors_doctor.rules.messages import FailureContext, chrome_message
 
 from .conftest import CORS_MARKER, PORTS, chromium_console

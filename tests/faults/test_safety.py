@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from cors_doctor.pitfalls import CANARY_ORIGIN
+from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN
 
 from .conftest import PAGE, assert_one_error, cors, run_cli
 from .servers import http_reply, reply

@@ -6,9 +6,9 @@ import httpx
 import pytest
 import respx
 
-from cors_doctor import probe as probe_module
-from cors_doctor._exceptions import ConnectError, TimeoutError_
-from cors_doctor.probe import ProbeOptions, probe
+from cors_doctor.net import _probe as probe_module
+from cors_doctor.errors import ConnectError, TimeoutError_
+from cors_doctor.net._probe import ProbeOptions, probe
 
 from ._support import API, API_ORIGIN, PAGE, THIRD, make_plan
 

@@ -1,0 +1,134 @@
+"""The human verdict: the browser's steps, the console message, findings and the fix (rich)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cors_doctor.fixes import FixSuggestion
+from cors_doctor.model import Exchange, Verdict
+from cors_doctor.render import mask_headers
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cors_doctor.cookies import CookieReport
+    from cors_doctor.diagnosis.fingerprint import FrameworkGuess
+
+_BROWSER_NAMES = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def make_console(no_color: bool = False, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    # soft_wrap: long URLs, commands and fixes stay on one line, so they can be copied and pasted.
+    return Console(no_color=no_color or None, stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _exchange(console: Console, ex: Exchange, show_secrets: bool) -> None:
+    from rich.markup import escape
+
+    req = ex.request
+    console.print(f"  [bold]> {req.method} {escape(req.url)}[/]  [dim]({req.kind})[/]")
+    for name, value in mask_headers(req.headers, show_secrets):
+        console.print(f"  [dim]> {escape(name)}: {escape(value)}[/]")
+    if ex.response is None:
+        console.print(f"  [red]< network error: {escape(ex.network_error or '')}[/]")
+        return
+    resp = ex.response
+    console.print(f"  [bold]< {resp.http_version} {resp.status} {escape(resp.reason)}[/]")
+    for name, value in mask_headers(resp.headers, show_secrets):
+        style = "green" if name.lower().startswith("access-control-") else "dim"
+        console.print(f"  [{style}]< {escape(name)}: {escape(value)}[/]")
+    if resp.body_excerpt.strip():
+        excerpt = resp.body_excerpt.strip().splitlines()[0][:200]
+        console.print(f"  [dim]< (body) {escape(excerpt)}[/]")
+    console.print()
+
+
+def render(
+    console: Console,
+    verdict: Verdict,
+    fix: FixSuggestion | None,
+    *,
+    verbose: bool = False,
+    show_secrets: bool = False,
+    framework: FrameworkGuess | None = None,
+    cookies: CookieReport | None = None,
+    cookie_fix: FixSuggestion | None = None,
+) -> None:
+    from rich.markup import escape
+
+    plan = verdict.plan
+    browser = _BROWSER_NAMES[plan.spec.browser]
+    creds = ", credentials: include" if plan.spec.credentials else ""
+    console.print(
+        f"[bold]{escape(plan.method)}[/] {escape(plan.url)}  [dim]from[/] {escape(plan.origin)}  [dim]({browser}{creds})[/]"
+    )
+    if plan.same_origin:
+        console.print("  [dim]same-origin request: CORS does not apply[/]")
+    elif plan.preflight_required:
+        console.print("  [bold]Preflight needed:[/]")
+        for reason in plan.preflight_reasons:
+            console.print(f"    • {escape(reason)}")
+    else:
+        console.print("  No preflight: the method and headers are CORS-safelisted.")
+    if plan.dropped_headers:
+        console.print(f"  [yellow]Not sent (forbidden for page script): {escape(', '.join(plan.dropped_headers))}[/]")
+    console.print()
+
+    for step in verdict.steps:
+        mark = {True: "[green]✔[/]", False: "[red]✘[/]", None: "[blue]•[/]"}[step.passed]
+        seen = f"  [dim]seen:[/] {escape(step.seen)}" if step.seen else ""
+        detail = f"  [dim]{escape(step.detail)}[/]" if step.detail else ""
+        console.print(f"  {mark} {escape(step.name)}{detail}{seen}")
+    console.print()
+
+    if verdict.allowed:
+        note = " (actual reply not verified)" if verdict.unverified else ""
+        console.print(f"[bold green]ALLOWED[/] — {browser} lets page script read this response{note}.")
+        if verdict.exposed_headers:
+            console.print(f"  Readable response headers: {escape(', '.join(verdict.exposed_headers))}")
+    else:
+        console.print(f"[bold red]BLOCKED[/] — {browser} refuses this request.")
+    if verdict.browser_message:
+        console.print(f"\n[bold]{browser} console:[/]")
+        console.print(f"[red]{escape(verdict.browser_message)}[/]", soft_wrap=True)
+    if verdict.unverified:
+        console.print("\n[bold]Not verified[/] (the actual request was not sent; pass --actual):")
+        for item in verdict.unverified:
+            console.print(f"  • {escape(item)}")
+
+    if verdict.findings:
+        console.print("\n[bold]Findings[/]")
+        for f in verdict.findings:
+            style = _SEVERITY_STYLE[f.severity]
+            console.print(f"  [{style}]{f.code} {f.severity}[/] {escape(f.message)}")
+            if f.fix:
+                console.print(f"        [dim]fix:[/] {escape(f.fix)}")
+            console.print(f"        [dim]docs: {f.docs}[/]")
+
+    if framework is not None and framework.guessed and fix is not None:
+        console.print(f"\n[bold]Framework:[/] {escape(framework.title)} [dim](guessed; --framework NAME to choose)[/]")
+        for item in framework.evidence:
+            console.print(f"  [dim]•[/] {escape(item)}")
+
+    if fix is not None:
+        console.print(f"\n[bold]Fix for {escape(fix.title)}[/]")
+        for placement, text in [(p.placement, p.text) for p in fix.parts] or [("", fix.snippet)]:
+            if placement:
+                console.print(f"  [dim]{escape(placement)}:[/]")
+            for line in text.splitlines():
+                console.print(f"    [green]{escape(line)}[/]", soft_wrap=True)
+        for note in fix.notes:
+            console.print(f"  [dim]•[/] {escape(note)}")
+
+    if cookies is not None:
+        from cors_doctor.render.check.cookies import render_console
+
+        render_console(console, cookies, cookie_fix)
+
+    if verbose and verdict.exchanges:
+        console.print("\n[bold]Exchanges[/]")
+        for ex in verdict.exchanges:
+            _exchange(console, ex, show_secrets)
