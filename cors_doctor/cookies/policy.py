@@ -11,12 +11,13 @@ live cookie suite (tests/cookies/, fixture files record the engine version and i
   Third-party cookies: allowed in a default Chrome profile, blocked in Incognito, by the user's
   setting or enterprise policy, and in Chromium 156 as started headless by Playwright (live
   suite); Partitioned cookies still work there.
-* Firefox (netwerk/cookie, network.cookie.* prefs): no Lax by default
-  (network.cookie.sameSite.laxByDefault = false), SameSite=None without Secure accepted
-  (network.cookie.sameSite.noneRequiresSecure is on in Nightly/early beta only), not schemeful
-  (network.cookie.sameSite.schemeful = false in release); Total Cookie Protection
-  (network.cookie.cookieBehavior = 5) stores third-party cookies in a jar partitioned by the
-  top-level site: they are stored and sent back, but only while the page is on that site.
+* Firefox (netwerk/cookie, network.cookie.* prefs, values read from firefox-esr 153 by the live
+  suite): no Lax by default (network.cookie.sameSite.laxByDefault = false), SameSite=None
+  without Secure refused (network.cookie.sameSite.noneRequiresSecure = true), not schemeful
+  (network.cookie.sameSite.schemeful = false); Total Cookie Protection
+  (network.cookie.cookieBehavior = 5, the default) stores third-party cookies in a jar
+  partitioned by the top-level site: they are stored and sent back, but only while the page is
+  on that site. http://localhost and http://127.0.0.1 count as secure (live suite).
 * Safari (WebKit): no Lax by default, SameSite=None without Secure accepted, not schemeful;
   Intelligent Tracking Prevention blocks all third-party cookies, and the Partitioned attribute
   does not lift the block. WebKitGTK (the engine the live suite can drive) defaults to the
@@ -54,7 +55,7 @@ _DEFAULTS: dict[Browser, CookiePolicy] = {
     "chrome": CookiePolicy("chrome", lax_by_default=True, none_requires_secure=True, schemeful=True,
                            third_party="allow", partitioned_supported=True, partitioned_requires_secure=True,
                            loopback_is_secure=True),
-    "firefox": CookiePolicy("firefox", lax_by_default=False, none_requires_secure=False, schemeful=False,
+    "firefox": CookiePolicy("firefox", lax_by_default=False, none_requires_secure=True, schemeful=False,
                             third_party="partition", partitioned_supported=True, partitioned_requires_secure=False,
                             loopback_is_secure=True),
     "safari": CookiePolicy("safari", lax_by_default=False, none_requires_secure=False, schemeful=False,

@@ -30,8 +30,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
     dict(
         code="CD803", name="samesite-none-without-secure", severity="warning",
         title="SameSite=None without Secure is refused",
-        meaning="Chrome refuses a cookie with SameSite=None unless it is also Secure (Firefox and Safari accept it "
-                "today). The cookie is never stored.",
+        meaning="Chrome and Firefox refuse a cookie with SameSite=None unless it is also Secure (Safari accepts "
+                "it). The cookie is never stored.",
         why="Cookies that travel cross-site must at least not travel in clear text.",
         failing="Set-Cookie: session=abc; SameSite=None", fixed=_CROSS_SITE_FIX, ref="RFC6265bis 5.7",
     ),

@@ -30,6 +30,12 @@ def chromium_missing() -> str | None:
     return None
 
 
+def firefox_missing() -> str | None:
+    from tests.conformance.firefox import missing
+
+    return missing()
+
+
 def need(reason: str | None) -> None:
     if reason is None:
         return

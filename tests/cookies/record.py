@@ -14,7 +14,7 @@ from pathlib import Path
 from .server import CookieServers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RUNNERS = ("chromium",)
+RUNNERS = ("chromium", "firefox")
 
 
 def observe(engine: str, servers: CookieServers) -> dict:
@@ -22,6 +22,10 @@ def observe(engine: str, servers: CookieServers) -> dict:
         from .chromium import run_chromium
 
         return run_chromium(servers)
+    if engine == "firefox":
+        from .firefox import run_firefox
+
+        return run_firefox(servers)
     raise SystemExit(f"unknown engine {engine!r}; choose from {', '.join(RUNNERS)}")
 
 

@@ -13,12 +13,12 @@ import json
 import pytest
 
 from .cases import CASES
-from .conftest import chromium_missing, need
+from .conftest import chromium_missing, firefox_missing, need
 from .predict import disagreements
 from .record import fixture_path
 
 pytestmark = pytest.mark.integration
-BROWSER_OF = {"chromium": "chrome"}
+BROWSER_OF = {"chromium": "chrome", "firefox": "firefox"}
 
 
 def load(engine: str) -> dict:
@@ -54,15 +54,36 @@ def test_recorded_chromium_shows_the_rules_that_matter():
     assert [k for k in ("none-secure", "partitioned") if default[f"cross-site.{k}"]["sent"]] == ["partitioned"]
 
 
+def test_recorded_firefox_shows_the_rules_that_matter():
+    fixture = load("firefox")
+    assert fixture["sameSite_prefs"] == {"laxByDefault": False, "noneRequiresSecure": True, "schemeful": False}
+    default = fixture["profiles"]["default"]
+    assert default["preferences"] == {"network.cookie.cookieBehavior": 5} and default["third_party"] == "partition"
+    # No Lax by default: a cookie without SameSite crosses sites, in the page's partition.
+    assert default["results"]["cross-site.plain"] == {"stored": True, "partitioned": True, "sent": True}
+    assert not default["results"]["cross-site.lax"]["stored"]
+    assert not default["results"]["cross-site.none-insecure"]["stored"]
+
+
+def _compare_live(engine: str, observed: dict, servers) -> None:
+    for name, profile in load(engine)["profiles"].items():
+        assert observed["profiles"][name]["results"] == profile["results"], (
+            f"{engine} {observed['version']} changed its cookie behaviour in profile {name}; "
+            f"re-record with python -m tests.cookies.record {engine}")
+    assert disagreements(servers, observed, BROWSER_OF[engine]) == []
+
+
 @pytest.mark.browser
 def test_live_chromium(cookie_servers):
     need(chromium_missing())
     from .chromium import run_chromium
 
-    observed = run_chromium(cookie_servers)
-    recorded = load("chromium")
-    for name, profile in recorded["profiles"].items():
-        assert observed["profiles"][name]["results"] == profile["results"], (
-            f"Chromium {observed['version']} changed its cookie behaviour in profile {name}; "
-            "re-record with python -m tests.cookies.record chromium")
-    assert disagreements(cookie_servers, observed, "chrome") == []
+    _compare_live("chromium", run_chromium(cookie_servers), cookie_servers)
+
+
+@pytest.mark.browser
+def test_live_firefox(cookie_servers):
+    need(firefox_missing())
+    from .firefox import run_firefox
+
+    _compare_live("firefox", run_firefox(cookie_servers), cookie_servers)

@@ -83,10 +83,11 @@ def test_cd802_malformed():
     assert not j.stored and kinds(j) == ["malformed"]
 
 
-def test_cd803_none_without_secure_refused_in_chrome_only():
+def test_cd803_none_without_secure_refused_in_chrome_and_firefox():
     assert "none-without-secure" in kinds(judge("sid=1; SameSite=None"))
     assert not judge("sid=1; SameSite=None").stored
-    assert "none-without-secure" not in kinds(judge("sid=1; SameSite=None", browser="firefox"))
+    assert not judge("sid=1; SameSite=None", browser="firefox").stored
+    assert "none-without-secure" not in kinds(judge("sid=1; SameSite=None", browser="safari"))
 
 
 def test_cd804_secure_over_http_and_the_localhost_exception():
