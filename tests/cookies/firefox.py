@@ -5,7 +5,8 @@ network); the cookie behaviour is then set per profile through the pref service:
 * "default": network.cookie.cookieBehavior reset to Firefox's own default (recorded: 5 is
   Total Cookie Protection, third-party cookies partitioned by the top-level site);
 * "third-party-allowed": cookieBehavior 0, accept all cookies.
-`stored` comes from the cookie service (with its partition key), `sent` from what the API received.
+`stored` comes from the cookie service (with its partition key), `sent` from what the API received,
+`console` is every console line about cookies the case produced.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .server import CookieServers
 
 THIRD_PARTY_OF_BEHAVIOR = {0: "allow", 5: "partition", 1: "block", 4: "allow"}
 CASE_TIMEOUT_S = 15.0
+CONSOLE_GRACE_S = 0.3  # bounded wait for the console line of a refused cookie
 
 _RESET_DEFAULT = """
 Services.prefs.clearUserPref("network.cookie.cookieBehavior");
@@ -55,7 +57,7 @@ def _sent(echo: str, name: str) -> bool:
 
 
 def _run_case(runner, case: CookieCase, servers: CookieServers) -> dict:
-    runner._chrome("Services.cookies.removeAll();")
+    runner._chrome("Services.cookies.removeAll(); Services.console.reset();")
     client = runner._client
     started = time.monotonic()
     echo = client.execute_async_script(_FETCH_BOTH, script_args=[{"setUrl": servers.api_url(case, "set"),
@@ -66,7 +68,21 @@ def _run_case(runner, case: CookieCase, servers: CookieServers) -> dict:
     with client.using_context(client.CONTEXT_CHROME):
         jar = client.execute_script(_JAR, script_args=[case.cookie_name], sandbox="system")
     return {"stored": bool(jar), "partitioned": any(c["partitionKey"] for c in jar),
-            "sent": _sent(echo, case.cookie_name)}
+            "sent": _sent(echo, case.cookie_name), "console": _cookie_console(runner)}
+
+
+def _cookie_console(runner) -> list[str]:
+    """The console lines about cookies this case produced (Firefox logs them as the reply arrives)."""
+    from tests.conformance.firefox import _CONSOLE_READ
+
+    deadline = time.monotonic() + CONSOLE_GRACE_S
+    lines: list[str] = []
+    while time.monotonic() < deadline:
+        lines = [line for line in runner._chrome(_CONSOLE_READ) if "ookie" in line]
+        if lines:
+            break
+        time.sleep(0.05)
+    return sorted(set(lines))
 
 
 def _run_profile(runner, servers: CookieServers) -> dict:

@@ -60,7 +60,8 @@ def test_recorded_firefox_shows_the_rules_that_matter():
     default = fixture["profiles"]["default"]
     assert default["preferences"] == {"network.cookie.cookieBehavior": 5} and default["third_party"] == "partition"
     # No Lax by default: a cookie without SameSite crosses sites, in the page's partition.
-    assert default["results"]["cross-site.plain"] == {"stored": True, "partitioned": True, "sent": True}
+    plain = default["results"]["cross-site.plain"]
+    assert (plain["stored"], plain["partitioned"], plain["sent"]) == (True, True, True)
     assert not default["results"]["cross-site.lax"]["stored"]
     assert not default["results"]["cross-site.none-insecure"]["stored"]
 
@@ -87,3 +88,29 @@ def test_live_firefox(cookie_servers):
     from .firefox import run_firefox
 
     _compare_live("firefox", run_firefox(cookie_servers), cookie_servers)
+
+
+def test_explain_recognises_every_recorded_firefox_cookie_message(cookie_servers):
+    """Each console line Firefox printed names the rule `check` reports for that case, with its advice."""
+    from cors_doctor.explain.recognise import explain
+
+    from .predict import predict
+
+    fixture = load("firefox")
+    seen_codes = set()
+    for name, profile in fixture["profiles"].items():
+        for case in CASES:
+            lines = profile["results"][case.id]["console"]
+            if not lines:
+                continue
+            predicted = predict(cookie_servers, case, "firefox", profile["third_party"])["codes"]
+            for line in lines:
+                result = explain(line)
+                assert len(result.explained) == 1 and not result.unrecognised, (name, case.id, line)
+                e = result.explained[0]
+                assert e.browser == "firefox" and e.fix
+                # Firefox also warns about a cookie that works now (will soon need Partitioned) and about an
+                # unknown SameSite value; those are information, the others are the refusal check predicts.
+                assert e.code in predicted or e.code in ("CD811", "CD814"), (name, case.id, line, predicted)
+                seen_codes.add(e.code)
+    assert {"CD803", "CD805", "CD806", "CD807"} <= seen_codes
