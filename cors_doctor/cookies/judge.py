@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cors_doctor.cookies.parse import HeldCookie, SetCookie
 from cors_doctor.cookies.policy import CookiePolicy
-from cors_doctor.cookies.site import Site, domain_matches, is_public_suffix, same_site, site_of
+from cors_doctor.cookies.site import Site, domain_matches, is_ip, is_public_suffix, same_site, site_of
 from cors_doctor.origin import Origin, is_loopback_host
 
 ProblemKind = Literal[
@@ -104,7 +104,7 @@ def _storage_problems(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> 
     if cookie.secure and not ctx.secure_url:
         out.append(Problem("secure-over-http", f"it is Secure but came over http from {ctx.host}; only https"
                            + (" (or localhost)" if policy.loopback_is_secure else "") + " may set Secure cookies"))
-    lower = cookie.name.lower()
+    lower = cookie.name.lower() if policy.prefixes_enforced else ""
     if lower.startswith("__secure-") and not cookie.secure:
         out.append(Problem("prefix", "a __Secure- cookie must carry the Secure attribute"))
     if lower.startswith("__host-") and (not cookie.secure or cookie.domain or cookie.path != "/"):
@@ -114,6 +114,8 @@ def _storage_problems(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> 
                            f"(missing: {', '.join(missing)})"))
     if cookie.domain and not domain_matches(ctx.host, cookie.domain):
         out.append(Problem("domain", f"Domain={cookie.domain} does not cover the host {ctx.host} that set it"))
+    elif cookie.domain and is_ip(ctx.host) and not policy.ip_domain_allowed:
+        out.append(Problem("domain", f"this browser refuses a Domain attribute on an IP address ({cookie.domain})"))
     elif cookie.domain and cookie.domain != ctx.host and is_public_suffix(cookie.domain):
         out.append(Problem("domain", f"Domain={cookie.domain} is a public suffix; no site may set a cookie for it"))
     if cookie.same_site == "none" and not cookie.secure and policy.none_requires_secure:

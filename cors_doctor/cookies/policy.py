@@ -20,8 +20,11 @@ live cookie suite (tests/cookies/, fixture files record the engine version and i
   on that site. http://localhost and http://127.0.0.1 count as secure (live suite).
 * Safari (WebKit): no Lax by default, SameSite=None without Secure accepted, not schemeful;
   Intelligent Tracking Prevention blocks all third-party cookies, and the Partitioned attribute
-  does not lift the block. WebKitGTK (the engine the live suite can drive) defaults to the
-  `no-third-party` policy and drops Secure cookies set over http on 127.0.0.1.
+  does not lift the block. What the live suite can drive is WebKitGTK (MiniBrowser), whose cookie
+  store is libsoup's, not Apple's: it defaults to the `no-third-party` policy, refuses Secure
+  cookies over http even on localhost and 127.0.0.1, does not enforce the __Secure-/__Host-
+  prefixes and refuses Domain=<IP address>. The model follows that engine where it was
+  observed; Apple Safari's own store may differ on the prefixes and on IP domains.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class CookiePolicy:
     partitioned_supported: bool  # a Partitioned cookie survives a third-party block
     partitioned_requires_secure: bool
     loopback_is_secure: bool  # Secure cookies may be set and sent over http://localhost / 127.0.0.1
+    prefixes_enforced: bool = True  # __Secure- / __Host- names demand their attributes
+    ip_domain_allowed: bool = True  # Domain=<the IP address itself> is accepted on an IP host
     third_party_is_default: bool = True  # False when the caller chose third_party
 
 
@@ -60,7 +65,7 @@ _DEFAULTS: dict[Browser, CookiePolicy] = {
                             loopback_is_secure=True),
     "safari": CookiePolicy("safari", lax_by_default=False, none_requires_secure=False, schemeful=False,
                            third_party="block", partitioned_supported=False, partitioned_requires_secure=False,
-                           loopback_is_secure=False),
+                           loopback_is_secure=False, prefixes_enforced=False, ip_domain_allowed=False),
 }
 
 

@@ -36,6 +36,12 @@ def firefox_missing() -> str | None:
     return missing()
 
 
+def webkit_missing() -> str | None:
+    from .webkit import missing
+
+    return missing()
+
+
 def need(reason: str | None) -> None:
     if reason is None:
         return

@@ -14,7 +14,7 @@ from pathlib import Path
 from .server import CookieServers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RUNNERS = ("chromium", "firefox")
+RUNNERS = ("chromium", "firefox", "webkit")
 
 
 def observe(engine: str, servers: CookieServers) -> dict:
@@ -26,6 +26,10 @@ def observe(engine: str, servers: CookieServers) -> dict:
         from .firefox import run_firefox
 
         return run_firefox(servers)
+    if engine == "webkit":
+        from .webkit import run_webkit
+
+        return run_webkit(servers)
     raise SystemExit(f"unknown engine {engine!r}; choose from {', '.join(RUNNERS)}")
 
 

@@ -13,12 +13,12 @@ import json
 import pytest
 
 from .cases import CASES
-from .conftest import chromium_missing, firefox_missing, need
+from .conftest import chromium_missing, firefox_missing, need, webkit_missing
 from .predict import disagreements
 from .record import fixture_path
 
 pytestmark = pytest.mark.integration
-BROWSER_OF = {"chromium": "chrome", "firefox": "firefox"}
+BROWSER_OF = {"chromium": "chrome", "firefox": "firefox", "webkit": "safari"}
 
 
 def load(engine: str) -> dict:
@@ -64,6 +64,18 @@ def test_recorded_firefox_shows_the_rules_that_matter():
     assert (plain["stored"], plain["partitioned"], plain["sent"]) == (True, True, True)
     assert not default["results"]["cross-site.lax"]["stored"]
     assert not default["results"]["cross-site.none-insecure"]["stored"]
+
+
+def test_recorded_webkit_shows_the_rules_that_matter():
+    fixture = load("webkit")
+    default = fixture["profiles"]["default"]
+    assert default["args"] == ["--cookies-policy=no-third-party"] and default["third_party"] == "block"
+    assert not any(default["results"][f"cross-site.{k}"]["sent"] for k in ("plain", "none-insecure"))
+    allowed = fixture["profiles"]["third-party-allowed"]["results"]
+    # No Lax by default and no Secure requirement for SameSite=None; but no Secure cookie over http, even on
+    # loopback.
+    assert allowed["cross-site.plain"]["sent"] and allowed["cross-site.none-insecure"]["sent"]
+    assert not allowed["same-site-host.secure-only"]["sent"]
 
 
 def _compare_live(engine: str, observed: dict, servers) -> None:
@@ -114,3 +126,11 @@ def test_explain_recognises_every_recorded_firefox_cookie_message(cookie_servers
                 assert e.code in predicted or e.code in ("CD811", "CD814"), (name, case.id, line, predicted)
                 seen_codes.add(e.code)
     assert {"CD803", "CD805", "CD806", "CD807"} <= seen_codes
+
+
+@pytest.mark.browser
+def test_live_webkit(cookie_servers):
+    need(webkit_missing())
+    from .webkit import run_webkit
+
+    _compare_live("webkit", run_webkit(cookie_servers), cookie_servers)

@@ -235,3 +235,12 @@ def test_cookie_option_attributes_never_reach_the_server():
 def test_report_for_a_check_without_cookies_is_empty():
     _, verdict = run([])
     assert cookie_report(verdict).empty and verdict.findings == ()
+
+
+def test_webkit_engine_rules_prefixes_and_ip_domains():
+    """What WebKitGTK did in the live suite: prefixes not enforced, Domain=<IP> refused."""
+    page = "http://127.0.0.1:5173"
+    assert judge("__Secure-c=1; SameSite=None", page=page, url="http://127.0.0.1:8000/x", browser="safari").stored
+    ip = judge("c=1; Domain=127.0.0.1", page=page, url="http://127.0.0.1:8000/x", browser="safari")
+    assert not ip.stored and kinds(ip) == ["domain"]
+    assert judge("c=1; Domain=127.0.0.1", page=page, url="http://127.0.0.1:8000/x").stored
