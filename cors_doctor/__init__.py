@@ -31,6 +31,8 @@ _EXPORTS = {
     "evaluate": "cors_doctor.evaluate",
     "probe": "cors_doctor.net._probe",
     "ProbeOptions": "cors_doctor.net._probe",
+    "cookie_report": "cors_doctor.cookies",
+    "CookieReport": "cors_doctor.cookies",
 }
 __all__ = [*_EXPORTS, "__version__"]
 
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     )
     from cors_doctor.plan import build_plan  # noqa: F401
     from cors_doctor.net._probe import ProbeOptions, probe  # noqa: F401
+    from cors_doctor.cookies import CookieReport, cookie_report  # noqa: F401
 
 
 def __getattr__(name: str):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from cors_doctor.cookies import (
-    context_for, cookie_report, judge_held_cookie, judge_set_cookie, parse_cookie_option, parse_set_cookie,
+    context_for,
+    cookie_report,
+    judge_held_cookie,
+    judge_set_cookie,
+    parse_cookie_option,
+    parse_set_cookie,
     policy_for,
 )
 from cors_doctor.cookies.parse import cookie_header
