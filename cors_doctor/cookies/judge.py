@@ -127,24 +127,36 @@ def _storage_problems(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> 
 
 def _cross_site_problems(same: str, by_default: bool, partitioned: bool, ctx: Context,
                          policy: CookiePolicy, held: bool) -> tuple[list[Problem], bool]:
-    """Problems of a cross-site cookie, and whether it lands in (or comes from) a partitioned jar."""
+    """Problems of a cross-site cookie, and whether it lands in (or comes from) a partitioned jar.
+
+    A Lax cookie in a browser that also blocks third-party cookies gets both reasons: fixing
+    SameSite alone would not make it work there.
+    """
     verb = "attached to" if held else "stored from"
-    if same in ("lax", "strict"):
-        if by_default:
-            return [Problem("lax-by-default", "it has no SameSite attribute, so the browser treats it as Lax, and "
-                            f"a Lax cookie is not {verb} a cross-site fetch() ({ctx.why_cross_site})")], False
-        return [Problem("samesite-cross-site", f"SameSite={same.capitalize()} cookies are not {verb} a cross-site "
-                        f"fetch() ({ctx.why_cross_site})")], False
+    out: list[Problem] = []
+    if same in ("lax", "strict") and by_default:
+        out.append(Problem("lax-by-default", "it has no SameSite attribute, so the browser treats it as Lax, and "
+                           f"a Lax cookie is not {verb} a cross-site fetch() ({ctx.why_cross_site})"))
+    elif same in ("lax", "strict"):
+        out.append(Problem("samesite-cross-site", f"SameSite={same.capitalize()} cookies are not {verb} a "
+                           f"cross-site fetch() ({ctx.why_cross_site})"))
     if partitioned and policy.partitioned_supported:
-        return [Problem("partitioned", f"Partitioned: kept in a jar for the page's site {ctx.page or 'null'}, sent "
-                        "only while the page is on that site")], True
+        if not out:
+            out.append(Problem("partitioned", f"Partitioned: kept in a jar for the page's site {ctx.page or 'null'}, "
+                               "sent only while the page is on that site"))
+        return out, out[0].kind == "partitioned"
     if policy.third_party == "block":
-        return [Problem("third-party-blocked", f"the browser blocks third-party cookies ({ctx.why_cross_site})")], False
-    if policy.third_party == "partition":
-        return [Problem("partitioned", f"third-party cookies are partitioned: kept in a jar for the page's site "
+        out.append(Problem("third-party-blocked", f"the browser blocks third-party cookies ({ctx.why_cross_site})"))
+    elif out:
+        pass  # refused already; how the browser treats allowed third-party cookies does not matter
+    elif policy.third_party == "partition":
+        return [Problem("partitioned", "third-party cookies are partitioned: kept in a jar for the page's site "
                         f"{ctx.page or 'null'}, sent only while the page is on that site")], True
-    return [Problem("third-party-setting", "it is a third-party cookie: it stops working where third-party cookies "
-                    "are blocked (Incognito, the user's setting, enterprise policy) unless it is Partitioned")], False
+    else:
+        out.append(Problem("third-party-setting", "it is a third-party cookie: it stops working where third-party "
+                           "cookies are blocked (Incognito, the user's setting, enterprise policy) unless it is "
+                           "Partitioned"))
+    return out, False
 
 
 def _elsewhere(declared: str | None, policy: CookiePolicy, ctx: Context) -> list[Problem]:

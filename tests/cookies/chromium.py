@@ -5,7 +5,9 @@ Two profiles, both persistent (a regular profile, not an incognito context):
 * "third-party-allowed": the same with the cookie setting "allow third-party cookies"
   (profile.cookie_controls_mode = 0 in the profile's Preferences).
 Per case: cookies cleared, fetch(set) then fetch(echo), both credentials: 'include'. `stored` comes
-from the browser's cookie jar (with its partition key), `sent` from what the API received.
+from the browser's cookie jar (with its partition key), `sent` from what the API received, and
+`blocked_reasons` from DevTools (Network.responseReceivedExtraInfo: why a Set-Cookie was refused,
+the reasons the Network panel and the Issues panel put into words).
 """
 
 from __future__ import annotations
@@ -55,12 +57,22 @@ async def _run_profile(playwright, prefs: dict, servers: CookieServers) -> tuple
         try:
             version = context.browser.version if context.browser else ""
             page = await context.new_page()
+            blocked: list[dict] = []
+            cdp = await context.new_cdp_session(page)
+            await cdp.send("Network.enable")
+            # The reasons DevTools shows in the Network panel's Cookies tab, per refused Set-Cookie line.
+            cdp.on("Network.responseReceivedExtraInfo", lambda event: blocked.extend(event.get("blockedCookies", [])))
             results: dict[str, dict] = {}
             for placement in PLACEMENTS:
                 await page.goto(servers.page_url(placement) + "/", timeout=10_000)
                 for case in (c for c in CASES if c.placement == placement):
                     await context.clear_cookies()
-                    results[case.id] = await asyncio.wait_for(_run_case(context, page, case, servers), CASE_TIMEOUT_S)
+                    blocked.clear()
+                    result = await asyncio.wait_for(_run_case(context, page, case, servers), CASE_TIMEOUT_S)
+                    result["blocked_reasons"] = sorted({reason for b in blocked
+                                                        if b.get("cookieLine", "").startswith(case.cookie_name + "=")
+                                                        for reason in b.get("blockedReasons", [])})
+                    results[case.id] = result
             return version, results
         finally:
             await context.close()

@@ -54,6 +54,35 @@ def test_recorded_chromium_shows_the_rules_that_matter():
     assert [k for k in ("none-secure", "partitioned") if default[f"cross-site.{k}"]["sent"]] == ["partitioned"]
 
 
+# Chromium's own reasons for refusing a Set-Cookie (DevTools protocol, SetCookieBlockedReason) and the
+# rule cors-doctor reports for each.
+CHROMIUM_REASON_CODES = {
+    "InvalidDomain": "CD806", "InvalidPrefix": "CD805", "SameSiteNoneInsecure": "CD803", "SecureOnly": "CD804",
+    "UserPreferences": "CD809", "ThirdPartyPhaseout": "CD809",
+    "SameSiteLax": "CD807", "SameSiteStrict": "CD807", "SchemefulSameSiteLax": "CD807",
+    "SchemefulSameSiteStrict": "CD807",
+    "SameSiteUnspecifiedTreatedAsLax": "CD808", "SchemefulSameSiteUnspecifiedTreatedAsLax": "CD808",
+}
+
+
+def test_chromium_reasons_are_the_rules_cors_doctor_reports(cookie_servers):
+    """Where Chromium says why it refused a Set-Cookie, cors-doctor names the same reason."""
+    from .predict import predict
+
+    checked = 0
+    for name, profile in load("chromium")["profiles"].items():
+        for case in CASES:
+            reasons = profile["results"][case.id]["blocked_reasons"]
+            if not reasons:
+                continue
+            said = predict(cookie_servers, case, "chrome", profile["third_party"])
+            assert not said["stored"], (name, case.id)
+            for reason in reasons:
+                assert CHROMIUM_REASON_CODES[reason] in said["codes"], (name, case.id, reason, said["codes"])
+                checked += 1
+    assert checked >= 30
+
+
 def test_recorded_firefox_shows_the_rules_that_matter():
     fixture = load("firefox")
     assert fixture["sameSite_prefs"] == {"laxByDefault": False, "noneRequiresSecure": True, "schemeful": False}
