@@ -1,14 +1,12 @@
 """After the browser's verdict: who answered, which known pitfall it is, and the fix to apply.
 
-`diagnose` is pure. `probe_canary` is the one extra check cors-doctor makes on its own: when a
-reply echoes the page's origin with credentials, the same request is repeated from an origin
-nobody allows, which tells an allow-list from a server that reflects every origin. It never sends
-a request the browser would not send (only the preflight, or a GET/HEAD), and never cookies.
+Pure: verdicts in, findings and a fix out. The one extra request cors-doctor may make on its own
+(the reflection probe, only when asked) is sent by `cors_doctor.pipeline`; its verdict arrives
+here as `canary`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,23 +16,35 @@ from cors_doctor.model import Verdict, header_get, header_values
 from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN, with_pitfalls
 
 if TYPE_CHECKING:
-    from cors_doctor.net._probe import ProbeOptions
+    from cors_doctor.cookies import CookieReport
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """The verdict with pitfall findings, the framework the fix is for, and the fix itself."""
+    """The verdict with pitfall findings, the framework the fix is for, and the fix itself; and
+    each cookie of the check judged (None when it carries none), with the cookie fix."""
 
     verdict: Verdict
     framework: FrameworkGuess
     fix: FixSuggestion | None
+    cookies: CookieReport | None = None
+    cookie_fix: FixSuggestion | None = None
 
 
-def diagnose(verdict: Verdict, framework: str | None = None, canary: Verdict | None = None) -> Diagnosis:
-    """Add pitfall findings and write the fix for `framework` (guessed from the replies when None)."""
+def diagnose(verdict: Verdict, framework: str | None = None, canary: Verdict | None = None, *,
+             cookie: str | None = None, third_party_cookies: str | None = None) -> Diagnosis:
+    """Add pitfall findings and write the fix for `framework` (guessed from the replies when None).
+
+    `cookie` is the --cookie value (its attributes say how each cookie was set);
+    `third_party_cookies` replaces the browser's third-party cookie setting.
+    """
+    from cors_doctor.diagnosis.cookies import judge_cookies
+
     guess = identify(verdict, framework)
     verdict = with_pitfalls(verdict, guess.name, canary)
-    return Diagnosis(verdict, guess, suggest(verdict, guess.name))
+    held = cookie if verdict.plan.spec.credentials else None
+    verdict, cookies, cookie_fix = judge_cookies(verdict, held, third_party_cookies, guess.name)
+    return Diagnosis(verdict, guess, suggest(verdict, guess.name), None if cookies.empty else cookies, cookie_fix)
 
 
 def echoes_origin_with_credentials(verdict: Verdict) -> bool:
@@ -50,19 +60,3 @@ def echoes_origin_with_credentials(verdict: Verdict) -> bool:
                 header_get(r.headers, "Access-Control-Allow-Credentials") == "true":
             return True
     return False
-
-
-def probe_canary(verdict: Verdict, options: ProbeOptions) -> Verdict | None:
-    """Repeat the check from CANARY_ORIGIN when the replies could be origin reflection; None otherwise."""
-    if not echoes_origin_with_credentials(verdict):
-        return None
-    from cors_doctor.errors import CorsDoctorError
-    from cors_doctor.plan import build_plan
-    from cors_doctor.net._probe import probe
-
-    spec = dataclasses.replace(verdict.plan.spec, origin=CANARY_ORIGIN)
-    quiet = dataclasses.replace(options, cookie=None, send_actual=False)
-    try:
-        return probe(build_plan(spec), quiet)
-    except CorsDoctorError:
-        return None

@@ -16,8 +16,9 @@ def predict(servers: CookieServers, case: CookieCase, browser: str, third_party:
     """{"stored", "partitioned", "sent", "codes"} for the case's cookie, as `check` judges it."""
     from typer.testing import CliRunner
 
-    from cors_doctor.cli import app
+    from cors_doctor.cli.registry import build_app
 
+    app = build_app(["check", "explain"])  # two commands, so `check` is named as on the command line
     argv = ["check", servers.api_url(case, "set"), "--origin", servers.page_url(case.placement), "--credentials",
             "--json", "--browser", browser, "--third-party-cookies", third_party, "--timeout", "5"]
     result = CliRunner().invoke(app, argv)

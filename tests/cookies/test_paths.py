@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from cors_doctor import ProbeOptions, RequestSpec, build_plan, cookie_report, probe
+from cors_doctor import CheckOptions, RequestSpec, SendOptions, cookie_report, run_check
 from cors_doctor.har.judge import HarJudge
 from cors_doctor.har.stream import HarReader
 
@@ -23,16 +23,31 @@ def _reply(set_cookie: str):
 
 
 @pytest.mark.integration
-def test_library_probe_with_credentials_reports_cookies(loopback_server):
+def test_library_run_check_with_credentials_reports_cookies(loopback_server):
     server = loopback_server(_reply("sid=1; Secure; HttpOnly"))
-    plan = build_plan(RequestSpec(url=server.url + "/login", origin=PAGE, credentials=True))
-    verdict = probe(plan, ProbeOptions(timeout=5, cookie="old=1; SameSite=Strict"))
+    spec = RequestSpec(url=server.url + "/login", origin=PAGE, credentials=True)
+    diagnosis = run_check(spec, SendOptions(timeout=5), CheckOptions(cookie="old=1; SameSite=Strict"))
+    verdict = diagnosis.verdict
     assert verdict.allowed
     assert {"CD808", "CD807"} <= {f.code for f in verdict.findings}
     assert server.received[-1].header("Cookie") == "old=1"  # attributes are not sent
-    report = cookie_report(verdict)
-    (sid,) = report.set_cookies
+    (sid,) = diagnosis.cookies.set_cookies
     assert (sid.name, sid.stored, sid.same_site) == ("sid", False, "lax (default)")
+    (old,) = diagnosis.cookies.held
+    assert (old.name, old.sent) == ("old", False)
+    assert diagnosis.cookie_fix is not None and "samesite=\"none\", secure=True" in diagnosis.cookie_fix.snippet
+    # The verdict alone (without what --cookie said about the attributes) still judges the Set-Cookie.
+    assert [j.name for j in cookie_report(verdict).set_cookies] == ["sid"]
+
+
+@pytest.mark.integration
+def test_library_run_check_judges_under_a_chosen_third_party_setting(loopback_server):
+    server = loopback_server(_reply("sid=1; Secure; SameSite=None"))
+    spec = RequestSpec(url=server.url + "/login", origin=PAGE, credentials=True)
+    allowed = run_check(spec, SendOptions(timeout=5))
+    blocked = run_check(spec, SendOptions(timeout=5), CheckOptions(third_party_cookies="block"))
+    assert allowed.cookies.set_cookies[0].stored and not blocked.cookies.set_cookies[0].stored
+    assert "CD809" in {f.code for f in blocked.verdict.findings}
 
 
 def _har(cookie: str | None) -> dict:

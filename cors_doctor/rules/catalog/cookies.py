@@ -1,16 +1,16 @@
-"""CD8xx: cookies on credentialed cross-origin requests (cors_doctor/cookies), one entry per rule.
-
-Plain keyword data, so the catalog can include it whatever shape its own entries take.
-"""
+"""CD8xx: cookies on credentialed cross-origin requests, judged by cors_doctor/cookies."""
 
 from __future__ import annotations
+
+from cors_doctor.rules.catalog.rule import Rule
+from cors_doctor.rules.codes import Code
 
 _CROSS_SITE_FIX = "Set-Cookie: session=abc; Path=/; HttpOnly; Secure; SameSite=None"
 _PAGE = "page https://app.example.com -> fetch('https://api.example.net/login', {credentials: 'include'})\n\n"
 
-COOKIE_RULES: tuple[dict[str, str], ...] = (
-    dict(
-        code="CD801", name="set-cookie-without-credentials", severity="warning",
+RULES = (
+    Rule(
+        code=Code.SET_COOKIE_WITHOUT_CREDENTIALS, name="set-cookie-without-credentials", severity="warning",
         title="Set-Cookie on a request without credentials is ignored",
         meaning="The reply carries Set-Cookie, but the cross-origin request was made without credentials: 'include'. "
                 "The browser discards the cookie, and would not send it either.",
@@ -21,22 +21,23 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
               "Access-Control-Allow-Credentials: true",
         ref="CRED-1",
     ),
-    dict(
-        code="CD802", name="set-cookie-malformed", severity="warning", title="The browser cannot read this Set-Cookie",
+    Rule(
+        code=Code.SET_COOKIE_MALFORMED, name="set-cookie-malformed", severity="warning",
+        title="The browser cannot read this Set-Cookie",
         meaning="The Set-Cookie line has an empty name and value, or a control character: browsers drop it.",
         why="RFC 6265bis tells the cookie store to ignore such lines entirely.",
         failing="Set-Cookie: ; Path=/", fixed="Set-Cookie: session=abc; Path=/", ref="RFC6265bis 5.6",
     ),
-    dict(
-        code="CD803", name="samesite-none-without-secure", severity="warning",
+    Rule(
+        code=Code.SAMESITE_NONE_WITHOUT_SECURE, name="samesite-none-without-secure", severity="warning",
         title="SameSite=None without Secure is refused",
         meaning="Chrome and Firefox refuse a cookie with SameSite=None unless it is also Secure (Safari accepts "
                 "it). The cookie is never stored.",
         why="Cookies that travel cross-site must at least not travel in clear text.",
         failing="Set-Cookie: session=abc; SameSite=None", fixed=_CROSS_SITE_FIX, ref="RFC6265bis 5.7",
     ),
-    dict(
-        code="CD804", name="secure-cookie-over-http", severity="warning",
+    Rule(
+        code=Code.SECURE_COOKIE_OVER_HTTP, name="secure-cookie-over-http", severity="warning",
         title="A Secure cookie cannot be set or sent over http",
         meaning="The cookie is Secure and the API is plain http. Browsers refuse Secure cookies from insecure "
                 "URLs; Chrome and Firefox make an exception for http://localhost and http://127.0.0.1, WebKit "
@@ -45,8 +46,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         failing="http://api.example.com/login\n\nSet-Cookie: session=abc; Secure; SameSite=None",
         fixed="https://api.example.com/login\n\nSet-Cookie: session=abc; Secure; SameSite=None", ref="RFC6265bis 5.7",
     ),
-    dict(
-        code="CD805", name="cookie-prefix-violated", severity="warning",
+    Rule(
+        code=Code.COOKIE_PREFIX_VIOLATED, name="cookie-prefix-violated", severity="warning",
         title="The cookie's name prefix demands attributes it lacks",
         meaning="A cookie named __Secure-… must be Secure; one named __Host-… must be Secure, have Path=/ and no "
                 "Domain. Browsers refuse the cookie otherwise.",
@@ -54,8 +55,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         failing="Set-Cookie: __Host-session=abc; Secure; Domain=example.com",
         fixed="Set-Cookie: __Host-session=abc; Secure; Path=/; SameSite=None", ref="RFC6265bis 4.1.3",
     ),
-    dict(
-        code="CD806", name="cookie-domain-mismatch", severity="warning",
+    Rule(
+        code=Code.COOKIE_DOMAIN_MISMATCH, name="cookie-domain-mismatch", severity="warning",
         title="The Domain attribute does not cover the host that set it",
         meaning="Domain names a domain the API's host is not within (or a public suffix such as co.uk or github.io, "
                 "or an IP address other than the host). The browser refuses the cookie.",
@@ -64,8 +65,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         fixed="Set-Cookie: session=abc; Secure; SameSite=None   (no Domain: the cookie belongs to api.example.net)",
         ref="RFC6265bis 5.7",
     ),
-    dict(
-        code="CD807", name="samesite-blocks-cross-site", severity="warning",
+    Rule(
+        code=Code.SAMESITE_BLOCKS_CROSS_SITE, name="samesite-blocks-cross-site", severity="warning",
         title="A SameSite=Lax or Strict cookie does not travel cross-site",
         meaning="The page and the API are different sites (registrable domains, and in Chrome also schemes: "
                 "http://app.example.com and https://api.example.com are cross-site). A Lax or Strict cookie is "
@@ -74,8 +75,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         failing=_PAGE + "Set-Cookie: session=abc; Secure; SameSite=Lax", fixed=_CROSS_SITE_FIX + "\n# or: serve the "
         "API from the page's site (api.example.com, or /api behind a reverse proxy)", ref="CRED-4",
     ),
-    dict(
-        code="CD808", name="samesite-lax-by-default", severity="warning",
+    Rule(
+        code=Code.SAMESITE_LAX_BY_DEFAULT, name="samesite-lax-by-default", severity="warning",
         title="Without SameSite, Chrome treats the cookie as Lax",
         meaning="The cookie has no SameSite attribute (or an unknown value). Chrome then applies SameSite=Lax, so "
                 "the cookie is neither stored from nor sent with a cross-site fetch(). For --cookie: a cookie set "
@@ -83,8 +84,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         why="Lax by default protects sites that never thought about cross-site requests.",
         failing=_PAGE + "Set-Cookie: session=abc; Secure; HttpOnly", fixed=_CROSS_SITE_FIX, ref="CRED-4",
     ),
-    dict(
-        code="CD809", name="third-party-cookies-blocked", severity="warning",
+    Rule(
+        code=Code.THIRD_PARTY_COOKIES_BLOCKED, name="third-party-cookies-blocked", severity="warning",
         title="The browser blocks third-party cookies",
         meaning="The API is on another site than the page, so its cookies are third-party cookies, and this browser "
                 "blocks them whatever the server does: Safari always, Chrome in Incognito or when the user or an "
@@ -95,16 +96,16 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
               "(reverse proxy)\n# or: send a token in the Authorization header instead of a cookie",
         ref="CRED-4",
     ),
-    dict(
-        code="CD810", name="partitioned-without-secure", severity="warning",
+    Rule(
+        code=Code.PARTITIONED_WITHOUT_SECURE, name="partitioned-without-secure", severity="warning",
         title="A Partitioned cookie must be Secure",
         meaning="Chrome refuses a cookie with the Partitioned attribute (CHIPS) unless it is also Secure.",
         why="Partitioned cookies are a cross-site mechanism and share its https requirement.",
         failing="Set-Cookie: session=abc; SameSite=None; Partitioned",
         fixed="Set-Cookie: session=abc; Secure; SameSite=None; Partitioned; Path=/", ref="CHIPS",
     ),
-    dict(
-        code="CD811", name="cookie-partitioned", severity="info",
+    Rule(
+        code=Code.COOKIE_PARTITIONED, name="cookie-partitioned", severity="info",
         title="The cookie lives in a jar for the page's site",
         meaning="The cookie is stored in a partition keyed by the page's (top-level) site: because it is "
                 "Partitioned (CHIPS), or because the browser partitions third-party cookies (Firefox's Total "
@@ -114,8 +115,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         fixed="(nothing to fix for one front end; a session shared by several sites needs the API on their site)",
         ref="CHIPS",
     ),
-    dict(
-        code="CD812", name="cookie-path-mismatch", severity="warning",
+    Rule(
+        code=Code.COOKIE_PATH_MISMATCH, name="cookie-path-mismatch", severity="warning",
         title="The cookie's Path does not cover this URL",
         meaning="The cookie is stored, but its Path attribute does not match the request path, so it is not sent "
                 "with requests to this URL.",
@@ -123,8 +124,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         failing="GET /api/me\n\nSet-Cookie: session=abc; Secure; SameSite=None; Path=/auth",
         fixed="Set-Cookie: session=abc; Secure; SameSite=None; Path=/", ref="RFC6265bis 5.8",
     ),
-    dict(
-        code="CD813", name="third-party-cookie", severity="info",
+    Rule(
+        code=Code.THIRD_PARTY_COOKIE, name="third-party-cookie", severity="info",
         title="A third-party cookie: it works only where third-party cookies are allowed",
         meaning="Chrome stores and sends this cross-site cookie with its default settings, but not in Incognito, "
                 "nor when the user or an enterprise policy blocks third-party cookies; Safari never does.",
@@ -133,8 +134,8 @@ COOKIE_RULES: tuple[dict[str, str], ...] = (
         fixed="Set-Cookie: session=abc; Secure; SameSite=None; Partitioned; Path=/\n"
               "# or: serve the API from the page's site", ref="CHIPS",
     ),
-    dict(
-        code="CD814", name="samesite-default-differs", severity="info",
+    Rule(
+        code=Code.SAMESITE_DEFAULT_DIFFERS, name="samesite-default-differs", severity="info",
         title="Works here, but Chrome treats a cookie without SameSite as Lax",
         meaning="Firefox and Safari do not apply Lax by default, so this cross-site cookie works there; Chrome "
                 "refuses it. Set SameSite=None; Secure so every browser agrees.",
