@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from cors_doctor.cookies import CookieJudgement, CookieReport
 from cors_doctor.cookies.site import is_ip, registrable_domain
-from cors_doctor.fixes import TITLES, FixSuggestion, resolve_framework
+from cors_doctor.fixes import FixSuggestion, resolve_framework
 from cors_doctor.origin import is_loopback_host
 
 # Problems the server fixes by changing the cookie's attributes.
@@ -26,6 +26,9 @@ _SESSION_COOKIES = {
     "fastapi": ("session",), "flask": ("session",), "django": ("sessionid", "csrftoken"),
     "express": ("connect.sid",), "spring": ("JSESSIONID", "SESSION"), "aspnet": (".AspNetCore.Session",),
 }
+_NAMES = {"fastapi": "FastAPI / Starlette", "flask": "Flask", "django": "Django", "express": "Express",
+          "nginx": "nginx", "apache": "Apache httpd", "caddy": "Caddy", "spring": "Spring Boot",
+          "aspnet": "ASP.NET Core", "go": "Go (net/http)"}
 _LANGUAGE = {"fastapi": "python", "flask": "python", "django": "python", "express": "javascript",
              "nginx": "nginx", "apache": "apache", "caddy": "caddyfile", "spring": "properties",
              "aspnet": "csharp", "go": "go"}
@@ -128,5 +131,5 @@ def cookie_fix(report: CookieReport, page: str, framework: str) -> FixSuggestion
         notes.append("Partitioned (SameSite=None; Secure; Partitioned) keeps the cookie working in Chrome and "
                      "Firefox even when third-party cookies are blocked, for this page's site only; Safari "
                      "ignores it.")
-    title = f"{TITLES[name]}: session cookie"
+    title = f"{_NAMES[name]}: the cookie's attributes"
     return FixSuggestion(name, title, _LANGUAGE[name], "\n".join(dict.fromkeys(lines)), tuple(notes))
