@@ -2,9 +2,9 @@
 
 Chrome reports blocked cookies in DevTools (the Issues panel and the Network panel's Cookies
 tab), Firefox in the console (texts as firefox-esr 153 prints them, recorded by the live cookie
-suite). Safari prints nothing for a blocked cookie: Intelligent Tracking Prevention drops
-third-party cookies silently. Each message maps to the CD8xx rule `check --credentials` reports
-for the same cookie, with the same advice.
+suite). No Safari cookie message is known here: WebKit prints no console messages for the
+automated pages the suite can drive. Each message maps to the CD8xx rule `check --credentials`
+reports for the same cookie, with the same advice.
 """
 
 from __future__ import annotations
