@@ -74,6 +74,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
         "browser_message": verdict.browser_message,
         "findings": [f.to_dict() for f in verdict.findings],
         "unverified": list(verdict.unverified),
+        "cookies": _cookies(cookies, cookie_fix),
         "framework": None if framework is None else {
             "name": framework.name, "title": framework.title, "guessed": framework.guessed,
             "evidence": list(framework.evidence),
@@ -83,7 +84,6 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "notes": list(fix.notes),
             "parts": [{"where": p.where, "placement": p.placement, "text": p.text} for p in fix.parts],
         },
-        "cookies": _cookies(cookies, cookie_fix),
     }
 
 
