@@ -11,7 +11,18 @@ from cors_doctor.cookies.policy import CookiePolicy, ThirdParty, policy_for
 from cors_doctor.cookies.report import CookieReport, cookie_report
 
 __all__ = [
-    "CookieJudgement", "CookiePolicy", "CookieReport", "HeldCookie", "Problem", "SetCookie", "ThirdParty",
-    "context_for", "cookie_report", "judge_held_cookie", "judge_set_cookie", "parse_cookie_option",
-    "parse_set_cookie", "policy_for",
+    "CookieJudgement",
+    "CookiePolicy",
+    "CookieReport",
+    "HeldCookie",
+    "Problem",
+    "SetCookie",
+    "ThirdParty",
+    "context_for",
+    "cookie_report",
+    "judge_held_cookie",
+    "judge_set_cookie",
+    "parse_cookie_option",
+    "parse_set_cookie",
+    "policy_for",
 ]

@@ -17,22 +17,52 @@ from cors_doctor.cookies.site import Site, domain_matches, is_ip, is_public_suff
 from cors_doctor.origin import Origin, is_loopback_host
 
 ProblemKind = Literal[
-    "malformed", "none-without-secure", "secure-over-http", "prefix", "domain", "samesite-cross-site",
-    "lax-by-default", "third-party-blocked", "partitioned-without-secure", "partitioned", "third-party-setting",
-    "path", "lax-by-default-elsewhere",
+    "malformed",
+    "none-without-secure",
+    "secure-over-http",
+    "prefix",
+    "domain",
+    "samesite-cross-site",
+    "lax-by-default",
+    "third-party-blocked",
+    "partitioned-without-secure",
+    "partitioned",
+    "third-party-setting",
+    "path",
+    "lax-by-default-elsewhere",
 ]
 # Kinds that keep the cookie out of the store (or off the request); the others only inform.
-REFUSALS = frozenset({
-    "malformed", "none-without-secure", "secure-over-http", "prefix", "domain", "samesite-cross-site",
-    "lax-by-default", "third-party-blocked", "partitioned-without-secure", "path",
-})
+REFUSALS = frozenset(
+    {
+        "malformed",
+        "none-without-secure",
+        "secure-over-http",
+        "prefix",
+        "domain",
+        "samesite-cross-site",
+        "lax-by-default",
+        "third-party-blocked",
+        "partitioned-without-secure",
+        "path",
+    }
+)
 
 # The finding code each problem is reported under (docs/rules/CD8xx.md).
 CODES = {
-    "ignored": "CD801", "malformed": "CD802", "none-without-secure": "CD803", "secure-over-http": "CD804",
-    "prefix": "CD805", "domain": "CD806", "samesite-cross-site": "CD807", "lax-by-default": "CD808",
-    "third-party-blocked": "CD809", "partitioned-without-secure": "CD810", "partitioned": "CD811",
-    "path": "CD812", "third-party-setting": "CD813", "lax-by-default-elsewhere": "CD814",
+    "ignored": "CD801",
+    "malformed": "CD802",
+    "none-without-secure": "CD803",
+    "secure-over-http": "CD804",
+    "prefix": "CD805",
+    "domain": "CD806",
+    "samesite-cross-site": "CD807",
+    "lax-by-default": "CD808",
+    "third-party-blocked": "CD809",
+    "partitioned-without-secure": "CD810",
+    "partitioned": "CD811",
+    "path": "CD812",
+    "third-party-setting": "CD813",
+    "lax-by-default-elsewhere": "CD814",
 }
 
 
@@ -102,16 +132,30 @@ def _effective_same_site(declared: str | None, policy: CookiePolicy) -> tuple[st
 def _storage_problems(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> list[Problem]:
     out: list[Problem] = []
     if cookie.secure and not ctx.secure_url:
-        out.append(Problem("secure-over-http", f"it is Secure but came over http from {ctx.host}; only https"
-                           + (" (or localhost)" if policy.loopback_is_secure else "") + " may set Secure cookies"))
+        out.append(
+            Problem(
+                "secure-over-http",
+                f"it is Secure but came over http from {ctx.host}; only https"
+                + (" (or localhost)" if policy.loopback_is_secure else "")
+                + " may set Secure cookies",
+            )
+        )
     lower = cookie.name.lower() if policy.prefixes_enforced else ""
     if lower.startswith("__secure-") and not cookie.secure:
         out.append(Problem("prefix", "a __Secure- cookie must carry the Secure attribute"))
     if lower.startswith("__host-") and (not cookie.secure or cookie.domain or cookie.path != "/"):
-        missing = [text for bad, text in ((not cookie.secure, "Secure"), (bool(cookie.domain), "no Domain"),
-                                          (cookie.path != "/", "Path=/")) if bad]
-        out.append(Problem("prefix", "a __Host- cookie needs Secure, no Domain and Path=/ "
-                           f"(missing: {', '.join(missing)})"))
+        missing = [
+            text
+            for bad, text in (
+                (not cookie.secure, "Secure"),
+                (bool(cookie.domain), "no Domain"),
+                (cookie.path != "/", "Path=/"),
+            )
+            if bad
+        ]
+        out.append(
+            Problem("prefix", f"a __Host- cookie needs Secure, no Domain and Path=/ (missing: {', '.join(missing)})")
+        )
     if cookie.domain and not domain_matches(ctx.host, cookie.domain):
         out.append(Problem("domain", f"Domain={cookie.domain} does not cover the host {ctx.host} that set it"))
     elif cookie.domain and is_ip(ctx.host) and not policy.ip_domain_allowed:
@@ -125,8 +169,9 @@ def _storage_problems(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> 
     return out
 
 
-def _cross_site_problems(same: str, by_default: bool, partitioned: bool, ctx: Context,
-                         policy: CookiePolicy, held: bool) -> tuple[list[Problem], bool]:
+def _cross_site_problems(
+    same: str, by_default: bool, partitioned: bool, ctx: Context, policy: CookiePolicy, held: bool
+) -> tuple[list[Problem], bool]:
     """Problems of a cross-site cookie, and whether it lands in (or comes from) a partitioned jar.
 
     A Lax cookie in a browser that also blocks third-party cookies gets both reasons: fixing
@@ -135,43 +180,81 @@ def _cross_site_problems(same: str, by_default: bool, partitioned: bool, ctx: Co
     verb = "attached to" if held else "stored from"
     out: list[Problem] = []
     if same in ("lax", "strict") and by_default:
-        out.append(Problem("lax-by-default", "it has no SameSite attribute, so the browser treats it as Lax, and "
-                           f"a Lax cookie is not {verb} a cross-site fetch() ({ctx.why_cross_site})"))
+        out.append(
+            Problem(
+                "lax-by-default",
+                "it has no SameSite attribute, so the browser treats it as Lax, and "
+                f"a Lax cookie is not {verb} a cross-site fetch() ({ctx.why_cross_site})",
+            )
+        )
     elif same in ("lax", "strict"):
-        out.append(Problem("samesite-cross-site", f"SameSite={same.capitalize()} cookies are not {verb} a "
-                           f"cross-site fetch() ({ctx.why_cross_site})"))
+        out.append(
+            Problem(
+                "samesite-cross-site",
+                f"SameSite={same.capitalize()} cookies are not {verb} a cross-site fetch() ({ctx.why_cross_site})",
+            )
+        )
     if partitioned and policy.partitioned_supported:
         if not out:
-            out.append(Problem("partitioned", f"Partitioned: kept in a jar for the page's site {ctx.page or 'null'}, "
-                               "sent only while the page is on that site"))
+            out.append(
+                Problem(
+                    "partitioned",
+                    f"Partitioned: kept in a jar for the page's site {ctx.page or 'null'}, "
+                    "sent only while the page is on that site",
+                )
+            )
         return out, out[0].kind == "partitioned"
     if policy.third_party == "block":
         out.append(Problem("third-party-blocked", f"the browser blocks third-party cookies ({ctx.why_cross_site})"))
     elif out:
         pass  # refused already; how the browser treats allowed third-party cookies does not matter
     elif policy.third_party == "partition":
-        return [Problem("partitioned", "third-party cookies are partitioned: kept in a jar for the page's site "
-                        f"{ctx.page or 'null'}, sent only while the page is on that site")], True
+        return [
+            Problem(
+                "partitioned",
+                "third-party cookies are partitioned: kept in a jar for the page's site "
+                f"{ctx.page or 'null'}, sent only while the page is on that site",
+            )
+        ], True
     else:
-        out.append(Problem("third-party-setting", "it is a third-party cookie: it stops working where third-party "
-                           "cookies are blocked (Incognito, the user's setting, enterprise policy) unless it is "
-                           "Partitioned"))
+        out.append(
+            Problem(
+                "third-party-setting",
+                "it is a third-party cookie: it stops working where third-party "
+                "cookies are blocked (Incognito, the user's setting, enterprise policy) unless it is "
+                "Partitioned",
+            )
+        )
     return out, False
 
 
 def _elsewhere(declared: str | None, policy: CookiePolicy, ctx: Context) -> list[Problem]:
     """A cookie without SameSite works cross-site here, but not in Chrome (Lax by default)."""
     if declared is None and ctx.cross_site and not policy.lax_by_default:
-        return [Problem("lax-by-default-elsewhere", "it has no SameSite attribute: Chrome treats it as Lax and does "
-                        "not store or send it cross-site; set SameSite=None; Secure")]
+        return [
+            Problem(
+                "lax-by-default-elsewhere",
+                "it has no SameSite attribute: Chrome treats it as Lax and does "
+                "not store or send it cross-site; set SameSite=None; Secure",
+            )
+        ]
     return []
 
 
 def judge_set_cookie(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> CookieJudgement:
     """Whether a Set-Cookie on a credentialed reply is stored, and sent back on the same request."""
     if cookie.malformed:
-        return CookieJudgement(cookie.name, "set-cookie", ctx.url, False, False, False, "", (
-            Problem("malformed", f"the browser ignores this Set-Cookie: {cookie.malformed}"),), cookie.line)
+        return CookieJudgement(
+            cookie.name,
+            "set-cookie",
+            ctx.url,
+            False,
+            False,
+            False,
+            "",
+            (Problem("malformed", f"the browser ignores this Set-Cookie: {cookie.malformed}"),),
+            cookie.line,
+        )
     same, by_default = _effective_same_site(cookie.same_site, policy)
     problems = _storage_problems(cookie, ctx, policy)
     partitioned = False
@@ -188,8 +271,9 @@ def judge_set_cookie(cookie: SetCookie, ctx: Context, policy: CookiePolicy) -> C
     # A Partitioned cookie is keyed by the top-level site even when page and API are same-site.
     partitioned = stored and (partitioned or (cookie.partitioned and policy.partitioned_supported))
     label = same + (" (default)" if by_default else "")
-    return CookieJudgement(cookie.name, "set-cookie", ctx.url, stored, sent, partitioned, label, tuple(problems),
-                           cookie.line)
+    return CookieJudgement(
+        cookie.name, "set-cookie", ctx.url, stored, sent, partitioned, label, tuple(problems), cookie.line
+    )
 
 
 def judge_held_cookie(cookie: HeldCookie, ctx: Context, policy: CookiePolicy) -> CookieJudgement:
@@ -203,10 +287,15 @@ def judge_held_cookie(cookie: HeldCookie, ctx: Context, policy: CookiePolicy) ->
     partitioned = False
     if ctx.cross_site:
         if by_default and not cookie.attributes_known and policy.lax_by_default:
-            problems.append(Problem("lax-by-default", "if it was set without a SameSite attribute the browser treats "
-                                    f"it as Lax and does not attach it to a cross-site fetch() ({ctx.why_cross_site}); "
-                                    "it must have been set with SameSite=None; Secure (add the attributes to "
-                                    "--cookie to judge it exactly)"))
+            problems.append(
+                Problem(
+                    "lax-by-default",
+                    "if it was set without a SameSite attribute the browser treats "
+                    f"it as Lax and does not attach it to a cross-site fetch() ({ctx.why_cross_site}); "
+                    "it must have been set with SameSite=None; Secure (add the attributes to "
+                    "--cookie to judge it exactly)",
+                )
+            )
         else:
             more, partitioned = _cross_site_problems(same, by_default, cookie.partitioned, ctx, policy, held=True)
             problems += more

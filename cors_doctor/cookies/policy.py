@@ -57,15 +57,38 @@ class CookiePolicy:
 
 
 _DEFAULTS: dict[Browser, CookiePolicy] = {
-    "chrome": CookiePolicy("chrome", lax_by_default=True, none_requires_secure=True, schemeful=True,
-                           third_party="allow", partitioned_supported=True, partitioned_requires_secure=True,
-                           loopback_is_secure=True),
-    "firefox": CookiePolicy("firefox", lax_by_default=False, none_requires_secure=True, schemeful=False,
-                            third_party="partition", partitioned_supported=True, partitioned_requires_secure=False,
-                            loopback_is_secure=True),
-    "safari": CookiePolicy("safari", lax_by_default=False, none_requires_secure=False, schemeful=False,
-                           third_party="block", partitioned_supported=False, partitioned_requires_secure=False,
-                           loopback_is_secure=False, prefixes_enforced=False, ip_domain_allowed=False),
+    "chrome": CookiePolicy(
+        "chrome",
+        lax_by_default=True,
+        none_requires_secure=True,
+        schemeful=True,
+        third_party="allow",
+        partitioned_supported=True,
+        partitioned_requires_secure=True,
+        loopback_is_secure=True,
+    ),
+    "firefox": CookiePolicy(
+        "firefox",
+        lax_by_default=False,
+        none_requires_secure=True,
+        schemeful=False,
+        third_party="partition",
+        partitioned_supported=True,
+        partitioned_requires_secure=False,
+        loopback_is_secure=True,
+    ),
+    "safari": CookiePolicy(
+        "safari",
+        lax_by_default=False,
+        none_requires_secure=False,
+        schemeful=False,
+        third_party="block",
+        partitioned_supported=False,
+        partitioned_requires_secure=False,
+        loopback_is_secure=False,
+        prefixes_enforced=False,
+        ip_domain_allowed=False,
+    ),
 }
 
 

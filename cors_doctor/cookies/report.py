@@ -41,8 +41,9 @@ def has_cookies(verdict: Verdict) -> bool:
     return False
 
 
-def cookie_report(verdict: Verdict, held: tuple[HeldCookie, ...] | None = None,
-                  third_party: ThirdParty | None = None) -> CookieReport:
+def cookie_report(
+    verdict: Verdict, held: tuple[HeldCookie, ...] | None = None, third_party: ThirdParty | None = None
+) -> CookieReport:
     """Judge the cookies of `verdict` as its browser would; `held` adds what is known of the sent
     cookies' attributes (from --cookie), `third_party` replaces the browser's third-party setting."""
     plan = verdict.plan

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from cors_doctor.fixes import FixSuggestion
 
 
-def judge_cookies(verdict: Verdict, cookie: str | None, third_party: str | None,
-                  framework: str) -> tuple[Verdict, CookieReport, FixSuggestion | None]:
+def judge_cookies(
+    verdict: Verdict, cookie: str | None, third_party: str | None, framework: str
+) -> tuple[Verdict, CookieReport, FixSuggestion | None]:
     """The verdict with CD8xx findings for this cookie policy, the per-cookie report and the cookie fix."""
     from cors_doctor.fixes.cookies import cookie_fix
     from cors_doctor.rules.cookies import with_cookie_findings

@@ -19,15 +19,15 @@ _FIXES = {
     "secure-over-http": "serve the API over https (http://localhost is exempt in Chrome and Firefox)",
     "prefix": "give __Host- cookies Secure, Path=/ and no Domain; __Secure- cookies Secure",
     "domain": "drop the Domain attribute (the cookie then belongs to the host that set it) or name a parent "
-              "domain of that host",
+    "domain of that host",
     "samesite-cross-site": "set SameSite=None; Secure on the cookie, or serve the API from the page's site",
     "lax-by-default": "set SameSite=None; Secure on the cookie, or serve the API from the page's site",
     "third-party-blocked": "serve the API from the page's site (a subdomain or a path behind a reverse proxy), "
-                           "or authenticate with a token in the Authorization header",
+    "or authenticate with a token in the Authorization header",
     "partitioned-without-secure": "add Secure to the Partitioned cookie",
     "path": "set Path=/ (or a prefix of the request path)",
     "third-party-setting": "add Partitioned (SameSite=None; Secure; Partitioned) if the cookie only needs to work "
-                           "on this page's site, or serve the API from the page's site",
+    "on this page's site, or serve the API from the page's site",
     "lax-by-default-elsewhere": "set SameSite=None; Secure on the cookie",
     "malformed": "send name=value before any attribute, without control characters",
 }
@@ -42,8 +42,11 @@ def _subject(j: CookieJudgement) -> str:
     if j.source == "held":
         return f"cookie {name} (--cookie) is {'attached' if j.sent else 'not attached'}"
     if j.stored:
-        state = "stored" + (" in a partitioned jar" if j.partitioned else "") + \
-            (" and sent back" if j.sent else " but not sent back")
+        state = (
+            "stored"
+            + (" in a partitioned jar" if j.partitioned else "")
+            + (" and sent back" if j.sent else " but not sent back")
+        )
     else:
         state = "not stored"
     return f"Set-Cookie {name} is {state}"
@@ -58,19 +61,31 @@ def findings_from(report: CookieReport) -> tuple[Finding, ...]:
     out: list[Finding] = []
     if report.ignored:
         names = sorted({line.partition("=")[0].strip() or "(nameless)" for line in report.ignored})
-        out.append(_finding(
-            "CD801", f"the reply sets {', '.join(names)} but the request has no credentials: cross-origin fetch() "
-            "ignores Set-Cookie unless it is made with credentials: 'include'",
-            "fetch(url, {credentials: 'include'}) and allow it with Access-Control-Allow-Credentials: true", "warning"))
+        out.append(
+            _finding(
+                "CD801",
+                f"the reply sets {', '.join(names)} but the request has no credentials: cross-origin fetch() "
+                "ignores Set-Cookie unless it is made with credentials: 'include'",
+                "fetch(url, {credentials: 'include'}) and allow it with Access-Control-Allow-Credentials: true",
+                "warning",
+            )
+        )
     for j in (*report.set_cookies, *report.held):
         for problem in j.problems:
-            out.append(_finding(CODES[problem.kind], f"{_subject(j)}: {problem.text}",
-                                _FIXES.get(problem.kind, ""), _severity(problem)))
+            out.append(
+                _finding(
+                    CODES[problem.kind],
+                    f"{_subject(j)}: {problem.text}",
+                    _FIXES.get(problem.kind, ""),
+                    _severity(problem),
+                )
+            )
     return tuple(out)
 
 
-def with_cookie_findings(verdict: Verdict, held: tuple[HeldCookie, ...] | None = None,
-                         third_party: ThirdParty | None = None) -> Verdict:
+def with_cookie_findings(
+    verdict: Verdict, held: tuple[HeldCookie, ...] | None = None, third_party: ThirdParty | None = None
+) -> Verdict:
     """The verdict with its CD8xx findings (replacing any made under another cookie policy)."""
     report = cookie_report(verdict, held, third_party)
     kept = tuple(f for f in verdict.findings if not f.code.startswith("CD8"))

@@ -22,8 +22,14 @@ from .cases import CASES, PLACEMENTS, CookieCase
 from .server import CookieServers
 
 CHROMIUM = os.environ.get("CORS_DOCTOR_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PROFILES = {
     "default": {},
     "third-party-allowed": {"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": False}},
@@ -53,7 +59,8 @@ async def _run_profile(playwright, prefs: dict, servers: CookieServers) -> tuple
             (Path(directory) / "Default").mkdir()
             (Path(directory) / "Default" / "Preferences").write_text(json.dumps(prefs))
         context = await playwright.chromium.launch_persistent_context(
-            directory, executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000)
+            directory, executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000
+        )
         try:
             version = context.browser.version if context.browser else ""
             page = await context.new_page()
@@ -69,9 +76,14 @@ async def _run_profile(playwright, prefs: dict, servers: CookieServers) -> tuple
                     await context.clear_cookies()
                     blocked.clear()
                     result = await asyncio.wait_for(_run_case(context, page, case, servers), CASE_TIMEOUT_S)
-                    result["blocked_reasons"] = sorted({reason for b in blocked
-                                                        if b.get("cookieLine", "").startswith(case.cookie_name + "=")
-                                                        for reason in b.get("blockedReasons", [])})
+                    result["blocked_reasons"] = sorted(
+                        {
+                            reason
+                            for b in blocked
+                            if b.get("cookieLine", "").startswith(case.cookie_name + "=")
+                            for reason in b.get("blockedReasons", [])
+                        }
+                    )
                     results[case.id] = result
             return version, results
         finally:
@@ -79,11 +91,15 @@ async def _run_profile(playwright, prefs: dict, servers: CookieServers) -> tuple
 
 
 async def _run_case(context, page, case: CookieCase, servers: CookieServers) -> dict:
-    echo = await page.evaluate(FETCH_BOTH, {"setUrl": servers.api_url(case, "set"),
-                                            "echoUrl": servers.api_url(case, "echo")})
+    echo = await page.evaluate(
+        FETCH_BOTH, {"setUrl": servers.api_url(case, "set"), "echoUrl": servers.api_url(case, "echo")}
+    )
     jar = [c for c in await context.cookies() if c["name"] == case.cookie_name]
-    return {"stored": bool(jar), "partitioned": any(c.get("partitionKey") for c in jar),
-            "sent": _sent(echo, case.cookie_name)}
+    return {
+        "stored": bool(jar),
+        "partitioned": any(c.get("partitionKey") for c in jar),
+        "sent": _sent(echo, case.cookie_name),
+    }
 
 
 async def _run_all(servers: CookieServers) -> dict:
@@ -95,7 +111,9 @@ async def _run_all(servers: CookieServers) -> dict:
             version, results = await _run_profile(playwright, prefs, servers)
             out["version"] = version
             out["profiles"][name] = {
-                "third_party": THIRD_PARTY[name], "preferences": prefs, "args": LAUNCH_ARGS,
+                "third_party": THIRD_PARTY[name],
+                "preferences": prefs,
+                "args": LAUNCH_ARGS,
                 "results": results,
             }
         return out

@@ -60,15 +60,22 @@ def _run_case(runner, case: CookieCase, servers: CookieServers) -> dict:
     runner._chrome("Services.cookies.removeAll(); Services.console.reset();")
     client = runner._client
     started = time.monotonic()
-    echo = client.execute_async_script(_FETCH_BOTH, script_args=[{"setUrl": servers.api_url(case, "set"),
-                                                                   "echoUrl": servers.api_url(case, "echo")}],
-                                       sandbox=None, new_sandbox=False)
+    echo = client.execute_async_script(
+        _FETCH_BOTH,
+        script_args=[{"setUrl": servers.api_url(case, "set"), "echoUrl": servers.api_url(case, "echo")}],
+        sandbox=None,
+        new_sandbox=False,
+    )
     assert time.monotonic() - started < CASE_TIMEOUT_S
     assert not str(echo).startswith("ERROR"), (case.id, echo)
     with client.using_context(client.CONTEXT_CHROME):
         jar = client.execute_script(_JAR, script_args=[case.cookie_name], sandbox="system")
-    return {"stored": bool(jar), "partitioned": any(c["partitionKey"] for c in jar),
-            "sent": _sent(echo, case.cookie_name), "console": _cookie_console(runner)}
+    return {
+        "stored": bool(jar),
+        "partitioned": any(c["partitionKey"] for c in jar),
+        "sent": _sent(echo, case.cookie_name),
+        "console": _cookie_console(runner),
+    }
 
 
 def _cookie_console(runner) -> list[str]:

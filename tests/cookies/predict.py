@@ -19,16 +19,32 @@ def predict(servers: CookieServers, case: CookieCase, browser: str, third_party:
     from cors_doctor.cli.registry import build_app
 
     app = build_app(["check", "explain"])  # two commands, so `check` is named as on the command line
-    argv = ["check", servers.api_url(case, "set"), "--origin", servers.page_url(case.placement), "--credentials",
-            "--json", "--browser", browser, "--third-party-cookies", third_party, "--timeout", "5"]
+    argv = [
+        "check",
+        servers.api_url(case, "set"),
+        "--origin",
+        servers.page_url(case.placement),
+        "--credentials",
+        "--json",
+        "--browser",
+        browser,
+        "--third-party-cookies",
+        third_party,
+        "--timeout",
+        "5",
+    ]
     result = CliRunner().invoke(app, argv)
     assert result.exit_code == 0, (argv, result.output)
     doc = json.loads(result.stdout)
     judged = [j for j in doc["cookies"]["set_cookies"] if j["name"] == case.cookie_name]
     assert len(judged) == 1, doc["cookies"]
     j = judged[0]
-    return {"stored": j["stored"], "partitioned": j["partitioned"], "sent": j["sent"],
-            "codes": sorted({p["code"] for p in j["problems"]})}
+    return {
+        "stored": j["stored"],
+        "partitioned": j["partitioned"],
+        "sent": j["sent"],
+        "codes": sorted({p["code"] for p in j["problems"]}),
+    }
 
 
 def disagreements(servers: CookieServers, observed: dict, browser: str) -> list[str]:
@@ -42,6 +58,8 @@ def disagreements(servers: CookieServers, observed: dict, browser: str) -> list[
             said = predict(servers, case, browser, data["third_party"])
             for key in ("stored", "partitioned", "sent"):
                 if key in seen and seen[key] is not None and said[key] != seen[key]:
-                    out.append(f"{profile} {case.id}: {key} engine={seen[key]} cors-doctor={said[key]} "
-                               f"({case.set_cookie}; {', '.join(said['codes'])})")
+                    out.append(
+                        f"{profile} {case.id}: {key} engine={seen[key]} cors-doctor={said[key]} "
+                        f"({case.set_cookie}; {', '.join(said['codes'])})"
+                    )
     return out

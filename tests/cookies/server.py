@@ -15,8 +15,13 @@ PAGE_HTML = b"<!doctype html><title>cookie suite</title>"
 
 def _api(request: ReceivedRequest):
     origin = request.header("Origin") or ""
-    cors = [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
-            ("Vary", "Origin"), ("Cache-Control", "no-store"), ("Content-Type", "text/plain")]
+    cors = [
+        ("Access-Control-Allow-Origin", origin),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Vary", "Origin"),
+        ("Cache-Control", "no-store"),
+        ("Content-Type", "text/plain"),
+    ]
     parts = request.path.split("?")[0].split("/")
     if len(parts) != 4 or parts[1] != "c":
         return 404, cors, b"no such case"

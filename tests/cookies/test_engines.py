@@ -46,7 +46,11 @@ def test_recorded_chromium_shows_the_rules_that_matter():
     # Lax by default, and explicit Lax/Strict, keep the cookie out cross-site; None; Secure gets through
     # over http on 127.0.0.1 (loopback counts as secure) when third-party cookies are allowed.
     assert [allowed[f"cross-site.{k}"]["sent"] for k in ("plain", "lax", "strict", "none-secure")] == [
-        False, False, False, True]
+        False,
+        False,
+        False,
+        True,
+    ]
     assert not allowed["cross-site.none-insecure"]["stored"]
     # The same cookies work between localhost ports: same site.
     assert allowed["same-site-host.plain"]["sent"] and allowed["same-site-host.lax"]["sent"]
@@ -57,11 +61,18 @@ def test_recorded_chromium_shows_the_rules_that_matter():
 # Chromium's own reasons for refusing a Set-Cookie (DevTools protocol, SetCookieBlockedReason) and the
 # rule cors-doctor reports for each.
 CHROMIUM_REASON_CODES = {
-    "InvalidDomain": "CD806", "InvalidPrefix": "CD805", "SameSiteNoneInsecure": "CD803", "SecureOnly": "CD804",
-    "UserPreferences": "CD809", "ThirdPartyPhaseout": "CD809",
-    "SameSiteLax": "CD807", "SameSiteStrict": "CD807", "SchemefulSameSiteLax": "CD807",
+    "InvalidDomain": "CD806",
+    "InvalidPrefix": "CD805",
+    "SameSiteNoneInsecure": "CD803",
+    "SecureOnly": "CD804",
+    "UserPreferences": "CD809",
+    "ThirdPartyPhaseout": "CD809",
+    "SameSiteLax": "CD807",
+    "SameSiteStrict": "CD807",
+    "SchemefulSameSiteLax": "CD807",
     "SchemefulSameSiteStrict": "CD807",
-    "SameSiteUnspecifiedTreatedAsLax": "CD808", "SchemefulSameSiteUnspecifiedTreatedAsLax": "CD808",
+    "SameSiteUnspecifiedTreatedAsLax": "CD808",
+    "SchemefulSameSiteUnspecifiedTreatedAsLax": "CD808",
 }
 
 
@@ -111,7 +122,8 @@ def _compare_live(engine: str, observed: dict, servers) -> None:
     for name, profile in load(engine)["profiles"].items():
         assert observed["profiles"][name]["results"] == profile["results"], (
             f"{engine} {observed['version']} changed its cookie behaviour in profile {name}; "
-            f"re-record with python -m tests.cookies.record {engine}")
+            f"re-record with python -m tests.cookies.record {engine}"
+        )
     assert disagreements(servers, observed, BROWSER_OF[engine]) == []
 
 

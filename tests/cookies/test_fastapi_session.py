@@ -32,9 +32,23 @@ def make_app(**session_options) -> FastAPI:
 
 def check(url: str, *extra: str) -> dict:
     run = subprocess.run(
-        [sys.executable, "-m", "cors_doctor", "check", url, "--origin", PAGE, "--credentials", "--json",
-         "--framework", "fastapi", *extra],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "cors_doctor",
+            "check",
+            url,
+            "--origin",
+            PAGE,
+            "--credentials",
+            "--json",
+            "--framework",
+            "fastapi",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert run.returncode in (0, 1), run.stderr
     return json.loads(run.stdout)
@@ -94,8 +108,22 @@ def test_console_output_shows_the_cookie_section_escaped():
     app.add_middleware(CORSMiddleware, allow_origins=[PAGE], allow_credentials=True)
     server = UvicornServer(app)
     try:
-        run = subprocess.run([sys.executable, "-m", "cors_doctor", "check", server.url + "/x", "--origin", PAGE,
-                              "--credentials", "--no-color"], capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cors_doctor",
+                "check",
+                server.url + "/x",
+                "--origin",
+                PAGE,
+                "--credentials",
+                "--no-color",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         server.close()
     assert run.returncode == 0, run.stderr

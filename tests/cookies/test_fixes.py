@@ -13,13 +13,27 @@ from cors_doctor.model import RequestSpec, Response
 from cors_doctor.plan import build_plan
 
 
-def report_for(set_cookie: str, page: str = "https://app.example.com", url: str = "https://api.example.net/login",
-               browser: str = "chrome", third_party=None):
+def report_for(
+    set_cookie: str,
+    page: str = "https://app.example.com",
+    url: str = "https://api.example.net/login",
+    browser: str = "chrome",
+    third_party=None,
+):
     plan = build_plan(RequestSpec(url=url, origin=page, credentials=True, browser=browser))  # type: ignore[arg-type]
     sim = Simulation(plan)
     sim.next_request()
-    sim.feed(Response(200, (("Access-Control-Allow-Origin", page), ("Access-Control-Allow-Credentials", "true"),
-                            ("Vary", "Origin"), ("Set-Cookie", set_cookie))))
+    sim.feed(
+        Response(
+            200,
+            (
+                ("Access-Control-Allow-Origin", page),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Vary", "Origin"),
+                ("Set-Cookie", set_cookie),
+            ),
+        )
+    )
     return cookie_report(sim.verdict(), third_party=third_party)
 
 
@@ -54,21 +68,29 @@ def test_every_framework_has_a_cookie_fix():
 
 
 def test_blocked_third_party_cookie_gets_the_alternative_not_just_attributes():
-    fix = cookie_fix(report_for("sid=1; SameSite=None; Secure", browser="safari"), "https://app.example.com",
-                     "fastapi")
+    fix = cookie_fix(report_for("sid=1; SameSite=None; Secure", browser="safari"), "https://app.example.com", "fastapi")
     assert fix is not None
     assert any("a subdomain such as https://api.example.com" in note for note in fix.notes)
     assert any("Authorization header" in note for note in fix.notes)
 
 
 def test_same_site_problem_gets_no_cross_site_advice():
-    fix = cookie_fix(report_for("sid=1; Secure; SameSite=Lax; Domain=example.org", url="https://api.example.com/x"),
-                     "https://app.example.com", "flask")
+    fix = cookie_fix(
+        report_for("sid=1; Secure; SameSite=Lax; Domain=example.org", url="https://api.example.com/x"),
+        "https://app.example.com",
+        "flask",
+    )
     assert fix is not None
     assert any("Domain" in note for note in fix.notes)
     assert not any("page's site" in note for note in fix.notes)
 
 
 def test_nothing_to_fix_for_a_working_same_site_cookie():
-    assert cookie_fix(report_for("sid=1; Secure; SameSite=Lax", url="https://api.example.com/x"),
-                      "https://app.example.com", "django") is None
+    assert (
+        cookie_fix(
+            report_for("sid=1; Secure; SameSite=Lax", url="https://api.example.com/x"),
+            "https://app.example.com",
+            "django",
+        )
+        is None
+    )

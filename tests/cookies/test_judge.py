@@ -24,8 +24,13 @@ LOCAL_PAGE = "http://localhost:5173"
 LOOPBACK_API = "http://127.0.0.1:8000/login"
 
 
-def judge(line: str, page: str = "https://app.example.com", url: str = "https://api.example.net/login",
-          browser: str = "chrome", third_party=None):
+def judge(
+    line: str,
+    page: str = "https://app.example.com",
+    url: str = "https://api.example.net/login",
+    browser: str = "chrome",
+    third_party=None,
+):
     policy = policy_for(browser, third_party)  # type: ignore[arg-type]
     return judge_set_cookie(parse_set_cookie(line), context_for(parse_origin(page), url, policy), policy)
 
@@ -36,10 +41,18 @@ def kinds(judgement) -> list[str]:
 
 # -- parsing ------------------------------------------------------------------------------
 
+
 def test_parse_reads_attributes_case_insensitively_and_last_one_wins():
     c = parse_set_cookie("sid=a=b; secure; SAMESITE=lax; samesite=None; Domain=.Example.COM; Path=/x; Partitioned")
     assert (c.name, c.value, c.secure, c.same_site, c.domain, c.path, c.partitioned) == (
-        "sid", "a=b", True, "none", "example.com", "/x", True)
+        "sid",
+        "a=b",
+        True,
+        "none",
+        "example.com",
+        "/x",
+        True,
+    )
 
 
 def test_parse_unknown_samesite_value_counts_as_absent():
@@ -56,11 +69,14 @@ def test_parse_nameless_cookie_and_malformed_lines():
 def test_cookie_option_keeps_attributes_off_the_wire():
     held = parse_cookie_option("a=1; SameSite=None; Secure; b=2; samesite=strict")
     assert [(c.name, c.same_site, c.secure, c.attributes_known) for c in held] == [
-        ("a", "none", True, True), ("b", "strict", False, True)]
+        ("a", "none", True, True),
+        ("b", "strict", False, True),
+    ]
     assert cookie_header(held) == "a=1; b=2"
 
 
 # -- sites --------------------------------------------------------------------------------
+
 
 def test_registrable_domain_uses_the_public_suffix_list():
     assert registrable_domain("a.b.example.co.uk") == "example.co.uk"
@@ -77,6 +93,7 @@ def test_same_site_is_schemeful_only_when_asked():
 
 
 # -- one test per rule --------------------------------------------------------------------
+
 
 def test_same_site_cross_origin_lax_cookie_is_stored_and_sent():
     j = judge("sid=1; SameSite=Lax; Secure", url="https://api.example.com/login")
@@ -100,17 +117,21 @@ def test_cd804_secure_over_http_and_the_localhost_exception():
     assert not j.stored and "secure-over-http" in kinds(j)
     ok = judge("sid=1; Secure; SameSite=None", page=LOCAL_PAGE, url="http://localhost:8000/x")
     assert ok.stored and ok.sent
-    webkit = judge("sid=1; Secure; SameSite=None", page="http://127.0.0.1:5173", url="http://127.0.0.1:8000/x",
-                   browser="safari")
+    webkit = judge(
+        "sid=1; Secure; SameSite=None", page="http://127.0.0.1:5173", url="http://127.0.0.1:8000/x", browser="safari"
+    )
     assert not webkit.stored and "secure-over-http" in kinds(webkit)
 
 
-@pytest.mark.parametrize("line", [
-    "__Secure-sid=1; SameSite=None",
-    "__Host-sid=1; Secure; SameSite=None",  # no Path=/
-    "__Host-sid=1; Secure; Path=/; Domain=example.net; SameSite=None",
-    "__host-sid=1; Path=/; SameSite=None",  # the prefixes are matched case-insensitively
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "__Secure-sid=1; SameSite=None",
+        "__Host-sid=1; Secure; SameSite=None",  # no Path=/
+        "__Host-sid=1; Secure; Path=/; Domain=example.net; SameSite=None",
+        "__host-sid=1; Path=/; SameSite=None",  # the prefixes are matched case-insensitively
+    ],
+)
 def test_cd805_prefixes(line):
     j = judge(line)
     assert not j.stored and "prefix" in kinds(j)
@@ -185,6 +206,7 @@ def test_opaque_page_is_cross_site_to_everything():
 
 # -- held cookies (--cookie) -------------------------------------------------------------
 
+
 def held(text: str, browser: str = "chrome", page: str = LOCAL_PAGE, url: str = LOOPBACK_API):
     policy = policy_for(browser)  # type: ignore[arg-type]
     ctx = context_for(parse_origin(page), url, policy)
@@ -207,9 +229,9 @@ def test_held_cookie_with_attributes():
 
 # -- wired into every verdict ------------------------------------------------------------
 
+
 def run(set_cookies: list[str], credentials: bool = True, cookie: str | None = None, browser: str = "chrome"):
-    plan = build_plan(RequestSpec(url=LOOPBACK_API, origin=LOCAL_PAGE, credentials=credentials,
-                                  browser=browser))  # type: ignore[arg-type]
+    plan = build_plan(RequestSpec(url=LOOPBACK_API, origin=LOCAL_PAGE, credentials=credentials, browser=browser))  # type: ignore[arg-type]
     sim = Simulation(plan, cookie=cookie)
     request = sim.next_request()
     headers = [("Access-Control-Allow-Origin", LOCAL_PAGE), ("Vary", "Origin")]

@@ -16,9 +16,17 @@ PAGE = "http://localhost:5173"
 
 def _reply(set_cookie: str):
     def respond(request):
-        return 200, [("Access-Control-Allow-Origin", request.header("Origin") or ""),
-                     ("Access-Control-Allow-Credentials", "true"), ("Vary", "Origin"),
-                     ("Set-Cookie", set_cookie)], b"{}"
+        return (
+            200,
+            [
+                ("Access-Control-Allow-Origin", request.header("Origin") or ""),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Vary", "Origin"),
+                ("Set-Cookie", set_cookie),
+            ],
+            b"{}",
+        )
+
     return respond
 
 
@@ -35,7 +43,7 @@ def test_library_run_check_with_credentials_reports_cookies(loopback_server):
     assert (sid.name, sid.stored, sid.same_site) == ("sid", False, "lax (default)")
     (old,) = diagnosis.cookies.held
     assert (old.name, old.sent) == ("old", False)
-    assert diagnosis.cookie_fix is not None and "samesite=\"none\", secure=True" in diagnosis.cookie_fix.snippet
+    assert diagnosis.cookie_fix is not None and 'samesite="none", secure=True' in diagnosis.cookie_fix.snippet
     # The verdict alone (without what --cookie said about the attributes) still judges the Set-Cookie.
     assert [j.name for j in cookie_report(verdict).set_cookies] == ["sid"]
 
@@ -52,17 +60,39 @@ def test_library_run_check_judges_under_a_chosen_third_party_setting(loopback_se
 
 def _har(cookie: str | None) -> dict:
     headers = [{"name": "Origin", "value": PAGE}] + ([{"name": "Cookie", "value": cookie}] if cookie else [])
-    response_headers = [("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Credentials", "true"),
-                        ("Vary", "Origin"), ("Set-Cookie", "session=abc; SameSite=Lax")]
+    response_headers = [
+        ("Access-Control-Allow-Origin", PAGE),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Vary", "Origin"),
+        ("Set-Cookie", "session=abc; SameSite=Lax"),
+    ]
     entry = {
-        "startedDateTime": "2026-12-03T10:00:00.000Z", "time": 1, "_resourceType": "fetch", "cache": {},
+        "startedDateTime": "2026-12-03T10:00:00.000Z",
+        "time": 1,
+        "_resourceType": "fetch",
+        "cache": {},
         "timings": {"send": 0, "wait": 1, "receive": 0},
-        "request": {"method": "GET", "url": "http://127.0.0.1:8000/login", "httpVersion": "HTTP/1.1",
-                    "headers": headers, "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 0},
-        "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "cookies": [],
-                     "headers": [{"name": n, "value": v} for n, v in response_headers],
-                     "content": {"size": 0, "mimeType": "text/plain"}, "redirectURL": "", "headersSize": -1,
-                     "bodySize": 0},
+        "request": {
+            "method": "GET",
+            "url": "http://127.0.0.1:8000/login",
+            "httpVersion": "HTTP/1.1",
+            "headers": headers,
+            "cookies": [],
+            "queryString": [],
+            "headersSize": -1,
+            "bodySize": 0,
+        },
+        "response": {
+            "status": 200,
+            "statusText": "OK",
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": [{"name": n, "value": v} for n, v in response_headers],
+            "content": {"size": 0, "mimeType": "text/plain"},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": 0,
+        },
     }
     return {"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": [entry]}}
 

@@ -40,8 +40,11 @@ const [args, done] = arguments;
 
 
 def missing() -> str | None:
-    for path, package in ((MINIBROWSER, "libwebkit2gtk-4.1-0"), (DRIVER, "webkit2gtk-driver"),
-                          (shutil.which("Xvfb") or "/usr/bin/Xvfb", "xvfb")):
+    for path, package in (
+        (MINIBROWSER, "libwebkit2gtk-4.1-0"),
+        (DRIVER, "webkit2gtk-driver"),
+        (shutil.which("Xvfb") or "/usr/bin/Xvfb", "xvfb"),
+    ):
         if not os.access(path, os.X_OK):
             return f"{path} not found (apt-get install {package})"
     try:
@@ -62,9 +65,12 @@ class Xvfb:
         for number in range(90, 120):
             if Path(f"/tmp/.X{number}-lock").exists():
                 continue
-            proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp",
-                                     "-noreset"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                ["Xvfb", f":{number}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             deadline = time.monotonic() + XVFB_START_S
             while time.monotonic() < deadline and proc.poll() is None:
                 if Path(f"/tmp/.X11-unix/X{number}").exists():
@@ -106,8 +112,14 @@ def _driver(policy: str, display: str, home: str):
     options.add_argument("--automation")  # WebKitWebDriver adds it only when no argument is given
     options.add_argument(f"--cookies-policy={policy}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
-    env.update(DISPLAY=display, HOME=home, XDG_CACHE_HOME=f"{home}/.cache", XDG_DATA_HOME=f"{home}/.local/share",
-               XDG_CONFIG_HOME=f"{home}/.config", XDG_RUNTIME_DIR=home)
+    env.update(
+        DISPLAY=display,
+        HOME=home,
+        XDG_CACHE_HOME=f"{home}/.cache",
+        XDG_DATA_HOME=f"{home}/.local/share",
+        XDG_CONFIG_HOME=f"{home}/.config",
+        XDG_RUNTIME_DIR=home,
+    )
     service = Service(executable_path=DRIVER, env=env)
     driver = webdriver.WebKitGTK(options=options, service=service)
     driver.set_script_timeout(SCRIPT_TIMEOUT_S)
@@ -115,8 +127,9 @@ def _driver(policy: str, display: str, home: str):
 
 
 def _run_case(driver, case: CookieCase, servers: CookieServers) -> dict:
-    echo = driver.execute_async_script(_FETCH_BOTH, {"setUrl": servers.api_url(case, "set"),
-                                                     "echoUrl": servers.api_url(case, "echo")})
+    echo = driver.execute_async_script(
+        _FETCH_BOTH, {"setUrl": servers.api_url(case, "set"), "echoUrl": servers.api_url(case, "echo")}
+    )
     assert not str(echo).startswith("ERROR"), (case.id, echo)
     return {"stored": None, "partitioned": None, "sent": _sent(echo, case.cookie_name)}
 
@@ -151,6 +164,9 @@ def run_webkit(servers: CookieServers) -> dict:
         for name, policy in PROFILES.items():
             version, results = _run_profile(policy, servers, xvfb.display)
             out["version"] = f"WebKitGTK {version} (MiniBrowser)"
-            out["profiles"][name] = {"third_party": THIRD_PARTY[policy], "args": [f"--cookies-policy={policy}"],
-                                     "results": results}
+            out["profiles"][name] = {
+                "third_party": THIRD_PARTY[policy],
+                "args": [f"--cookies-policy={policy}"],
+                "results": results,
+            }
     return out

@@ -14,16 +14,20 @@ if TYPE_CHECKING:
     from cors_doctor.fixes import FixSuggestion
 
 _BROWSER_NAMES = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
-_THIRD_PARTY = {"allow": "third-party cookies allowed", "partition": "third-party cookies partitioned by site",
-                "block": "third-party cookies blocked"}
+_THIRD_PARTY = {
+    "allow": "third-party cookies allowed",
+    "partition": "third-party cookies partitioned by site",
+    "block": "third-party cookies blocked",
+}
 
 
 def policy_line(report: CookieReport) -> str:
     p = report.policy
     default = "Lax" if p.lax_by_default else "None"
     chosen = "" if p.third_party_is_default else " (--third-party-cookies)"
-    return (f"{_BROWSER_NAMES[p.browser]}: SameSite {default} when absent, {_THIRD_PARTY[p.third_party]}{chosen}"
-            + (", schemeful same-site" if p.schemeful else ""))
+    return f"{_BROWSER_NAMES[p.browser]}: SameSite {default} when absent, {_THIRD_PARTY[p.third_party]}{chosen}" + (
+        ", schemeful same-site" if p.schemeful else ""
+    )
 
 
 def _state(j: CookieJudgement) -> tuple[bool, str]:
@@ -63,7 +67,11 @@ def _judgement(j: CookieJudgement) -> dict[str, Any]:
     from cors_doctor.cookies.judge import CODES
 
     return {
-        "name": j.name, "url": j.url, "stored": j.stored, "sent": j.sent, "partitioned": j.partitioned,
+        "name": j.name,
+        "url": j.url,
+        "stored": j.stored,
+        "sent": j.sent,
+        "partitioned": j.partitioned,
         "same_site": j.same_site,
         "problems": [{"code": CODES[p.kind], "kind": p.kind, "message": p.text} for p in j.problems],
     }
@@ -75,14 +83,23 @@ def cookies_dict(report: CookieReport | None, fix: FixSuggestion | None) -> dict
     p = report.policy
     return {
         "policy": {
-            "browser": p.browser, "lax_by_default": p.lax_by_default, "none_requires_secure": p.none_requires_secure,
-            "schemeful": p.schemeful, "third_party": p.third_party, "loopback_is_secure": p.loopback_is_secure,
+            "browser": p.browser,
+            "lax_by_default": p.lax_by_default,
+            "none_requires_secure": p.none_requires_secure,
+            "schemeful": p.schemeful,
+            "third_party": p.third_party,
+            "loopback_is_secure": p.loopback_is_secure,
         },
         "set_cookies": [_judgement(j) for j in report.set_cookies],
         "held": [_judgement(j) for j in report.held],
         "ignored_without_credentials": len(report.ignored),
-        "fix": None if fix is None else {
-            "framework": fix.framework, "title": fix.title, "language": fix.language, "snippet": fix.snippet,
+        "fix": None
+        if fix is None
+        else {
+            "framework": fix.framework,
+            "title": fix.title,
+            "language": fix.language,
+            "snippet": fix.snippet,
             "notes": list(fix.notes),
         },
     }
