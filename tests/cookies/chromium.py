@@ -122,3 +122,28 @@ async def _run_all(servers: CookieServers) -> dict:
 def run_chromium(servers: CookieServers) -> dict:
     """Every case in both profiles: {"version", "profiles": {name: {"third_party", "results"}}}."""
     return asyncio.run(asyncio.wait_for(_run_all(servers), RUN_TIMEOUT_S))
+
+
+def fetch_twice(page_url: str, first: str, second: str, profile: str) -> str:
+    """In a fresh Chromium profile: open page_url, fetch(first) then fetch(second) with credentials;
+    the body of the second reply."""
+
+    async def go() -> str:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            with tempfile.TemporaryDirectory(prefix="cookie-suite-") as directory:
+                if PROFILES[profile]:
+                    (Path(directory) / "Default").mkdir()
+                    (Path(directory) / "Default" / "Preferences").write_text(json.dumps(PROFILES[profile]))
+                context = await playwright.chromium.launch_persistent_context(
+                    directory, executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000
+                )
+                try:
+                    page = await context.new_page()
+                    await page.goto(page_url + "/", timeout=10_000)
+                    return await page.evaluate(FETCH_BOTH, {"setUrl": first, "echoUrl": second})
+                finally:
+                    await context.close()
+
+    return asyncio.run(asyncio.wait_for(go(), 90))

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 PAGE = "http://localhost:5173"
 
 
-def make_app(**session_options) -> FastAPI:
+def make_app(page: str = PAGE, **session_options) -> FastAPI:
     app = FastAPI()
 
     @app.get("/login")
@@ -25,12 +25,16 @@ def make_app(**session_options) -> FastAPI:
         request.session["user"] = "ada"
         return {"ok": True}
 
+    @app.get("/me")
+    def me(request: Request) -> dict:
+        return {"user": request.session.get("user")}
+
     app.add_middleware(SessionMiddleware, secret_key="test-secret", **session_options)
-    app.add_middleware(CORSMiddleware, allow_origins=[PAGE], allow_credentials=True)
+    app.add_middleware(CORSMiddleware, allow_origins=[page], allow_credentials=True)
     return app
 
 
-def check(url: str, *extra: str) -> dict:
+def check(url: str, *extra: str, page: str = PAGE) -> dict:
     run = subprocess.run(
         [
             sys.executable,
@@ -39,7 +43,7 @@ def check(url: str, *extra: str) -> dict:
             "check",
             url,
             "--origin",
-            PAGE,
+            page,
             "--credentials",
             "--json",
             "--framework",
@@ -130,3 +134,37 @@ def test_console_output_shows_the_cookie_section_escaped():
     assert "Cookies (Chrome: SameSite Lax when absent" in run.stdout
     assert "[bold]evil: not stored" in run.stdout  # the markup-like name is printed, not interpreted
     assert "CD807" in run.stdout
+
+
+@pytest.mark.browser
+def test_chromium_keeps_the_session_only_after_the_printed_fix():
+    """The same app in real Chromium: the Lax session is lost cross-site; with the printed change it
+    holds where third-party cookies are allowed, and not where they are blocked, as check says."""
+    from tests._loopback import LoopbackServer
+
+    from .chromium import fetch_twice
+    from .conftest import chromium_missing, need
+    from .server import _page
+
+    need(chromium_missing())
+    with LoopbackServer(_page) as page_server:
+        page = f"http://localhost:{page_server.port}"
+        server = UvicornServer(make_app(page))
+        try:
+            before = check(server.url + "/login", page=page)
+            lost = fetch_twice(page, server.url + "/login", server.url + "/me", "third-party-allowed")
+        finally:
+            server.close()
+        options = printed_session_options(before["cookies"]["fix"]["snippet"])
+        server = UvicornServer(make_app(page, **options))
+        try:
+            after = check(server.url + "/login", page=page)
+            blocked = check(server.url + "/login", "--third-party-cookies", "block", page=page)
+            kept = fetch_twice(page, server.url + "/login", server.url + "/me", "third-party-allowed")
+            still_lost = fetch_twice(page, server.url + "/login", server.url + "/me", "default")
+        finally:
+            server.close()
+    assert before["cookies"]["set_cookies"][0]["stored"] is False and json.loads(lost) == {"user": None}
+    assert after["cookies"]["set_cookies"][0]["stored"] is True and json.loads(kept) == {"user": "ada"}
+    # This Chromium's default profile blocks third-party cookies: no attribute helps, as check says.
+    assert blocked["cookies"]["set_cookies"][0]["stored"] is False and json.loads(still_lost) == {"user": None}
