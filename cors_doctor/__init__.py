@@ -38,6 +38,8 @@ _EXPORTS = {
     "build_plan": "cors_doctor.plan",
     "Simulation": "cors_doctor.evaluate",
     "evaluate": "cors_doctor.evaluate",
+    "cookie_report": "cors_doctor.cookies",
+    "CookieReport": "cors_doctor.cookies",
 }
 __all__ = [*_EXPORTS, "__version__"]
 
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
         Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step,
     )
     from cors_doctor.plan import build_plan  # noqa: F401
+    from cors_doctor.cookies import CookieReport, cookie_report  # noqa: F401
     from cors_doctor.diagnosis import Diagnosis  # noqa: F401
     from cors_doctor.net import SendOptions  # noqa: F401
     from cors_doctor.pipeline import CheckOptions, run_check, run_check_async  # noqa: F401

@@ -11,6 +11,8 @@ from dataclasses import replace
 
 from urllib.parse import urlsplit
 
+from cors_doctor.cookies.parse import cookie_header, parse_cookie_option
+from cors_doctor.cookies.report import has_cookies
 from cors_doctor.rules.codes import Code
 from cors_doctor.rules.kinds import FAILURE_CODES, FailureKind
 from cors_doctor.model import (
@@ -29,7 +31,10 @@ class Simulation:
     def __init__(self, plan: Plan, *, send_actual: bool = False, cookie: str | None = None) -> None:
         self.plan = plan
         self._send_actual = send_actual or plan.method in SAFE_TO_SEND
-        self._cookie = cookie
+        # --cookie may describe how each cookie was set (`a=1; SameSite=None; Secure`): the
+        # attributes inform the cookie judgement, only name=value pairs go on the wire.
+        self._held = parse_cookie_option(cookie) if cookie else None
+        self._cookie = cookie_header(self._held) if self._held else None
         self._exchanges: list[Exchange] = []
         self._steps: list[Step] = []
         self._findings: list[Finding] = list(plan.findings)
@@ -80,7 +85,7 @@ class Simulation:
         if self._failure is not None:
             message = _message(self.plan, self._failure)
         findings = _dedupe(self._findings)
-        return Verdict(
+        verdict = Verdict(
             allowed=allowed,
             plan=self.plan,
             exchanges=tuple(self._exchanges),
@@ -92,6 +97,11 @@ class Simulation:
             preflight_passed=self._preflight_passed,
             actual_sent=any(ex.request.kind == "actual" for ex in self._exchanges),
         )
+        if not has_cookies(verdict):
+            return verdict
+        from cors_doctor.rules.cookies import with_cookie_findings
+
+        return with_cookie_findings(verdict, self._held)
 
     # -- hops ----------------------------------------------------------------------------
 

@@ -39,12 +39,15 @@ class CheckOptions:
     `framework`: the framework the fix is written for (None: guessed from the replies).
     `probe_reflection`: when a reply echoes the origin with credentials, ask once more from
     an origin nobody trusts, to tell an allow-list from reflection of every origin.
+    `third_party_cookies`: allow, partition or block, when the browser's own setting is not the
+    one to judge cookies by.
     """
 
     actual: bool = False
     cookie: str | None = None
     framework: str | None = None
     probe_reflection: bool = False
+    third_party_cookies: str | None = None
 
 
 def prepare(spec: RequestSpec, options: CheckOptions) -> Plan:
@@ -52,6 +55,8 @@ def prepare(spec: RequestSpec, options: CheckOptions) -> Plan:
     did not allow: the same rule for the CLI, policy files and the Python API."""
     if options.cookie is not None and any(ch in options.cookie for ch in "\r\n\x00"):
         raise UsageError("--cookie contains CR, LF or NUL; a Cookie header is one line")
+    if options.third_party_cookies not in (None, "allow", "partition", "block"):
+        raise UsageError(f"--third-party-cookies {options.third_party_cookies!r}: choose allow, partition or block")
     plan = build_plan(spec)
     if only_the_actual_request_tells(plan) and not options.actual:
         raise UsageError(
@@ -127,7 +132,8 @@ def run_plan(plan: Plan, exchange: Callable[[OutgoingRequest], Response], option
             canary = drive(second[0], exchange, second[1])
         except CorsDoctorError:
             canary = None
-    return diagnose(verdict, options.framework, canary)
+    return diagnose(verdict, options.framework, canary, cookie=options.cookie,
+                    third_party_cookies=options.third_party_cookies)
 
 
 async def run_check_async(
@@ -152,7 +158,8 @@ async def run_plan_async(plan: Plan, sender: Sender, send: SendOptions, options:
             canary = await drive_async(second[0], exchange, second[1])
         except CorsDoctorError:
             canary = None
-    return diagnose(verdict, options.framework, canary)
+    return diagnose(verdict, options.framework, canary, cookie=options.cookie,
+                    third_party_cookies=options.third_party_cookies)
 
 
 def run_check_in_process(spec: RequestSpec, app: Any, timeout: float = 10.0,

@@ -38,7 +38,7 @@ Credentials = Annotated[bool, typer.Option("--credentials", help="credentials: '
 Actual = Annotated[bool, typer.Option("--actual", help="Also send the actual request when its method can change data (not GET/HEAD)")]
 Browser_ = Annotated[str, typer.Option("--browser", metavar="BROWSER", help="Judge as chrome, firefox or safari")]
 Framework = Annotated[Optional[str], typer.Option("--framework", metavar="NAME", help="Framework of the suggested fix: fastapi, flask, django, express, nginx, apache, caddy, spring, aspnet, go (default: guessed from the replies)")]
-Cookie = Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header the browser holds for the target (sent only with --credentials)")]
+Cookie = Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header the browser holds for the target (sent only with --credentials); attributes after a cookie (a=1; SameSite=None; Secure) say how it was set")]
 
 # -- the network -----------------------------------------------------------------------------
 Timeout = Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each reply")]

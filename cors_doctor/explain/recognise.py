@@ -315,6 +315,9 @@ def closest_messages(text: str, limit: int = 3) -> tuple[tuple[str, str, float],
 
 def explain(text: str, *, origin: str | None = None, method: str | None = None) -> ExplainResult:
     """Explain every console message in `text` (one or many, as pasted)."""
+    from cors_doctor.explain.cookies import split_cookie_lines
+
+    cookie_hits, text = split_cookie_lines(text)
     lines, net, js = clean(text)
     matches: list[_Match] = []
     unknown: list[Unrecognised] = []
@@ -338,7 +341,8 @@ def explain(text: str, *, origin: str | None = None, method: str | None = None) 
     for match in _merge_safari(matches):
         key = (match.browser, match.kinds, match.text)
         counted[key] = (counted[key][0], counted[key][1] + 1) if key in counted else (match, 1)
-    explained = [_explain(m, net, origin, method, n) for m, n in counted.values()]
+    explained = [_cookie_explanation(hit, origin) for hit in cookie_hits]
+    explained += [_explain(m, net, origin, method, n) for m, n in counted.values()]
     if not explained:
         explained = [_network_explanation(n, origin) for n in net if n.error in _NET_KINDS or (
             n.error.startswith("net::ERR_") and n.error not in _NET_NOT_EXPLAINED)]
@@ -350,6 +354,21 @@ def explain(text: str, *, origin: str | None = None, method: str | None = None) 
         unknown = [replace(u, closest=closest_messages(u.text)) if i < _MAX_CLOSEST_FOR else u
                    for i, u in enumerate(unknown)]
     return ExplainResult(tuple(explained), tuple(unknown))
+
+
+def _cookie_explanation(hit, origin: str | None) -> Explanation:
+    """A cookie message (cors_doctor/explain/cookies.py): the CD8xx rule `check --credentials` reports too."""
+    what = {True: "Set-Cookie refused", False: "cookie not sent", None: "cookie refused"}[hit.sets]
+    named = f" {hit.cookie}" if hit.cookie else ""
+    return Explanation(
+        browser=hit.browser, kind=f"cookie-{hit.kind}", code=hit.code, also=(), message=hit.text,
+        checked=f"whether the browser stores the cookie{named} and sends it back ({what})",
+        failed=hit.failed, fix=hit.fix, origin=origin,
+        notes=("CORS itself passed: the browser let script read the reply. Run `cors-doctor check URL --origin "
+               "ORIGIN --credentials` on the request that sets the cookie to see every cookie judged, with the "
+               "change for your framework.",),
+        no_check_reason="the message names no URL; run check on the request that sets the cookie",
+    )
 
 
 def _network_explanation(net: NetLine, origin: str | None) -> Explanation:

@@ -240,6 +240,10 @@ class HarJudge:
         except CorsDoctorError as exc:
             return self._emit(self._row(p, None, "not-judged", None, f"the recorded request cannot be rebuilt: {exc}"))
         verdict, preflight, reason = self._simulate(plan, p, first_pf)
+        if verdict is not None and not credentials:
+            # A HAR does not record the credentials mode: a request that sent no cookie may still have been
+            # made with credentials: 'include' (a first login), so "Set-Cookie ignored" cannot be told.
+            verdict = replace(verdict, findings=tuple(f for f in verdict.findings if f.code != "CD801"))
         if verdict is not None and verdict.allowed and entry.error and not credentials:
             verdict, reason = self._maybe_credentials(plan, p, first_pf, verdict)
         check = self._check(plan, p, verdict, preflight)

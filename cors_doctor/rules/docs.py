@@ -23,6 +23,9 @@ def render_page(rule: Rule) -> str:
     why = "Impact" if audit else "Why the browser cares"
     failing = "An exploitable exchange" if audit else "A failing exchange"
     run = (
+        "Run `cors-doctor check URL --origin ORIGIN --credentials` to see, for every cookie the server sets "
+        "(and every --cookie), whether the browser stores it and sends it back, and the change for your framework."
+        if rule.code.startswith("CD8") else
         "Run `cors-doctor audit URL --origin TRUSTED` to probe for this finding with forged origins."
         if audit else
         "Run `cors-doctor check URL --origin ORIGIN` to see this finding with the values your server sent "
@@ -45,7 +48,7 @@ def render_index() -> str:
         "# Finding codes\n\nEvery finding cors-doctor reports has a stable code. "
         "CD1xx planning the request, CD2xx the preflight, CD3xx the CORS check on any reply, "
         "CD4xx redirects, CD5xx the readable response and caching, CD6xx framework pitfalls, "
-        "CD7xx security audit.\n\n| code | name | severity | title |\n|---|---|---|---|\n" + rows + "\n"
+        "CD7xx security audit, CD8xx cookies.\n\n| code | name | severity | title |\n|---|---|---|---|\n" + rows + "\n"
     )
 
 

@@ -37,7 +37,6 @@ def audit(
     header: Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
     cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
     preflight_method: Annotated[str, typer.Option("--preflight-method", metavar="METHOD", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
-    shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Audit only part K of N of the URLs, e.g. 2/4 (for parallel CI jobs)")] = None,
     concurrency: options.Concurrency = 10,
     timeout: options.Timeout = 10.0,
     insecure: options.Insecure = False,

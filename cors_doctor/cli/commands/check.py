@@ -34,6 +34,7 @@ def check(
     actual: options.Actual = False,
     data: Annotated[str | None, typer.Option("--data", "-d", metavar="BODY", help="Body of the actual request (a string, as fetch() sends it)")] = None,
     cookie: options.Cookie = None,
+    third_party_cookies: Annotated[str | None, typer.Option("--third-party-cookies", metavar="SETTING", help="allow, partition or block: the browser's third-party cookie setting, when not its default (Chrome in Incognito: block)")] = None,
     browser: options.Browser_ = "chrome",
     framework: options.Framework = None,
     probe_reflection: Annotated[bool, typer.Option("--probe-reflection", help="When the reply allows your origin with credentials, ask once more from an origin nobody trusts, to tell an allow-list from origin reflection")] = False,
@@ -54,7 +55,7 @@ def check(
     # A typer command lists its options in its signature; everything after parsing takes the
     # small option objects below.
     request = RequestFlags(url, origin, method, header or [], credentials, data, browser)
-    behaviour = BehaviourFlags(actual, cookie, framework, probe_reflection, app, app_dir)
+    behaviour = BehaviourFlags(actual, cookie, framework, probe_reflection, app, app_dir, third_party_cookies)
     network = options.NetworkFlags(timeout, insecure, cacert, http2)
     output = options.OutputFlags(json_output, verbose, show_secrets, no_color)
     run_command(lambda: run(request, behaviour, network, output, brief), debug)
@@ -83,6 +84,7 @@ class BehaviourFlags:
     probe_reflection: bool
     app: str | None = None  # an import string: the application is checked in-process
     app_dir: str = "."
+    third_party_cookies: str | None = None
 
 
 def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.NetworkFlags,
@@ -107,7 +109,8 @@ def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.Netwo
     )
     check_options = CheckOptions(actual=behaviour.actual, cookie=behaviour.cookie,
                                  framework=options.parse_framework(framework),
-                                 probe_reflection=behaviour.probe_reflection)
+                                 probe_reflection=behaviour.probe_reflection,
+                                 third_party_cookies=behaviour.third_party_cookies)
     send = network.send_options()
     if behaviour.cookie and not request.credentials:
         warn("--cookie is ignored without --credentials: cross-origin fetch() sends no cookies by default")
@@ -132,7 +135,8 @@ def show(diagnosis: Diagnosis, output: options.OutputFlags, brief: bool = False)
         from cors_doctor.render.check.json import render as render_json
 
         sys.stdout.write(render_json(diagnosis.verdict, diagnosis.fix, output.show_secrets,
-                                     framework=diagnosis.framework) + "\n")
+                                     framework=diagnosis.framework, cookies=diagnosis.cookies,
+                                     cookie_fix=diagnosis.cookie_fix) + "\n")
         return
     if brief:
         from cors_doctor.render.check.brief import render_brief
@@ -143,4 +147,5 @@ def show(diagnosis: Diagnosis, output: options.OutputFlags, brief: bool = False)
     from cors_doctor.render.check.console import render
 
     render(make_console(no_color=not output.color), diagnosis.verdict, diagnosis.fix, verbose=output.verbose,
-           show_secrets=output.show_secrets, framework=diagnosis.framework)
+           show_secrets=output.show_secrets, framework=diagnosis.framework, cookies=diagnosis.cookies,
+           cookie_fix=diagnosis.cookie_fix)

@@ -13,6 +13,7 @@ from cors_doctor.render.escape import markup as escape
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cors_doctor.cookies import CookieReport
     from cors_doctor.diagnosis.fingerprint import FrameworkGuess
 
 _BROWSER_NAMES = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
@@ -47,6 +48,8 @@ def render(
     verbose: bool = False,
     show_secrets: bool = False,
     framework: FrameworkGuess | None = None,
+    cookies: CookieReport | None = None,
+    cookie_fix: FixSuggestion | None = None,
 ) -> None:
     """The whole verdict, top to bottom: the request, the browser's steps, the outcome and its
     console message, findings, the framework and the fix, and with -v the raw exchanges."""
@@ -56,6 +59,10 @@ def render(
     _outcome(console, verdict, browser)
     _findings(console, verdict)
     _fix(console, fix, framework)
+    if cookies is not None:
+        from cors_doctor.render.check.cookies import render_console
+
+        render_console(console, cookies, cookie_fix)
     if verbose and verdict.exchanges:
         console.print("\n[bold]Exchanges[/]")
         for ex in verdict.exchanges:

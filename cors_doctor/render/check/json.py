@@ -11,6 +11,7 @@ from cors_doctor.model import Exchange, Verdict
 from cors_doctor.render import mask_headers
 
 if TYPE_CHECKING:
+    from cors_doctor.cookies import CookieReport
     from cors_doctor.diagnosis.fingerprint import FrameworkGuess
 
 SCHEMA_VERSION = 1
@@ -45,7 +46,8 @@ def _hop(ex: Exchange, show_secrets: bool) -> dict[str, Any]:
 
 
 def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
-                 framework: FrameworkGuess | None = None) -> dict[str, Any]:
+                 framework: FrameworkGuess | None = None, cookies: CookieReport | None = None,
+                 cookie_fix: FixSuggestion | None = None) -> dict[str, Any]:
     plan = verdict.plan
     pre = verdict.preflight
     preflight = None
@@ -81,6 +83,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
         "browser_message": verdict.browser_message,
         "findings": [f.to_dict() for f in verdict.findings],
         "unverified": list(verdict.unverified),
+        "cookies": _cookies(cookies, cookie_fix),
         "framework": None if framework is None else {
             "name": framework.name, "title": framework.title, "guessed": framework.guessed,
             "evidence": list(framework.evidence),
@@ -93,6 +96,14 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
     }
 
 
+def _cookies(cookies: CookieReport | None, cookie_fix: FixSuggestion | None) -> dict[str, Any] | None:
+    if cookies is None:
+        return None
+    from cors_doctor.render.check.cookies import cookies_dict
+
+    return cookies_dict(cookies, cookie_fix)
+
+
 def _not_sent_reason(verdict: Verdict) -> str:
     if verdict.unverified:
         return f"{verdict.plan.method} can change data on the server; pass --actual to send it"
@@ -102,5 +113,7 @@ def _not_sent_reason(verdict: Verdict) -> str:
 
 
 def render(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
-           framework: FrameworkGuess | None = None) -> str:
-    return json.dumps(verdict_dict(verdict, fix, show_secrets, framework), indent=2, ensure_ascii=False)
+           framework: FrameworkGuess | None = None, cookies: CookieReport | None = None,
+           cookie_fix: FixSuggestion | None = None) -> str:
+    return json.dumps(verdict_dict(verdict, fix, show_secrets, framework, cookies, cookie_fix), indent=2,
+                      ensure_ascii=False)

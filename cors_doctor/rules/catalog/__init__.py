@@ -6,11 +6,11 @@ order of the code numbers; each entry is a `Rule` with keyword fields, the secti
 
 from __future__ import annotations
 
-from cors_doctor.rules.catalog import audit, pitfalls, preflight, request, response
+from cors_doctor.rules.catalog import audit, cookies, pitfalls, preflight, request, response
 from cors_doctor.rules.catalog.rule import Rule
 
 RULES: dict[str, Rule] = {
-    r.code: r for family in (request, preflight, response, pitfalls, audit) for r in family.RULES
+    r.code: r for family in (request, preflight, response, pitfalls, audit, cookies) for r in family.RULES
 }
 
 __all__ = ["RULES", "Rule", "rule"]
