@@ -21,7 +21,10 @@ class RedirectTarget:
 def redirect_target(current_url: str, headers: Headers) -> RedirectTarget:
     """Resolve Location against the current URL and reject what fetch() refuses (RDR-4/5)."""
     location = header_get(headers, "Location") or ""
-    target = resolve_url(current_url, location.strip())
+    # A header value is bytes (kept as Latin-1 characters): a byte above 0x7F is percent-encoded
+    # as that byte, not as the UTF-8 of the Latin-1 character it was read as.
+    raw = "".join(f"%{ord(ch):02X}" if 0x80 <= ord(ch) <= 0xFF else ch for ch in location)
+    target = resolve_url(current_url, raw.strip())
     parts = url_parts(target) if target is not None else None
     if target is None or parts is None:
         return RedirectTarget(None, "location", location)

@@ -89,7 +89,10 @@ def test_ci_junit_markdown_and_github_on_stdout(policy: Path) -> None:
     root = ET.fromstring(junit.stdout)
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "2", "0")
     markdown = run("ci", str(policy), "--format", "markdown")
-    assert markdown.returncode == 1 and markdown.stdout.startswith(f"### cors-doctor ci: `{policy}`")
+    from cors_doctor.render.escape import markdown as md_escape
+
+    # The policy path is the user's text: escaped for Markdown like every foreign value.
+    assert markdown.returncode == 1 and markdown.stdout.startswith(f"### cors-doctor ci: {md_escape(str(policy))}\n")
     assert "**2 of 4 checks did not pass**" in markdown.stdout and "no-cors/2" in markdown.stdout
     github = run("ci", str(policy), "--format", "github")
     lines = github.stdout.splitlines()

@@ -7,6 +7,7 @@ import cors_doctor.testing
 
 PUBLIC = {
     "CheckOptions",
+    "CookieReport",
     "Code",
     "ConnectError",
     "CorsDoctorError",
@@ -31,6 +32,7 @@ PUBLIC = {
     "build_plan",
     "check",
     "check_async",
+    "cookie_report",
     "evaluate",
     "run_check",
     "run_check_async",
