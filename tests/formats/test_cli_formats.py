@@ -93,7 +93,7 @@ def test_ci_junit_markdown_and_github_on_stdout(policy: Path) -> None:
 
     # The policy path is the user's text: escaped for Markdown like every foreign value.
     assert markdown.returncode == 1 and markdown.stdout.startswith(f"### cors-doctor ci: {md_escape(str(policy))}\n")
-    assert "**2 of 4 checks did not pass**" in markdown.stdout and "no-cors/2" in markdown.stdout
+    assert "**2 of 4 checks did not pass**" in markdown.stdout and md_escape("no-cors/2") in markdown.stdout
     github = run("ci", str(policy), "--format", "github")
     lines = github.stdout.splitlines()
     assert len(lines) == 2 and all(line.startswith("::error ") for line in lines)
