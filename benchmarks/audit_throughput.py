@@ -77,7 +77,7 @@ def main() -> int:
         print("nginx not found: install nginx-light to run this benchmark")
         return 0
     sys.path.insert(0, REPO)
-    from cors_doctor.audit import make_target, plan_probes
+    from cors_doctor.audit.model import make_target, plan_probes
 
     with tempfile.TemporaryDirectory() as workdir:
         proc, port = start_nginx(nginx, workdir, NGINX_SERVER, ORIGIN)

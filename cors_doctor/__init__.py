@@ -11,13 +11,19 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CorsDoctorError": "cors_doctor._exceptions",
-    "UsageError": "cors_doctor._exceptions",
-    "TransportError": "cors_doctor._exceptions",
-    "ConnectError": "cors_doctor._exceptions",
-    "TLSError": "cors_doctor._exceptions",
-    "TimeoutError_": "cors_doctor._exceptions",
-    "ProtocolError": "cors_doctor._exceptions",
+    "CorsDoctorError": "cors_doctor.errors",
+    "UsageError": "cors_doctor.errors",
+    "TransportError": "cors_doctor.errors",
+    "ConnectError": "cors_doctor.errors",
+    "TLSError": "cors_doctor.errors",
+    "TimeoutError_": "cors_doctor.errors",
+    "ProtocolError": "cors_doctor.errors",
+    "Code": "cors_doctor.rules.codes",
+    "CheckOptions": "cors_doctor.pipeline",
+    "Diagnosis": "cors_doctor.diagnosis",
+    "SendOptions": "cors_doctor.net",
+    "run_check": "cors_doctor.pipeline",
+    "run_check_async": "cors_doctor.pipeline",
     "RequestSpec": "cors_doctor.model",
     "Plan": "cors_doctor.model",
     "OutgoingRequest": "cors_doctor.model",
@@ -29,13 +35,11 @@ _EXPORTS = {
     "build_plan": "cors_doctor.plan",
     "Simulation": "cors_doctor.evaluate",
     "evaluate": "cors_doctor.evaluate",
-    "probe": "cors_doctor.probe",
-    "ProbeOptions": "cors_doctor.probe",
 }
 __all__ = [*_EXPORTS, "__version__"]
 
 if TYPE_CHECKING:
-    from cors_doctor._exceptions import (  # noqa: F401
+    from cors_doctor.errors import (  # noqa: F401
         ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError,
     )
     from cors_doctor.evaluate import Simulation, evaluate  # noqa: F401
@@ -43,7 +47,10 @@ if TYPE_CHECKING:
         Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step, Verdict,
     )
     from cors_doctor.plan import build_plan  # noqa: F401
-    from cors_doctor.probe import ProbeOptions, probe  # noqa: F401
+    from cors_doctor.diagnosis import Diagnosis  # noqa: F401
+    from cors_doctor.net import SendOptions  # noqa: F401
+    from cors_doctor.pipeline import CheckOptions, run_check, run_check_async  # noqa: F401
+    from cors_doctor.rules.codes import Code  # noqa: F401
 
 
 def __getattr__(name: str):

@@ -7,7 +7,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from cors_doctor._exceptions import UsageError
+from cors_doctor.errors import UsageError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 

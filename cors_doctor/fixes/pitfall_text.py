@@ -1,6 +1,6 @@
 """What to tell the user per framework when a pitfall shows up: causes, and the knob that fixes it.
 
-Plain wording only; the detection lives in cors_doctor/pitfalls.py.
+Plain wording only; the detection lives in cors_doctor/diagnosis/pitfalls.py.
 """
 
 from __future__ import annotations

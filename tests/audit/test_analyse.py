@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cors_doctor.audit import ProbeOutcome, make_target, plan_probes
-from cors_doctor.audit_findings import analyse
+from cors_doctor.audit.model import ProbeOutcome, make_target, plan_probes
+from cors_doctor.audit.findings import analyse
 from cors_doctor.model import Response
 
 from .conftest import codes

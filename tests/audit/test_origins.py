@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor._exceptions import UsageError
-from cors_doctor.audit import (
+from cors_doctor.errors import UsageError
+from cors_doctor.audit.model import (
     ARBITRARY_ORIGIN, crafted_origins, error_path_url, is_private_host, make_target, plan_probes, registrable_domain,
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor.audit import ARBITRARY_ORIGIN
+from cors_doctor.audit.model import ARBITRARY_ORIGIN
 from tests._loopback import closing_all
 
 from . import servers

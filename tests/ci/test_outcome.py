@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from cors_doctor._exceptions import ConnectError
+from cors_doctor.errors import ConnectError
 from cors_doctor.evaluate import evaluate
 from cors_doctor.model import Response
-from cors_doctor.outcome import KEPT_FAILURES, Tally, judge
+from cors_doctor.ci.outcome import KEPT_FAILURES, Tally, judge
 from cors_doctor.plan import build_plan
-from cors_doctor.policy import parse_policy
+from cors_doctor.ci import parse_policy
 
 APP = "https://app.example.com"
 PREFLIGHT_OK = Response(204, (

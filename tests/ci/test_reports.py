@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cors_doctor.outcome import CheckTally, FindingLine, Outcome, Tally
-from cors_doctor.render.ci_json import JsonStream
-from cors_doctor.render.github import annotation, annotations, escape_data, escape_property
-from cors_doctor.render.junit import JUnitWriter
-from cors_doctor.render.markdown import append_step_summary, summary_markdown
+from cors_doctor.ci.outcome import CheckTally, FindingLine, Outcome, Tally
+from cors_doctor.render.ci.json import JsonStream
+from cors_doctor.render.ci.github import annotation, annotations, escape_data, escape_property
+from cors_doctor.render.ci.junit import JUnitWriter
+from cors_doctor.render.ci.markdown import append_step_summary, summary_markdown
 
 NASTY = 'a <b> & "c" \x01\x1b[31m | `d`\nsecond line % 100:1,2'
 

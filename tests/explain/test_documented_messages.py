@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor.explain import explain
+from cors_doctor.explain.recognise import explain
 
 API = "https://api.example.com/items"
 PAGE = "https://app.example.com"

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from cors_doctor.check_args import CheckArgs
-from cors_doctor.explain import explain
+from cors_doctor.explain.recognise import explain
 
 from .conftest import chromium_console
 

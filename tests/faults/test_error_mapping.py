@@ -11,11 +11,9 @@ import httpcore
 import httpx
 import pytest
 
-from cors_doctor._exceptions import (
-    Attempt, ConnectError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError, map_httpx_error,
-    map_transport_error,
-)
-from cors_doctor._transport import Watch
+from cors_doctor.errors import ConnectError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError
+from cors_doctor.net._errors import Attempt, map_httpx_error, map_transport_error
+from cors_doctor.net._transport import Watch
 
 URL = "https://api.example.com/items"
 

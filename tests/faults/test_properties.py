@@ -11,7 +11,7 @@ import idna
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cors_doctor._exceptions import UsageError
+from cors_doctor.errors import UsageError
 from cors_doctor.evaluate import Simulation, evaluate
 from cors_doctor.model import BROWSERS, Plan, RequestSpec, Response
 from cors_doctor.origin import DEFAULT_PORTS, Origin, parse_origin

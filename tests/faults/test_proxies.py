@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from cors_doctor._exceptions import UsageError
-from cors_doctor._transport import Route, _bypassed, choose_route
+from cors_doctor.errors import UsageError
+from cors_doctor.net._transport import Route, _bypassed, choose_route
 
 from .conftest import PAGE, assert_one_error, cors, free_port, run_cli
 from .servers import ForwardProxy, reply

@@ -7,8 +7,8 @@ fingerprints; these cover the rest and the decision rules (weights, proxies, the
 from __future__ import annotations
 
 from cors_doctor.diagnosis import diagnose, echoes_origin_with_credentials
-from cors_doctor.fingerprint import guess_framework, identify
-from cors_doctor.pitfalls import CANARY_ORIGIN, detect
+from cors_doctor.diagnosis.fingerprint import guess_framework, identify
+from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN, detect
 
 from .offline import AUTH, JSON, PAGE, reply, verdict
 

@@ -111,7 +111,7 @@ def wildcard_with_credentials():
 
 def reflected():
     """Allowed for the page, and for an origin nobody allows: the canary check found reflection."""
-    from cors_doctor.pitfalls import CANARY_ORIGIN
+    from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN
 
     echo = lambda origin: reply(200, ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),  # noqa: E731
                                 ("Vary", "Origin"))

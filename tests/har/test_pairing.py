@@ -11,9 +11,9 @@ import copy
 import io
 import json
 
-from cors_doctor import har as har_module
-from cors_doctor.har import HarJudge
-from cors_doctor.har_stream import HarReader
+from cors_doctor.har import judge as har_module
+from cors_doctor.har.judge import HarJudge
+from cors_doctor.har.stream import HarReader
 
 from .conftest import FIXTURES, path_of
 from .site import BY_PATH, CALLS

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from cors_doctor import har_stream
-from cors_doctor.har_stream import HarError, HarReader
+from cors_doctor.har import stream as har_stream
+from cors_doctor.har.stream import HarError, HarReader
 
 from .conftest import FIXTURES, RECORDINGS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor._exceptions import UsageError
+from cors_doctor.errors import UsageError
 
 from ._support import API, PAGE, first_request, get, make_plan, names
 

@@ -1,0 +1,395 @@
+"""`cors-doctor audit`, the judging part: replies to forged origins become findings (pure).
+
+Severity follows exploitability, not the mere presence of a header: what matters is who can
+make a browser send the accepted origin (audit.Reach) and whether the reply lets that page read
+with the user's cookies (`Access-Control-Allow-Credentials: true`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from cors_doctor.rules.codes import Code
+from cors_doctor.audit.model import (
+    AuditFinding, AuditResult, AuditSeverity, AuditTarget, ProbeOutcome, TrustedStatus,
+    is_private_host, severity_rank,
+)
+from cors_doctor.rules.catalog import rule
+
+KIND_CODES = {
+    "arbitrary": Code.ORIGIN_REFLECTED, "null": Code.NULL_ORIGIN_ALLOWED, "prefix": Code.ORIGIN_PREFIX_MATCH, "suffix": Code.ORIGIN_SUFFIX_MATCH, "substring": Code.ORIGIN_SUBSTRING_MATCH,
+    "unescaped-dot": Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN, "subdomain": Code.ANY_SUBDOMAIN_TRUSTED, "http": Code.HTTP_ORIGIN_TRUSTED, "special-char": Code.SPECIAL_CHARACTER_ORIGIN,
+    "third-party": Code.THIRD_PARTY_ORIGIN_TRUSTED, "localhost": Code.LOCALHOST_ORIGIN_TRUSTED,
+}
+WILDCARD_CREDENTIALS, WILDCARD, VARY, ERROR_PATH, PRIVATE_NETWORK, MALFORMED = (
+    Code.WILDCARD_WITH_CREDENTIALS_AUDIT, Code.WILDCARD_ORIGIN, Code.VARYING_ALLOW_ORIGIN_WITHOUT_VARY, Code.ERROR_REPLY_WITHOUT_CORS_AUDIT, Code.PRIVATE_NETWORK_ALLOWED, Code.MALFORMED_ALLOW_ORIGIN)
+
+# (with credentials, without credentials), for a GET reply that accepted the origin.
+_SEVERITY = {
+    "anyone": ("high", "low"), "browser": ("medium", "low"), "subdomain": ("medium", "info"),
+    "network": ("medium", "info"), "local": ("low", "info"),
+}
+_ORDER: tuple[AuditSeverity, ...] = ("info", "low", "medium", "high")
+
+_IMPACT = {
+    ("anyone", True): "Any web site the user visits can send requests with the user's cookies and read the "
+                      "replies: whatever this URL shows a logged-in user leaks to every site.",
+    ("anyone", False): "Any web site can read the replies, but without the user's cookies: only data the user's "
+                       "network position unlocks (intranet, IP allow-lists) is exposed. With credentials "
+                       "turned on later this becomes high.",
+    ("browser", True): "A page whose host name carries these characters can read the user's data with their "
+                       "cookies. Only some browsers accept such host names, so exploitation is harder, but the "
+                       "origin check is broken.",
+    ("browser", False): "A page with such a host name can read the replies without cookies; the origin check is "
+                        "broken even though little is exposed today.",
+    ("subdomain", True): "A page on any subdomain (one XSS, or one taken-over subdomain with dangling DNS) can "
+                         "read the user's data with their cookies.",
+    ("subdomain", False): "A page on a subdomain can read the replies, without cookies: little is exposed.",
+    ("network", True): "An attacker on the network path (public Wi-Fi) can inject script into the http:// page "
+                       "and read the user's data from this https URL: HTTPS no longer protects it.",
+    ("network", False): "An http:// page can read the replies, without cookies: little is exposed.",
+    ("local", True): "Any page or program served from the user's own machine (a dev server, a local app) can "
+                     "read the user's data with their cookies.",
+    ("local", False): "A page on localhost can read the replies, without cookies: little is exposed.",
+}
+_PREFLIGHT_ONLY = (" The preflight allowed it with credentials: such a page can send credentialed PUT/DELETE/JSON "
+                   "requests that change data, even where it cannot read the GET replies.")
+
+_FIX = {
+    Code.ORIGIN_REFLECTED: "Replace origin reflection with an explicit allow-list compared for equality "
+             "(Starlette allow_origins=[...] instead of ['*'] with allow_credentials, Flask-CORS origins=[...], "
+             "Express cors({origin: [...]}), nginx map $http_origin).",
+    Code.NULL_ORIGIN_ALLOWED: "Remove `null` from the allow-list; never turn a missing or `null` Origin into an allowed value.",
+    Code.ORIGIN_PREFIX_MATCH: "Compare the whole origin for equality, or anchor the pattern at the end (re.fullmatch, `$`): "
+             "startswith() and unanchored patterns accept attacker domains that begin with your name.",
+    Code.ORIGIN_SUFFIX_MATCH: "Match the host exactly or require a dot before the trusted domain "
+             "(host == 'example.com' or host.endswith('.example.com')), never endswith('example.com').",
+    Code.ORIGIN_SUBSTRING_MATCH: "Look the origin up in a set of allowed origins; do not test whether it is contained in a string.",
+    Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN: "Escape the dots of the origin pattern (r'https://app\\.example\\.com') or use an exact list.",
+    Code.ANY_SUBDOMAIN_TRUSTED: "List the subdomains that need access; a wildcard subdomain pattern turns any XSS or dangling DNS "
+             "record on any subdomain into access to this API.",
+    Code.HTTP_ORIGIN_TRUSTED: "Allow only https:// origins on an https API, and send HSTS with includeSubDomains.",
+    Code.SPECIAL_CHARACTER_ORIGIN: "Parse the Origin with a strict URL parser and compare the serialized origin with an exact "
+             "allow-list; do not extract the host by hand.",
+    Code.THIRD_PARTY_ORIGIN_TRUSTED: "Remove shared-hosting and code-playground origins from the allow-list: anyone can publish there.",
+    Code.LOCALHOST_ORIGIN_TRUSTED: "Keep development origins (localhost) out of the production allow-list.",
+    Code.WILDCARD_WITH_CREDENTIALS_AUDIT: "Browsers refuse `*` with credentials. If the API needs cookies, list the front-end origins; if it "
+             "does not, drop Access-Control-Allow-Credentials. Do not fix it by echoing the Origin.",
+    Code.WILDCARD_ORIGIN: "Fine for public data that needs no cookies. Use an allow-list if replies depend on the user's "
+             "network (intranet) or contain anything private.",
+    Code.VARYING_ALLOW_ORIGIN_WITHOUT_VARY: "Send `Vary: Origin` on every reply whose Access-Control-Allow-Origin depends on the request's "
+             "Origin, including replies without CORS headers.",
+    Code.ERROR_REPLY_WITHOUT_CORS_AUDIT: "Add the CORS headers to error replies too: wrap the whole app with the CORS middleware "
+             "(Starlette: app = CORSMiddleware(app, ...)); nginx: add_header ... always.",
+    Code.PRIVATE_NETWORK_ALLOWED: "Answer `Access-Control-Allow-Private-Network: true` only after the origin passed the allow-list.",
+    Code.MALFORMED_ALLOW_ORIGIN: "Send exactly one origin (or `*`) on one line: pick the matching origin from the allow-list.",
+}
+
+_LEAD = {
+    Code.ORIGIN_REFLECTED: "Any origin is allowed: the server echoes the Origin it receives.",
+    Code.NULL_ORIGIN_ALLOWED: "The `null` origin (sandboxed iframes, data: and file: pages) is allowed.",
+    Code.ORIGIN_PREFIX_MATCH: "Origins that merely start with a trusted name are allowed.",
+    Code.ORIGIN_SUFFIX_MATCH: "Origins that merely end with a trusted name are allowed.",
+    Code.ORIGIN_SUBSTRING_MATCH: "Origins that are part of a trusted name are allowed.",
+    Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN: "A dot of a trusted name matches any character (an unescaped `.` in a pattern).",
+    Code.ANY_SUBDOMAIN_TRUSTED: "Any subdomain of a trusted name is allowed.",
+    Code.HTTP_ORIGIN_TRUSTED: "The plain-http twin of a trusted https origin is allowed.",
+    Code.SPECIAL_CHARACTER_ORIGIN: "Origins with special characters after a trusted name are allowed: the origin parser stops early.",
+    Code.THIRD_PARTY_ORIGIN_TRUSTED: "An origin on shared hosting or a code playground is allowed.",
+    Code.LOCALHOST_ORIGIN_TRUSTED: "A development origin on localhost is allowed.",
+}
+
+
+def _step_down(severity: AuditSeverity) -> AuditSeverity:
+    return _ORDER[max(0, _ORDER.index(severity) - 1)]
+
+
+def _cap(severity: AuditSeverity, limit: AuditSeverity) -> AuditSeverity:
+    return severity if severity_rank(severity) <= severity_rank(limit) else limit
+
+
+def _no_data(outcome: ProbeOutcome) -> bool:
+    """A redirect or a missing resource carries nothing worth stealing."""
+    status = outcome.response.status if outcome.response is not None else 0
+    return 300 <= status < 400 or status in (404, 410)
+
+
+def _vary_has_origin(outcome: ProbeOutcome) -> bool:
+    tokens = {t.strip().lower() for t in (outcome.header("Vary") or "").split(",")}
+    return "origin" in tokens or "*" in tokens
+
+
+def _hsts_hosts(outcomes: Sequence[ProbeOutcome], url: str) -> tuple[str, bool] | None:
+    """(host, includeSubDomains) when the https target sends a live Strict-Transport-Security."""
+    if not url.startswith("https:"):
+        return None
+    for o in outcomes:
+        value = (o.header("Strict-Transport-Security") or "").lower()
+        directives = {d.strip().split("=")[0]: d.strip() for d in value.split(";")}
+        if "max-age" in directives and directives["max-age"].split("=")[-1].strip('" ') not in ("", "0"):
+            return urlsplit(url).hostname or "", "includesubdomains" in directives
+    return None
+
+
+def _acceptance_severity(o: ProbeOutcome, hsts: tuple[str, bool] | None) -> AuditSeverity:
+    crafted = o.probe.crafted
+    assert crafted is not None
+    severity: AuditSeverity = _SEVERITY[crafted.reach][0 if o.allows_credentials else 1]  # type: ignore[assignment]
+    if crafted.reach == "network" and hsts is not None:
+        host = urlsplit(crafted.value).hostname or ""
+        if host == hsts[0] or (hsts[1] and host.endswith("." + hsts[0])):
+            severity = _step_down(severity)  # browsers that saw HSTS upgrade the http page
+    if o.probe.is_preflight:
+        severity = _step_down(severity)
+    if _no_data(o):
+        severity = _cap(severity, "low")
+    return severity
+
+
+def _fold(accepted: list[tuple[ProbeOutcome, AuditSeverity]]):
+    """A broad acceptance makes narrower look-alikes prove nothing more: when any origin is
+    echoed (CD701), every other forged origin folds into it; when any subdomain is (CD707), the
+    other names under the trusted domain fold into it. Only answers at most as bad as the broad
+    one fold (a look-alike granted credentials that the arbitrary origin did not get stays)."""
+    broad: dict[tuple[str, bool], int] = {}
+    for o, s in accepted:
+        kind = o.probe.crafted.kind
+        if kind in ("arbitrary", "subdomain"):
+            key = (kind, o.probe.is_preflight)
+            broad[key] = max(broad.get(key, -1), severity_rank(s))
+    kept, folded = [], {}
+    for o, s in accepted:
+        crafted, ctx = o.probe.crafted, o.probe.is_preflight
+        into = None
+        if crafted.kind != "arbitrary" and severity_rank(s) <= broad.get(("arbitrary", ctx), -1):
+            into = Code.ORIGIN_REFLECTED
+        elif crafted.kind != "subdomain" and crafted.reach == "subdomain" and severity_rank(s) <= broad.get(("subdomain", ctx), -1):
+            into = Code.ANY_SUBDOMAIN_TRUSTED
+        if into is None:
+            kept.append((o, s))
+        else:
+            folded.setdefault(into, []).append(o.probe.origin or "")
+    return kept, folded
+
+
+def _context(outcomes: Sequence[ProbeOutcome]) -> str:
+    kinds = dict.fromkeys("preflight" if o.probe.is_preflight else "GET" for o in outcomes)
+    return " and ".join(kinds)
+
+
+def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFinding]:
+    """One finding per weakness class, for the forged origins the server accepted."""
+    hsts = _hsts_hosts(outcomes, url)
+    accepted = [(o, _acceptance_severity(o, hsts)) for o in outcomes if o.probe.crafted is not None and o.accepted]
+    accepted, folded = _fold(accepted)
+    groups: dict[str, list[tuple[ProbeOutcome, AuditSeverity]]] = {}
+    for o, s in accepted:
+        groups.setdefault(KIND_CODES[o.probe.crafted.kind], []).append((o, s))
+    findings = []
+    for code, items in groups.items():
+        best, severity = max(items, key=lambda i: (severity_rank(i[1]), not i[0].probe.is_preflight))
+        origins = tuple(dict.fromkeys(o.probe.origin or "" for o, _ in items))
+        origins += tuple(o for o in dict.fromkeys(folded.get(code, [])) if o not in origins)
+        creds = best.allows_credentials
+        also = [o for o in origins if o != best.probe.origin]
+        message = (
+            f"{_LEAD[code]} Sent `Origin: {best.probe.origin}` ({_context([o for o, _ in items])}); the reply "
+            f"allowed it{' with `Access-Control-Allow-Credentials: true`' if creds else ', without credentials'}."
+        )
+        if also:
+            shown = ", ".join(also[:6]) + (f" and {len(also) - 6} more" if len(also) > 6 else "")
+            message += f" Also accepted: {shown}."
+        if _no_data(best):
+            message += f" The reply was a {best.response.status}, so there is little to read; audit a URL that returns data."
+        impact = _IMPACT[(best.probe.crafted.reach, creds)]
+        if best.probe.is_preflight and creds:
+            impact += _PREFLIGHT_ONLY
+        findings.append(_finding(code, severity, message, impact, (best,), origins, creds,
+                                 _context([o for o, _ in items])))
+    return findings
+
+
+def _finding(code: str, severity: AuditSeverity, message: str, impact: str, evidence: tuple[ProbeOutcome, ...],
+             origins: tuple[str, ...] = (), credentials: bool | None = None, context: str = "") -> AuditFinding:
+    r = rule(code)
+    return AuditFinding(code, severity, r.title, message, impact, _FIX[code], r.ref, context, evidence, origins,
+                        credentials)
+
+
+def _wildcard_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
+    star = [o for o in outcomes if o.probe.origin is not None and o.allow_origin == "*"]
+    if not star:
+        return []
+    with_creds = [o for o in star if o.allows_credentials]
+    if with_creds:
+        return [_finding(
+            WILDCARD_CREDENTIALS, "low",
+            "The reply allows every origin (`*`) and also sends `Access-Control-Allow-Credentials: true`. "
+            "Browsers refuse this pair for credentialed requests, so it is not exploitable as is, but the "
+            "server means to share credentialed replies with everyone.",
+            "Nothing leaks today; the usual 'fix' (echoing the Origin) would make every site able to read "
+            "the user's data.", (with_creds[0],), (), True, _context(with_creds))]
+    return [_finding(
+        WILDCARD, "info",
+        "The reply allows every origin (`*`), without credentials: any page can read it, without cookies.",
+        "Public data stays public; only data the user's network position unlocks (intranet, IP allow-lists) "
+        "would be exposed.", (star[0],), (), False, _context(star))]
+
+
+def _cache_evidence(outcomes: Sequence[ProbeOutcome]) -> bool:
+    """A shared cache answers, or may store, these replies."""
+    for o in outcomes:
+        if any(o.header(h) is not None for h in ("Age", "X-Cache", "CF-Cache-Status", "X-Varnish", "Via",
+                                                 "X-Served-By", "X-Proxy-Cache", "Akamai-Cache-Status")):
+            return True
+        control = (o.header("Cache-Control") or "").lower()
+        if ("public" in control or "s-maxage" in control) and "no-store" not in control and "private" not in control:
+            return True
+    return False
+
+
+def _shown(value: str | None) -> str:
+    return f"`{value}`" if value is not None else "no header"
+
+
+def _vary_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
+    gets = [o for o in outcomes if o.response is not None and not o.probe.is_preflight
+            and o.probe.purpose in ("baseline", "trusted", "crafted")]
+    if len({o.allow_origin for o in gets}) <= 1:
+        return []  # static (or no) Access-Control-Allow-Origin: nothing for a cache to mix up
+    per_origin = [o for o in gets if o.allow_origin not in (None, "*") and not _vary_has_origin(o)]
+    if per_origin:
+        first = per_origin[0]
+        other = next(o for o in gets if o.allow_origin != first.allow_origin)
+        shared = _cache_evidence(gets)
+        return [_finding(
+            VARY, "medium" if shared else "low",
+            f"Access-Control-Allow-Origin changes with the request's Origin (`{first.allow_origin}` for "
+            f"{first.probe.origin}, {_shown(other.allow_origin)} for {other.probe.origin or 'a request without Origin'})"
+            " but the reply has no `Vary: Origin`"
+            f"{'; a shared cache answers for this server' if shared else ''}.",
+            "A cache (CDN, proxy, browser) can store the reply made for one origin and serve it to another: "
+            "an attacker can poison the cache so the real front end breaks, or a reply allowing one site is "
+            "replayed to others.", (first, other))]
+    missing = [o for o in gets if o.allow_origin is None and not _vary_has_origin(o)]
+    if missing:
+        allowed = next(o for o in gets if o.allow_origin is not None)
+        return [_finding(
+            VARY, "info",
+            f"Access-Control-Allow-Origin is sent to some requests (`{allowed.allow_origin}` for {allowed.probe.origin}) "
+            f"but not to others (for example {missing[0].probe.origin or 'a request without Origin'}), and the replies "
+            "without it have no `Vary: Origin`.",
+            "A cache can store the reply without CORS headers and serve it to the front end, which then fails "
+            "intermittently.", (missing[0], allowed))]
+    return []
+
+
+def _error_path_findings(outcomes: Sequence[ProbeOutcome], primary: str) -> tuple[list[AuditFinding], list[str]]:
+    main = next((o for o in outcomes if o.probe.purpose == "trusted" and not o.probe.is_preflight
+                 and o.probe.origin == primary), None)
+    error = next((o for o in outcomes if o.probe.purpose == "error-path"), None)
+    if main is None or error is None or error.response is None:
+        return [], []
+    if not (main.accepted or main.allow_origin == "*"):
+        return [], []
+    if error.response.status < 400:
+        return [], [f"the error path {error.probe.url} answered {error.response.status}, so CORS on error replies "
+                    "was not checked"]
+    if error.allow_origin is not None:
+        return [], []
+    return [_finding(
+        ERROR_PATH, "info",
+        f"The URL allows {primary}, but a {error.response.status} reply next to it carries no "
+        "Access-Control-Allow-Origin.",
+        "Not exploitable: the front end cannot read the error and the browser reports a CORS error instead, "
+        "which hides the real status from users and developers.", (main, error), (primary,))], []
+
+
+def _private_network_findings(outcomes: Sequence[ProbeOutcome], url: str, primary: str) -> tuple[list[AuditFinding], list[str]]:
+    findings, notes = [], []
+    private = is_private_host(urlsplit(url).hostname or "")
+    for o in outcomes:
+        if o.probe.purpose != "private-network" or o.response is None:
+            continue
+        granted = (200 <= o.response.status < 300 and o.header("Access-Control-Allow-Private-Network") == "true"
+                   and o.allow_origin in (o.probe.origin, "*"))
+        if o.probe.origin == primary:
+            notes.append(f"Private Network Access preflight from {primary}: "
+                         f"{'granted' if granted else 'not granted'} (status {o.response.status})")
+        elif granted:
+            findings.append(_finding(
+                PRIVATE_NETWORK, "low" if private else "info",
+                f"A Private Network Access preflight from {o.probe.origin} was answered with "
+                "`Access-Control-Allow-Private-Network: true`.",
+                "Public web sites may reach this " + ("private or loopback server" if private else "server")
+                + " from the user's browser wherever the browser relies on this header (Chrome before Local "
+                "Network Access prompts).", (o,), (o.probe.origin or "",)))
+    return findings, notes
+
+
+def _malformed_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
+    for o in outcomes:
+        value = o.allow_origin
+        if value is None or value in ("*", "null", o.probe.origin):
+            continue
+        if o.probe.crafted is not None and o.probe.crafted.kind == "special-char":
+            continue  # an altered echo of an odd origin, not a broken header
+        lines = sum(1 for n, _ in o.response.headers if n.lower() == "access-control-allow-origin")
+        parts = urlsplit(value) if "://" in value else None
+        if lines > 1 or "," in value or " " in value or "*" in value or parts is None or parts.path or not parts.netloc:
+            return [_finding(
+                MALFORMED, "info",
+                f"Access-Control-Allow-Origin is `{value}`"
+                f"{f' on {lines} lines' if lines > 1 else ''}: not one origin, so browsers reject it.",
+                "Not exploitable: browsers refuse the reply, so legitimate front ends fail too.", (o,))]
+    return []
+
+
+def _trusted_status(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> tuple[TrustedStatus, ...]:
+    out = []
+    for t in target.trusted:
+        get = next((o for o in outcomes if o.probe.purpose == "trusted" and o.probe.origin == t.origin
+                    and not o.probe.is_preflight), None)
+        pre = next((o for o in outcomes if o.probe.purpose == "trusted" and o.probe.origin == t.origin
+                    and o.probe.is_preflight), None)
+        allowed = None if get is None or get.response is None else (get.accepted or get.allow_origin == "*")
+        out.append(TrustedStatus(t.origin, t.source, allowed, bool(get and get.accepted and get.allows_credentials),
+                                 None if pre is None or pre.response is None else pre.accepted))
+    return tuple(out)
+
+
+def _notes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list[str]:
+    notes = []
+    base = next((o for o in outcomes if o.probe.purpose == "baseline"), None)
+    if base is not None and base.response is not None:
+        status = base.response.status
+        if 300 <= status < 400:
+            notes.append(f"the URL answered {status} (Location: {base.header('Location') or '?'}); redirects are "
+                         "not followed, so audit the redirect target too")
+        elif status in (404, 410):
+            notes.append(f"the URL answered {status}: findings concern an error page and are capped at low")
+    if not any(o.allow_origin is not None for o in outcomes):
+        notes.append("no reply carried Access-Control-Allow-Origin: nothing here is readable cross-origin")
+    failed = [o for o in outcomes if o.error is not None]
+    if failed:
+        notes.append(f"{len(failed)} of {len(outcomes)} requests failed (first: {failed[0].error})")
+    if all(t.source == "derived" for t in target.trusted):
+        notes.append("trusted origins were derived from the URL; pass --origin with the real front-end origins "
+                     "for a sharper audit")
+    return notes
+
+
+def analyse(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> AuditResult:
+    """Judge every reply of one URL's audit; findings come sorted, most severe first."""
+    primary = target.trusted[0].origin
+    findings = _origin_findings(outcomes, target.url)
+    findings += _wildcard_findings(outcomes)
+    findings += _vary_findings(outcomes)
+    error_findings, error_notes = _error_path_findings(outcomes, primary)
+    pna_findings, pna_notes = _private_network_findings(outcomes, target.url, primary)
+    findings += error_findings + pna_findings + _malformed_findings(outcomes)
+    findings.sort(key=lambda f: (-severity_rank(f.severity), f.code))
+    notes = _notes(target, outcomes) + error_notes + pna_notes
+    return AuditResult(target.url, tuple(findings), _trusted_status(target, outcomes), tuple(outcomes), tuple(notes))
+
