@@ -94,12 +94,20 @@ class Simulation:
     # -- hops ----------------------------------------------------------------------------
 
     def _start_hop(self) -> None:
-        unsafe = safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser)
+        firefox = self.plan.spec.browser == "firefox"
+        # The first hop uses the plan's list (built from script's entries, before merging).
+        unsafe = (self.plan.unsafe_header_names if self._redirects == 0
+                  else safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser))
         needs = self._cors and (self._method not in safelist.SAFELISTED_METHODS or bool(unsafe))
+        # Firefox keeps "needs a preflight" across redirects (a PUT turned GET by a 303 is
+        # still preflighted) and sends its preflights with the page's Origin even once the
+        # actual request's origin became 'null'.
+        needs = needs or (firefox and self._cors and self._redirects > 0 and self.plan.preflight_required)
         self._unsafe = unsafe
         self._hop_preflighted = needs
         if needs:
-            self._pending = preflight_request(self.plan, self._url, self._method, unsafe, self._origin_header)
+            origin = self.plan.origin if firefox else self._origin_header
+            self._pending = preflight_request(self.plan, self._url, self._method, unsafe, origin)
         else:
             self._queue_actual()
 
@@ -144,15 +152,9 @@ class Simulation:
         h = response.headers
         self._steps.append(Step(f"Preflight OPTIONS {request.url}", None, f"status {response.status}"))
         ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status, on_preflight=True)
-        if preflight.is_redirect(response.status, h):
-            location = header_get(h, "Location") or ""
-            self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
-            self._preflight_passed = False
-            return self._fail(
-                FailureContext("redirect", **ctx), Code.PREFLIGHT_REDIRECT,
-                f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
-                f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
-            )
+        redirected = preflight.is_redirect(response.status, h)
+        if redirected and browser != "firefox":  # Firefox runs the CORS check on it first
+            return self._fail_preflight_redirect(ctx, h, response)
         ok_status = 200 <= response.status <= 299
         if browser == "safari" and not ok_status:
             return self._fail_status(ctx, response)
@@ -161,10 +163,12 @@ class Simulation:
         if access is not None:
             self._preflight_passed = False
             return self._fail_access(access, ctx, response, "preflight")
+        if redirected:
+            return self._fail_preflight_redirect(ctx, h, response)
         if not ok_status:
             return self._fail_status(ctx, response)
         self._steps.append(Step("Preflight has an ok status (2xx)", True, str(response.status)))
-        failure, judgement = preflight.judge_preflight_lists(self._method, self._unsafe, h, credentials)
+        failure, judgement = preflight.judge_preflight_lists(self._method, self._unsafe, h, credentials, browser)
         self._record_list_steps(h, failure)
         if failure is not None:
             self._preflight_passed = False
@@ -182,6 +186,16 @@ class Simulation:
         self._steps.append(Step("Preflight result cached", None, f"{age.effective} s in {browser.capitalize()}", age.raw or ""))
         self._preflight_passed = True
         self._queue_actual()
+
+    def _fail_preflight_redirect(self, ctx: dict, h: Headers, response: Response) -> None:
+        location = header_get(h, "Location") or ""
+        self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
+        self._preflight_passed = False
+        return self._fail(
+            FailureContext("redirect", **ctx), Code.PREFLIGHT_REDIRECT,
+            f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
+            f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
+        )
 
     def _fail_status(self, ctx: dict, response: Response) -> None:
         self._preflight_passed = False
@@ -320,6 +334,8 @@ class Simulation:
 
 
 def _message(plan: Plan, failure: FailureContext) -> str | None:
+    if failure.kind == "too-many" and plan.spec.browser == "firefox":
+        return browser_message("firefox", failure)
     if failure.kind in ("network", "too-many", "location"):
         return {
             "network": f"net::ERR_FAILED ({failure.hint})",

@@ -45,8 +45,11 @@ _FIREFOX = {
     "method": "Did not find method in CORS header ‘Access-Control-Allow-Methods’",
     "header": "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
     "userinfo": "CORS request did not succeed",
+    "too-many": "CORS request did not succeed",
 }
-_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo"}
+_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo", "too-many"}
+# Firefox gives up on these before it has a reply to quote: its status is "(null)".
+_FIREFOX_NO_REPLY = {"userinfo", "too-many"}
 
 _SAFARI = {
     "missing": "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
@@ -88,6 +91,14 @@ def _escape_hint(hint: str) -> str:
     return "".join(ch if 0x20 <= ord(ch) < 0x7F else f"\\u{ord(ch):04X}" for ch in hint)
 
 
+def _as_utf8(hint: str) -> str:
+    """Firefox reads header bytes as UTF-8 in its messages (a stray byte becomes U+FFFD)."""
+    try:
+        return hint.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return hint
+
+
 def chrome_message(ctx: FailureContext) -> str:
     redirected = f"(redirected from '{ctx.initial_url}') " if ctx.url != ctx.initial_url else ""
     head = f"Access to fetch at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
@@ -109,11 +120,12 @@ def firefox_message(ctx: FailureContext) -> str:
         kind = "mismatch"  # Firefox counts header lines; one line "a, b" is a mismatch
     if kind == "invalid":
         kind = "mismatch"
-    reason = _FIREFOX[kind].format(hint=ctx.hint)
+    reason = _FIREFOX[kind].format(hint=_as_utf8(ctx.hint))
     url = f"‘{ctx.url}’" if kind == "wildcard" else ctx.url
     text = f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason})."
     if kind in _FIREFOX_WITH_STATUS:
-        text += f" Status code: {ctx.status if ctx.status is not None else '(null)'}."
+        status = None if kind in _FIREFOX_NO_REPLY else ctx.status
+        text += f" Status code: {status if status is not None else '(null)'}."
     return text
 
 

@@ -18,9 +18,10 @@ and where its runner lives (imported only when used: each pulls in a heavy drive
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Self
+from typing import Protocol, Self
 
 from .model import Case
 from .server import CaseServer, LoggedRequest
@@ -132,6 +133,11 @@ ENGINES: dict[str, Engine] = {
         Engine("webkit", "safari", "WebKit", "webkit", "WebKitRunner"),
     )
 }
+
+
+def available() -> list[Engine]:
+    """Engines whose runner module is part of this checkout (all three once WebKit's is in)."""
+    return [e for e in ENGINES.values() if (HERE / f"{e.module}.py").exists()]
 
 
 def fetch_init(case: Case) -> dict:
