@@ -7,7 +7,7 @@ browser's decision. Keeping one machine for every source is what makes the verdi
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from cors_doctor.rules.codes import Code
 from cors_doctor.rules.kinds import FAILURE_CODES, FailureKind
@@ -216,7 +216,8 @@ class Simulation:
         h = response.headers
         credentials = self.plan.spec.credentials
         self._steps.append(Step(f"Actual {request.method} {request.url}", None, f"status {response.status}"))
-        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status)
+        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status,
+                   request_origin=self._origin_header)
         if self._cors:
             access = cors_check.check_access(h, self._origin_header, credentials)
             self._record_access_steps(h, access, credentials, "actual")
@@ -267,8 +268,10 @@ class Simulation:
                               f"more than {redirects.MAX_REDIRECTS} redirects", "remove the redirect loop", "actual")
         target = redirects.redirect_target(request.url, response.headers)
         if target.problem == "userinfo":
-            # Chromium 156 prints an empty location in this message ("Redirect location ''").
-            return self._fail(FailureContext("userinfo", hint="", **ctx), Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
+            # Chromium 156 prints an empty location ("Redirect location ''"); Safari names it.
+            location = urljoin(request.url, target.location.strip())
+            return self._fail(FailureContext("userinfo", hint="", redirect_to=location, **ctx),
+                              Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
                               f"the redirect Location {target.location!r} contains user:password",
                               "redirect to a URL without user info", "actual")
         if target.url is None:

@@ -8,6 +8,7 @@ they must match byte for byte.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from cors_doctor.model import Browser
 
@@ -57,12 +58,13 @@ _SAFARI = {
     "wildcard": "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
     "credentials": 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".',
     "status": "Preflight response is not successful. Status code: {status}",
-    "redirect": "Preflight response is not successful",
+    "redirect": "Preflight response is not successful. Status code: {status}",  # a 3xx is just not ok
     "methods-unparsable": "Header Access-Control-Allow-Methods has an invalid value: {value}",
     "headers-unparsable": "Header Access-Control-Allow-Headers has an invalid value: {value}",
     "method": "Method {hint} is not allowed by Access-Control-Allow-Methods.",
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
-    "userinfo": "Cross-origin redirection to {hint} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+    "userinfo": "Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+    "too-many": "Load cannot follow more than 20 redirections",
 }
 
 
@@ -81,6 +83,7 @@ class FailureContext:
     value: str = ""  # the raw header value, for Safari's "invalid value" texts
     redirect_to: str = ""  # set when the failing reply is itself a redirect (Safari names the target)
     script_hint: str = ""  # the header name as script wrote it (Safari keeps its case)
+    request_origin: str = ""  # the request's Origin when it differs from the page's ('null' after a redirect)
 
 
 def _escape_hint(hint: str) -> str:
@@ -135,10 +138,24 @@ def safari_message(ctx: FailureContext) -> str:
     if kind == "invalid":
         kind = "mismatch"
     hint = ctx.script_hint or ctx.hint
-    reason = _SAFARI[kind].format(hint=hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value)
+    if kind == "userinfo":
+        hint = ctx.redirect_to or hint  # the Location that carries user:password@
+    # WebKit names the request's own origin ('null' once a redirect crossed origins) and the URL
+    # of the reply that failed, not the one script asked for (WebKitGTK 2.50, conformance suite).
+    origin = ctx.request_origin or ctx.page_origin
+    reason = _SAFARI[kind].format(hint=hint, origin=origin, status=ctx.status, value=ctx.value,
+                                  target=_without_userinfo(hint))
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
         reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
-    return f"{reason}\nFetch API cannot load {ctx.initial_url} due to access control checks."
+    return f"{reason}\nFetch API cannot load {ctx.url} due to access control checks."
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL with its user:password@ removed (WebKit names the redirect target that way first)."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def browser_message(browser: Browser, ctx: FailureContext) -> str:
