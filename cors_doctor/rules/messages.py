@@ -65,6 +65,7 @@ _SAFARI = {
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
     "userinfo": "Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
     "too-many": "Load cannot follow more than 20 redirections",
+    "too-many": "Load cannot follow more than 20 redirections",
 }
 
 
