@@ -16,11 +16,13 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from dataclasses import asdict, dataclass, field
+import shutil
 from typing import Iterable
 
+from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, fetch_init, observe
+from .engine import summarize_requests  # noqa: F401  (re-exported for older imports)
 from .model import Case
-from .server import CaseServer, LoggedRequest
+from .server import CaseServer
 
 CHROMIUM = os.environ.get("CORS_DOCTOR_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -32,77 +34,22 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-FETCH_TIMEOUT_MS = 5000
 CASE_TIMEOUT_S = 20.0
 CONSOLE_GRACE_S = 1.0
 CORS_MARKER = "has been blocked by CORS policy"
 NET_ERROR_PREFIX = "Failed to load resource: net::"
 GENERIC_NET_ERROR = "Failed to load resource: net::ERR_FAILED"
 
-# Runs in the page. Header names come back lowercased and sorted by the Headers iterator itself.
-FETCH_JS = """
-async ({url, init, timeoutMs}) => {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await fetch(url, {...init, signal: controller.signal});
-    const names = [];
-    for (const [name] of response.headers) names.push(name);
-    const body = await response.text();
-    return {ok: true, status: response.status, type: response.type,
-            headers: [...new Set(names)].sort(), body};
-  } catch (e) {
-    return {ok: false, error: String(e), timedOut: controller.signal.aborted};
-  } finally {
-    clearTimeout(timer);
-  }
-}
-"""
 
-
-@dataclass
-class Observation:
-    """What Chromium did for one case (all strings still carry this run's ports)."""
-
-    allowed: bool
-    preflight_sent: bool
-    acrm: str | None
-    acrh: str | None
-    exposed_headers: list[str]
-    console_message: str | None
-    status: int | None = None
-    body: str | None = None
-    error: str | None = None
-    console: list[str] = field(default_factory=list)
-    requests: list[dict] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def fetch_init(case: Case) -> dict:
-    """The RequestInit page script passes to fetch() for a case."""
-    init: dict = {"method": case.method, "headers": [list(pair) for pair in case.headers]}
-    if case.credentials:
-        init["credentials"] = "include"
-    if case.body is not None:
-        init["body"] = case.body
-    return init
-
-
-def summarize_requests(log: list[LoggedRequest]) -> list[dict]:
-    """Server-log entries in a compact, JSON-friendly form (Host is dropped: it only has ports)."""
-    return [
-        {
-            "role": r.role,
-            "method": r.method,
-            "path": r.target,
-            "preflight": r.is_preflight,
-            "headers": [f"{n}: {v}" for n, v in r.headers if n.lower() != "host"],
-            "body": r.body.decode("utf-8", "replace"),
-        }
-        for r in log
-    ]
+def missing() -> str | None:
+    """Why Chromium cannot run here, or None when it can."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install playwright)"
+    return None
 
 
 def console_message(console: list[str]) -> str | None:
@@ -121,28 +68,10 @@ def console_message(console: list[str]) -> str | None:
     return None
 
 
-def observe(result: dict, console: list[str], log: list[LoggedRequest]) -> Observation:
-    """Combine the page's fetch() result, console errors and the server log for one case."""
-    preflights = [r for r in log if r.is_preflight]
-    first = preflights[0] if preflights else None
-    allowed = bool(result.get("ok"))
-    return Observation(
-        allowed=allowed,
-        preflight_sent=first is not None,
-        acrm=first.header("Access-Control-Request-Method") if first else None,
-        acrh=first.header("Access-Control-Request-Headers") if first else None,
-        exposed_headers=list(result.get("headers", [])) if allowed else [],
-        console_message=None if allowed else console_message(console),
-        status=result.get("status"),
-        body=result.get("body"),
-        error=result.get("error"),
-        console=console,
-        requests=summarize_requests(log),
-    )
-
-
 class ChromiumRunner:
     """One headless Chromium for many cases; thread-safe synchronous facade over Playwright."""
+
+    name = "chromium"
 
     def __init__(self, executable: str = CHROMIUM, concurrency: int = 1):
         self.executable = executable
@@ -153,6 +82,11 @@ class ChromiumRunner:
         self._thread = threading.Thread(target=self._loop.run_forever, name="chromium", daemon=True)
         self._playwright = None
         self._browser = None
+
+    @property
+    def settings(self) -> dict:
+        return {"executable": self.executable, "args": LAUNCH_ARGS, "headless": True,
+                "cookies": "Playwright's default context (third-party cookies allowed)"}
 
     def _call(self, coro, timeout: float):
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
@@ -246,4 +180,4 @@ class ChromiumRunner:
                 if console_message(mine()) is not None:
                     break
                 await asyncio.sleep(0.05)
-        return observe(result, mine(), server.take_log(case.id))
+        return observe(result, mine(), server.take_log(case.id), console_message)

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .chromium import summarize_requests
+from .engine import summarize_requests
 from .compare import browser_traffic, from_cli
 from .model import Case
 from .server import CaseServer

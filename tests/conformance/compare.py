@@ -24,8 +24,8 @@ from __future__ import annotations
 FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_message", "exit_code",
           "requests")
 
-# Fields of a recorded Chromium observation that must stay stable from one Chromium to the next.
-CHROMIUM_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
+# Fields of a recorded engine observation that must stay stable from one engine version to the next.
+ENGINE_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
                    "console_message", "trace")
 
 ACRM = "Access-Control-Request-Method"
@@ -87,9 +87,9 @@ def trace(requests: list[dict]) -> list[str]:
     return lines
 
 
-def chromium_summary(record: dict) -> dict:
-    """The stable subset of a Chromium observation (placeholders, not ports)."""
-    out = {k: record[k] for k in CHROMIUM_FIELDS if k != "trace"}
+def engine_summary(record: dict) -> dict:
+    """The stable subset of an engine observation (placeholders, not ports)."""
+    out = {k: record[k] for k in ENGINE_FIELDS if k != "trace"}
     out["trace"] = trace(record["requests"])
     return out
 

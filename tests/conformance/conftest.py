@@ -16,12 +16,13 @@ environment variable is set: then they fail, so CI never skips the browser suite
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 from .cases import BY_ID, CASES
-from .chromium import CHROMIUM, ChromiumRunner, Observation
+from . import chromium as chromium_module
+from .chromium import ChromiumRunner
+from .engine import Observation
 from .cli import CliRun, run_many
 from .server import CaseServer
 from . import verdicts
@@ -40,13 +41,7 @@ def in_ci() -> bool:
 
 def chromium_missing() -> str | None:
     """Why the live browser suite cannot run here, or None when it can."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        return "the playwright Python package is not installed (pip install playwright)"
-    return None
+    return chromium_module.missing()
 
 
 def selected_case_ids(session: pytest.Session, module_name: str) -> list[str]:

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             doc = verdicts.load()
             expected = {cid: from_chromium(server.origins.fill_deep(rec))
                         for cid, rec in doc["cases"].items()}
-            source = (f"the fixture recorded with Chromium {doc['chromium_version']} "
+            source = (f"the fixture recorded with Chromium {doc['version']} "
                       f"on {doc['recorded']}")
         started = time.monotonic()
         runs = run_many(CASES, server)

@@ -33,6 +33,6 @@ def test_cli_agrees_with_recorded_chromium(case_id, recorded, cli_runs, case_ser
     diffs = diff(expected, run.fields())
     assert not diffs, (
         f"{BY_ID[case_id].title} [{BY_ID[case_id].request_summary()}]\n"
-        + format_diff(case_id, diffs, f"chromium {recorded['chromium_version']}", "cors-doctor")
+        + format_diff(case_id, diffs, f"chromium {recorded['version']}", "cors-doctor")
         + "\n" + run.explain()
     )

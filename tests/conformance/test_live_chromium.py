@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 from .cases import BY_ID, CASES
-from .compare import CHROMIUM_FIELDS, chromium_summary, diff, format_diff, from_chromium
+from .compare import ENGINE_FIELDS, engine_summary, diff, format_diff, from_chromium
 from . import verdicts
 
 pytestmark = pytest.mark.browser
@@ -20,9 +20,9 @@ CASE_IDS = [c.id for c in CASES]
 
 
 def test_chromium_version(chromium, recorded):
-    if chromium.version != recorded["chromium_version"]:
+    if chromium.version != recorded["version"]:
         warnings.warn(
-            f"fixture recorded with Chromium {recorded['chromium_version']}, "
+            f"fixture recorded with Chromium {recorded['version']}, "
             f"running {chromium.version}",
             stacklevel=1,
         )
@@ -35,10 +35,10 @@ def test_chromium_matches_fixture(case_id, live, recorded, case_server):
     if stored is None:
         pytest.fail(f"{case_id} has no recorded verdict; run python -m tests.conformance.record")
     now = verdicts.masked(live[case_id], case_server.origins)
-    diffs = diff(chromium_summary(stored), chromium_summary(now), CHROMIUM_FIELDS)
+    diffs = diff(engine_summary(stored), engine_summary(now), ENGINE_FIELDS)
     assert not diffs, (
         "Chromium's behaviour changed since the fixture was recorded "
-        f"({recorded['chromium_version']}):\n"
+        f"({recorded['version']}):\n"
         + format_diff(case_id, diffs, "recorded", "live")
         + "\nIf this is the new truth: python -m tests.conformance.record --case " + case_id
     )

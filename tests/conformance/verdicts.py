@@ -1,8 +1,9 @@
-"""Reading and writing chromium_verdicts.json, the recorded truth of what Chromium did.
+"""Reading and writing <engine>_verdicts.json, the recorded truth of what each engine did.
 
-Layout:
-    {"chromium_version": "...", "user_agent": "...", "recorded": "YYYY-MM-DD",
-     "case_count": N,
+Layout (one file per engine: chromium_verdicts.json, firefox_verdicts.json, webkit_verdicts.json):
+    {"engine": "firefox", "version": "...", "user_agent": "...",
+     "settings": {...launch arguments, prefs, cookie policy...},
+     "recorded": "YYYY-MM-DD", "case_count": N,
      "cases": {case_id: {allowed, preflight_sent, acrm, acrh, exposed_headers, console_message,
                          status, body, error, console, requests}}}
 All strings carry placeholders ({page}, {api}, {third}, {*_port}) instead of ports.
@@ -14,10 +15,10 @@ import datetime as _dt
 import json
 from pathlib import Path
 
-from .chromium import Observation
+from .engine import ENGINES, Observation
 from .origins import Origins
 
-FIXTURE = Path(__file__).with_name("chromium_verdicts.json")
+FIXTURE = ENGINES["chromium"].fixture
 
 
 def load(path: Path = FIXTURE) -> dict:
@@ -30,14 +31,17 @@ def masked(observation: Observation, origins: Origins) -> dict:
     return origins.mask_deep(observation.to_dict())
 
 
-def build(observations: dict[str, Observation], origins: Origins, version: str,
-          user_agent: str | None, previous: dict | None = None) -> dict:
-    """A fixture document; with `previous`, cases not re-run are kept from it."""
+def build(engine: str, observations: dict[str, Observation], origins: Origins, runner,
+          previous: dict | None = None) -> dict:
+    """A fixture document for `engine` from a runner that just ran; with `previous`, cases not
+    re-run are kept from it."""
     cases = dict((previous or {}).get("cases", {}))
     cases.update({cid: masked(obs, origins) for cid, obs in observations.items()})
     return {
-        "chromium_version": version,
-        "user_agent": user_agent,
+        "engine": engine,
+        "version": runner.version,
+        "user_agent": runner.user_agent,
+        "settings": runner.settings,
         "recorded": _dt.datetime.now(_dt.timezone.utc).date().isoformat(),
         "case_count": len(cases),
         "cases": dict(sorted(cases.items())),
