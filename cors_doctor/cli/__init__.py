@@ -22,6 +22,8 @@ app = typer.Typer(
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 BROWSER_CHOICES = ("chrome", "firefox", "safari")
+MODE_CHOICES = ("cors", "no-cors")
+CLIENT_CHOICES = ("fetch", "xhr", "xhr-upload")
 
 
 def parse_header_option(text: str) -> tuple[str, str]:
@@ -43,6 +45,13 @@ def parse_browser(value: str) -> str:
     if browser not in BROWSER_CHOICES:
         raise UsageError(f"unknown --browser {value!r}; choose chrome, firefox or safari")
     return browser
+
+
+def parse_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    chosen = value.strip().lower()
+    if chosen not in choices:
+        raise UsageError(f"unknown {option} {value!r}; choose {', '.join(choices)}")
+    return chosen
 
 
 def report_error(exc: BaseException, debug: bool) -> int:
@@ -80,6 +89,8 @@ def check(
     data: Annotated[Optional[str], typer.Option("--data", "-d", help="Body of the actual request (a string, as fetch() sends it)")] = None,
     cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", help="Cookie header the browser holds for the target (sent with --credentials)")] = None,
     browser: Annotated[str, typer.Option("--browser", help="chrome, firefox or safari")] = "chrome",
+    mode: Annotated[str, typer.Option("--mode", help="fetch()'s mode: cors, or no-cors (an opaque reply script cannot read)")] = "cors",
+    client: Annotated[str, typer.Option("--client", help="fetch, xhr (XMLHttpRequest), or xhr-upload (XMLHttpRequest with an xhr.upload listener: always preflighted)")] = "fetch",
     framework: Annotated[Optional[str], typer.Option("--framework", help="Framework for the suggested fix: fastapi, flask, django, express, nginx, apache, caddy, spring, aspnet, go (default: guessed from the replies)")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each reply")] = 10.0,
     insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
@@ -98,7 +109,7 @@ def check(
             url=url, origin=origin, method=method, headers=header or [], credentials=credentials, actual=actual,
             data=data, cookie=cookie, browser=browser, framework=framework, timeout=timeout, insecure=insecure,
             cacert=cacert, json_output=json_output, verbose=verbose, show_secrets=show_secrets, no_color=no_color,
-            http2=http2, probe_reflection=probe_reflection,
+            http2=http2, probe_reflection=probe_reflection, mode=mode, client=client,
         )
     except (CorsDoctorError, Exception) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
         code = report_error(exc, debug)
@@ -107,7 +118,7 @@ def check(
 
 def _check(*, url, origin, method, headers, credentials, actual, data, cookie, browser, framework,
            timeout, insecure, cacert, json_output, verbose, show_secrets, no_color, http2=False,
-           probe_reflection=False) -> int:
+           probe_reflection=False, mode="cors", client="fetch") -> int:
     from cors_doctor.model import RequestSpec
     from cors_doctor.plan import build_plan, only_the_actual_request_tells
 
@@ -122,6 +133,7 @@ def _check(*, url, origin, method, headers, credentials, actual, data, cookie, b
     spec = RequestSpec(
         url=url, origin=origin, method=method, headers=tuple(parse_header_option(h) for h in headers),
         credentials=credentials, body=data, browser=parse_browser(browser),  # type: ignore[arg-type]
+        mode=parse_choice("--mode", mode, MODE_CHOICES), client=parse_choice("--client", client, CLIENT_CHOICES),  # type: ignore[arg-type]
     )
     plan = build_plan(spec)
     if only_the_actual_request_tells(plan) and not actual:

@@ -241,7 +241,9 @@ def _check_args(match: _Match, kind: str, origin: str | None, method: str,
     if needs_actual:
         assumptions.append(f"--actual sends the {method} itself (the failing reply is the request's own): "
                            "the server may change data")
-    return CheckArgs(url, origin, method, tuple(headers), credentials, needs_actual, match.browser), tuple(assumptions), ""
+    client = "xhr" if match.params.get("resource") == "XMLHttpRequest" else "fetch"
+    return (CheckArgs(url, origin, method, tuple(headers), credentials, needs_actual, match.browser, client=client),
+            tuple(assumptions), "")
 
 
 def _explain(match: _Match, net: list[NetLine], origin: str | None, method: str | None,

@@ -13,6 +13,8 @@ from cors_doctor.model import Browser
 
 _CHROME_NO_CORS_INFO = " Have the server send the header with a valid value."
 _CHROME_PREFLIGHT = "Response to preflight request doesn't pass access control check: "
+_CHROME_XHR_CREDENTIALS = (" The credentials mode of requests initiated by the XMLHttpRequest is controlled by the "
+                           "withCredentials attribute.")
 
 _CHROME = {
     "missing": "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
@@ -78,6 +80,7 @@ class FailureContext:
     value: str = ""  # the raw header value, for Safari's "invalid value" texts
     redirect_to: str = ""  # set when the failing reply is itself a redirect (Safari names the target)
     script_hint: str = ""  # the header name as script wrote it (Safari keeps its case)
+    initiator: str = "fetch"  # "fetch" or "XMLHttpRequest": named in the console line
 
 
 def _escape_hint(hint: str) -> str:
@@ -87,7 +90,7 @@ def _escape_hint(hint: str) -> str:
 
 def chrome_message(ctx: FailureContext) -> str:
     redirected = f"(redirected from '{ctx.initial_url}') " if ctx.url != ctx.initial_url else ""
-    head = f"Access to fetch at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
+    head = f"Access to {ctx.initiator} at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
     if ctx.kind == "mixed-content":
         return (
             f"Mixed Content: The page at '{ctx.page_origin}/' was loaded over HTTPS, but requested an insecure "
@@ -95,6 +98,8 @@ def chrome_message(ctx: FailureContext) -> str:
         )
     reason = _CHROME[ctx.kind].format(hint=_escape_hint(ctx.hint))
     prefix = _CHROME_PREFLIGHT if ctx.on_preflight and ctx.kind in _CHROME_PREFLIGHT_PREFIXED else ""
+    if ctx.initiator == "XMLHttpRequest" and ctx.kind in ("wildcard", "credentials"):
+        reason += _CHROME_XHR_CREDENTIALS
     return head + prefix + reason
 
 
@@ -126,7 +131,8 @@ def safari_message(ctx: FailureContext) -> str:
     reason = _SAFARI[kind].format(hint=hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value)
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
         reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
-    return f"{reason}\nFetch API cannot load {ctx.initial_url} due to access control checks."
+    api = "XMLHttpRequest" if ctx.initiator == "XMLHttpRequest" else "Fetch API"
+    return f"{reason}\n{api} cannot load {ctx.initial_url} due to access control checks."
 
 
 def browser_message(browser: Browser, ctx: FailureContext) -> str:
@@ -136,6 +142,17 @@ def browser_message(browser: Browser, ctx: FailureContext) -> str:
     if browser == "safari":
         return safari_message(ctx)
     return chrome_message(ctx)
+
+
+def network_error_message(browser: Browser, url: str, net_error: str, xhr: bool = False) -> str:
+    """The console line for a reply the browser refuses to read (`net_error`: Chromium's name):
+    no CORS text, only the network error (Firefox: "CORS request did not succeed")."""
+    if browser == "firefox":
+        return (f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. "
+                "(Reason: CORS request did not succeed). Status code: (null).")
+    if browser == "safari":
+        return f"{'XMLHttpRequest' if xhr else 'Fetch API'} cannot load {url}."
+    return f"Failed to load resource: {net_error}"
 
 
 AUTHORIZATION_WILDCARD_DEPRECATION = (

@@ -14,6 +14,14 @@ Both sides are reduced to the same flat dict:
                      side only requests from the page's origin (or `null`, or none) count:
                      requests with another Origin are cors-doctor's own diagnostic probes,
                      not traffic a browser would send for this page.
+    later_preflight  for cases with follow-up requests (case.then): whether each follow-up sent
+                     a preflight again. Browser: from the server log. CLI: a single check
+                     answers for one request with a cold preflight cache, so this is derived
+                     from its answer — a follow-up skips the preflight exactly when the first
+                     preflight passed, the CLI's `preflight.cache_seconds` for the browser is
+                     above 0, and the follow-up is no "more credentialed" than the first (the
+                     cache is keyed by credentials mode: an entry made without credentials
+                     does not serve a credentialed request).
 
 The first six come from the JSON contract (docs/json-output.md); `requests` compares the CLI's
 probe traffic with the browser's, as seen by the loopback server.
@@ -21,12 +29,14 @@ probe traffic with the browser's, as seen by the loopback server.
 
 from __future__ import annotations
 
+from .model import Case
+
 FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_message", "exit_code",
-          "requests")
+          "requests", "later_preflight")
 
 # Fields of a recorded engine observation that must stay stable from one engine version to the next.
 ENGINE_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
-                   "console_message", "trace")
+                 "console_message", "trace", "later")
 
 ACRM = "Access-Control-Request-Method"
 ACRH = "Access-Control-Request-Headers"
@@ -43,6 +53,7 @@ def from_chromium(record: dict) -> dict:
         "browser_message": record["console_message"],
         "exit_code": 0 if record["allowed"] else 1,
         "requests": trace(record["requests"]),
+        "later_preflight": [step["preflight_sent"] for step in record.get("later", [])],
     }
 
 
@@ -57,7 +68,18 @@ def browser_traffic(requests: list[dict], page_origin: str) -> list[dict]:
     return [r for r in requests if origin_of(r) in (page_origin, "null", None)]
 
 
-def from_cli(doc: dict | None, returncode: int | None, requests: list[dict]) -> dict:
+def later_preflights(case: Case, doc: dict) -> list[bool]:
+    """Whether each follow-up of `case` sends a preflight again, from a single check's answer
+    (see `later_preflight` above)."""
+    preflight = doc.get("preflight")
+    if preflight is None:
+        return [False for _ in case.then]
+    cached = bool(preflight.get("passed")) and (preflight.get("cache_seconds") or 0) > 0
+    return [not cached or (follow.credentials and not case.credentials) for follow in case.then]
+
+
+def from_cli(doc: dict | None, returncode: int | None, requests: list[dict],
+             case: Case | None = None) -> dict:
     """Comparable fields from the CLI's --json document (doc None: the CLI gave no JSON) and
     the browser-equivalent requests its probe made (see browser_traffic)."""
     if doc is None:
@@ -75,6 +97,7 @@ def from_cli(doc: dict | None, returncode: int | None, requests: list[dict]) -> 
         "browser_message": doc.get("browser_message"),
         "exit_code": returncode,
         "requests": trace(requests),
+        "later_preflight": later_preflights(case, doc) if case is not None else [],
     }
 
 
@@ -91,6 +114,8 @@ def engine_summary(record: dict) -> dict:
     """The stable subset of an engine observation (placeholders, not ports)."""
     out = {k: record[k] for k in ENGINE_FIELDS if k != "trace"}
     out["trace"] = trace(record["requests"])
+    out["later"] = [{"allowed": step["allowed"], "preflight_sent": step["preflight_sent"],
+                     "trace": trace(step["requests"])} for step in record.get("later", [])]
     return out
 
 
