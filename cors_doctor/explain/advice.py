@@ -18,7 +18,7 @@ CODES = {
     "lna-denied": "CD108", "lna-insecure": "CD108", "lna-mismatch": "CD108", "pna-preflight": "CD108",
     "scheme": "CD110", "mode": "CD111", "cors-disabled": "CD112", "origin-not-added": "CD112",
     "network": "CD113", "blocked": "CD113", "invalid-response": "CD114", "authorization-wildcard": "CD207",
-    "unsafe-header-get": "CD501", "unsafe-header-set": "CD101",
+    "unsafe-header-get": "CD501", "unsafe-header-set": "CD101", "reply-rejected": "CD115",
 }
 # Failures that only a preflight can produce: the request was not CORS-simple.
 PREFLIGHT_KINDS = frozenset({"status", "redirect", "methods-unparsable", "headers-unparsable", "method", "header",
@@ -176,6 +176,12 @@ _FIXED: dict[str, Advice] = {
                        "The redirect's Location contains credentials.", "Redirect to a URL without user:password@."),
     "location": Advice("A CORS request can only be redirected to http(s) URLs.",
                        "The redirect points to another scheme.", "Redirect to an http(s) URL."),
+    "reply-rejected": Advice("The browser reads a reply only if its head is well-formed HTTP.",
+                             "The server answered with bytes Chrome refuses (a NUL byte in a header, two different "
+                             "Content-Length, Location or Content-Disposition values, or no final status after a 1xx), "
+                             "so the request failed before any CORS check.",
+                             "Fix the server or proxy that writes this reply head; no CORS header changes it. "
+                             "`cors-doctor check` shows which header is at fault."),
     "too-many": Advice("Browsers follow at most 20 redirects.", "The request was redirected more than 20 times.",
                        "Remove the redirect loop."),
     "redirect-mode": Advice("fetch() was called with redirect: 'error' (or 'manual') and the server redirected.",

@@ -24,7 +24,12 @@ _HEADER_EXAMPLES = {"content-type": "application/json", "authorization": "Bearer
 _MAX_OPEN_BREAKS = 8  # line breaks not at a space: each may be joined with or without one
 _MAX_CLOSEST_FOR = 3
 _NET_KINDS = {"net::ERR_TOO_MANY_REDIRECTS": "too-many", "net::ERR_UNSAFE_REDIRECT": "location",
-              "net::ERR_BLOCKED_BY_CLIENT": "blocked"}
+              "net::ERR_INVALID_REDIRECT": "location", "net::ERR_BLOCKED_BY_CLIENT": "blocked",
+              # replies Chrome refuses to read (conformance cases line-*, wpt-pf-status-103)
+              "net::ERR_INVALID_HTTP_RESPONSE": "reply-rejected", "net::ERR_EMPTY_RESPONSE": "reply-rejected",
+              "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH": "reply-rejected",
+              "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION": "reply-rejected",
+              "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION": "reply-rejected"}
 # Not about reaching the server: a CORS block (reason on another line) or a no-cors response blocker.
 _NET_NOT_EXPLAINED = frozenset({"net::ERR_FAILED", "net::ERR_BLOCKED_BY_ORB", "net::ERR_BLOCKED_BY_RESPONSE",
                                 "net::ERR_ABORTED"})

@@ -247,5 +247,10 @@ async def probe_async(plan: Plan, options: ProbeOptions, client: httpx.AsyncClie
         req = sim.next_request()
         if req is None:
             break
-        sim.feed(await sender.exchange(req, options.timeout))
+        try:
+            response = await sender.exchange(req, options.timeout)
+        except RejectedReply as exc:  # the browser's network error is the verdict, as in probe()
+            sim.feed(None, exc.net_error)
+            continue
+        sim.feed(response)
     return sim.verdict()
