@@ -281,6 +281,11 @@ class Simulation:
             return self._fail(FailureContext("userinfo", hint="", **ctx), "CD401",
                               f"the redirect Location {target.location!r} contains user:password",
                               "redirect to a URL without user info", "actual")
+        if target.problem == "scheme":
+            return self._fail(FailureContext("scheme", target.location, self.plan.url, self.plan.origin,
+                                             status=response.status), "CD110",
+                              f"the redirect goes to {target.location!r}: CORS requests can only go to http(s) URLs",
+                              "redirect to an http(s) URL", "actual")
         if target.url is None:
             kind = "invalid-location" if target.problem == "invalid-location" else "location"
             return self._fail(FailureContext(kind, hint=target.location, **ctx), "CD403",

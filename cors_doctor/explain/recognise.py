@@ -217,7 +217,8 @@ def _resolve(match: _Match) -> tuple[str, tuple[str, ...]]:
 def _check_args(match: _Match, kind: str, origin: str | None, method: str,
                 net: NetLine | None) -> tuple[CheckArgs | None, tuple[str, ...], str]:
     """The reproducing check, what had to be assumed for it, or why there is none."""
-    if kind in advice.NOT_CHECKABLE:
+    # A scheme error after a redirect is reproducible from the first URL (redir-location-ftp).
+    if kind in advice.NOT_CHECKABLE and not (kind == "scheme" and match.params.get("initial")):
         return None, (), "this happens inside the page, not on the wire: a check of the URL cannot reproduce it"
     url = match.params.get("initial") or match.params.get("url")
     if not url or not url.lower().startswith(("http://", "https://")):

@@ -30,6 +30,9 @@ _CHROME = {
     "method": "Method {hint} is not allowed by Access-Control-Allow-Methods in preflight response.",
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers in preflight response.",
     "userinfo": "Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin requests.",
+    # the scheme list as Chromium 156 prints it (redir-location-ftp)
+    "scheme": "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, "
+              "chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
 }
 _CHROME_PREFLIGHT_PREFIXED = {"missing", "multiple", "invalid", "mismatch", "wildcard", "credentials", "status", "redirect"}
 
@@ -46,6 +49,7 @@ _FIREFOX = {
     "method": "Did not find method in CORS header ‘Access-Control-Allow-Methods’",
     "header": "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
     "userinfo": "CORS request did not succeed",
+    "scheme": "CORS request not http",
 }
 _FIREFOX_WITH_STATUS = {"missing", "status", "userinfo"}
 
@@ -62,6 +66,8 @@ _SAFARI = {
     "method": "Method {hint} is not allowed by Access-Control-Allow-Methods.",
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
     "userinfo": "Cross-origin redirection to {hint} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+    "scheme": "Cross-origin redirection to {url} denied by Cross-Origin Resource Sharing policy: not allowed to follow a "
+              "cross-origin CORS redirection with non CORS scheme",
 }
 
 
@@ -128,7 +134,7 @@ def safari_message(ctx: FailureContext) -> str:
     if kind == "invalid":
         kind = "mismatch"
     hint = ctx.script_hint or ctx.hint
-    reason = _SAFARI[kind].format(hint=hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value)
+    reason = _SAFARI[kind].format(hint=hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value, url=ctx.url)
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
         reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
     api = "XMLHttpRequest" if ctx.initiator == "XMLHttpRequest" else "Fetch API"

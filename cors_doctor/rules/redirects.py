@@ -15,7 +15,7 @@ _BODY_HEADERS = frozenset({"content-encoding", "content-language", "content-loca
 @dataclass(frozen=True)
 class RedirectTarget:
     url: str | None
-    problem: str = ""  # "invalid-location" (not a URL), "location" (not http(s)) or "userinfo"
+    problem: str = ""  # "invalid-location" (not a URL), "location" (data:), "scheme" (another scheme) or "userinfo"
     location: str = ""
 
 
@@ -29,7 +29,8 @@ def redirect_target(current_url: str, headers: Headers) -> RedirectTarget:
     except ValueError:
         return RedirectTarget(None, "invalid-location", location)
     if parts.scheme not in {"http", "https"}:
-        return RedirectTarget(None, "location", location)
+        # Chromium: data: is an unsafe redirect; any other scheme fails the CORS scheme check.
+        return RedirectTarget(None, "location" if parts.scheme == "data" else "scheme", target)
     if not parts.hostname:
         return RedirectTarget(None, "invalid-location", location)
     if parts.username is not None or parts.password is not None:

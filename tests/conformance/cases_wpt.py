@@ -128,4 +128,8 @@ REDIRECT_MORE_CASES = grouped("redirects: credentials, null origin, Location par
     redirect("redir-location-fragment", "a Location with a fragment", "{case}/final#part"),
     redirect("redir-location-empty", "a 302 with an empty Location", ""),
     redirect("redir-location-invalid", "a Location that is not a URL", "http://[::1"),
+    redirect("redir-location-data", "a redirect to a data: URL", "data:text/plain,hello"),
+    redirect("redir-location-ftp", "a redirect to an ftp: URL", "ftp://127.0.0.1:{third_port}/file"),
+    redirect("redir-location-upper-host", "a Location to the page origin with the host in capitals",
+             "http://LOCALHOST:{page_port}{case}/final", final=(ACAO_ANY,)),
 ])

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Protocol, Self
 
 from .model import Case
-from .page import FETCH_TIMEOUT_MS, PAGE_JS, page_args, split_log  # noqa: F401  (runners use them)
+from .page import FETCH_TIMEOUT_MS, PAGE_JS, fetch_init, page_args, split_log  # noqa: F401  (runners use them)
 from .server import CaseServer, LoggedRequest
 
 HERE = Path(__file__).parent

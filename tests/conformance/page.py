@@ -28,7 +28,11 @@ FETCH_TIMEOUT_MS = 5000
 MARK_STEP = "mark-"
 
 PAGE_JS = """
-async ({url, steps, markUrl, timeoutMs}) => {
+async ({url, steps, markUrl, timeoutMs, init}) => {
+  if (!steps) {  // the older argument shape {url, init, timeoutMs}: one plain fetch() (fetch_init)
+    steps = [{client: "fetch", method: init.method, headers: init.headers, body: init.body ?? null,
+              credentials: init.credentials === "include", mode: "cors", keepalive: false}];
+  }
   const names = (list) => [...new Set(list)].sort();
   const viaFetch = async (step) => {
     const controller = new AbortController();
@@ -103,6 +107,21 @@ def page_args(case: Case, server: CaseServer, timeout_ms: int = FETCH_TIMEOUT_MS
         "markUrl": f"{server.origins.page}/c/{case.id}/{MARK_STEP}",
         "timeoutMs": timeout_ms,
     }
+
+
+def fetch_init(case: Case) -> dict:
+    """The older page argument `init` ({url, init, timeoutMs}): a plain fetch() only. Cases that
+    use XMLHttpRequest, mode, keepalive or follow-ups need page_args; they are refused here rather
+    than run as something else."""
+    request = case.first
+    if case.then or request != Request(request.method, request.headers, request.credentials, request.body):
+        raise ValueError(f"case {case.id} needs page_args(case, server): it is not one plain fetch()")
+    init: dict = {"method": case.method, "headers": [list(pair) for pair in case.headers]}
+    if case.credentials:
+        init["credentials"] = "include"
+    if case.body is not None:
+        init["body"] = case.body
+    return init
 
 
 def page_expression(args: dict) -> str:

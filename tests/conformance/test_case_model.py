@@ -72,3 +72,13 @@ def test_a_single_check_predicts_the_preflight_cache():
     assert later_preflights(plain, _doc(False, None)) == [True]  # a failed preflight is not cached
     assert later_preflights(upgrade, _doc(True, 600)) == [True]  # keyed by credentials mode
     assert later_preflights(plain, {"preflight": None}) == [False]  # no preflight at all
+
+
+def test_the_older_fetch_init_refuses_cases_it_cannot_express():
+    from .cases import BY_ID
+    from .page import fetch_init
+
+    assert fetch_init(BY_ID["cred-exact-true"]) == {"method": "GET", "headers": [], "credentials": "include"}
+    for case_id in ("xhr-get", "nocors-get-no-acao", "keepalive-get", "cache-600"):
+        with pytest.raises(ValueError):
+            fetch_init(BY_ID[case_id])
