@@ -277,33 +277,34 @@ def compare_transports(args, base: str) -> None:
     import asyncio
 
     sys.path.insert(0, REPO)
-    from cors_doctor.batch import CheckJob, run_jobs_async
+    from cors_doctor.batch import BatchOptions, CheckJob, run_jobs_async
     from cors_doctor.model import RequestSpec
+    from cors_doctor.net import SendOptions
+    from cors_doctor.net._wire import import_httpx
     from cors_doctor.plan import build_plan
-    from cors_doctor.net._probe import ProbeOptions, _import_httpx
 
     n, conc = args.checks, args.concurrency
-    options = ProbeOptions(timeout=10)
+    options = SendOptions(timeout=10)
 
     def jobs():
         for i in range(n):
             spec = RequestSpec(f"{base}/api/items/{i}", ORIGIN, "GET", (("X-Requested-With", "XMLHttpRequest"),))
             yield CheckJob(str(i), build_plan(spec), options)
 
-    async def engine(**kwargs) -> int:
+    async def engine(transport: str = "httpx", client=None) -> int:
         allowed = 0
 
         def count(result) -> None:
             nonlocal allowed
             allowed += bool(result.verdict and result.verdict.allowed)
 
-        await run_jobs_async(jobs(), conc, count, keep_results=False, **kwargs)
+        await run_jobs_async(jobs(), BatchOptions(conc, transport, keep_results=False), count, client=client)
         return allowed
 
     async def on_httpx_aiohttp() -> int:
         import httpx_aiohttp
 
-        httpx = _import_httpx()
+        httpx = import_httpx()
         limits = httpx.Limits(max_connections=conc, max_keepalive_connections=conc)
         async with httpx.AsyncClient(transport=httpx_aiohttp.AiohttpTransport(limits=limits), timeout=10) as client:
             return await engine(client=client)

@@ -18,6 +18,12 @@ _EXPORTS = {
     "TLSError": "cors_doctor.errors",
     "TimeoutError_": "cors_doctor.errors",
     "ProtocolError": "cors_doctor.errors",
+    "Code": "cors_doctor.rules.codes",
+    "CheckOptions": "cors_doctor.pipeline",
+    "Diagnosis": "cors_doctor.diagnosis",
+    "SendOptions": "cors_doctor.net",
+    "run_check": "cors_doctor.pipeline",
+    "run_check_async": "cors_doctor.pipeline",
     "RequestSpec": "cors_doctor.model",
     "Plan": "cors_doctor.model",
     "OutgoingRequest": "cors_doctor.model",
@@ -29,8 +35,6 @@ _EXPORTS = {
     "build_plan": "cors_doctor.plan",
     "Simulation": "cors_doctor.evaluate",
     "evaluate": "cors_doctor.evaluate",
-    "probe": "cors_doctor.net._probe",
-    "ProbeOptions": "cors_doctor.net._probe",
 }
 __all__ = [*_EXPORTS, "__version__"]
 
@@ -43,7 +47,10 @@ if TYPE_CHECKING:
         Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step, Verdict,
     )
     from cors_doctor.plan import build_plan  # noqa: F401
-    from cors_doctor.net._probe import ProbeOptions, probe  # noqa: F401
+    from cors_doctor.diagnosis import Diagnosis  # noqa: F401
+    from cors_doctor.net import SendOptions  # noqa: F401
+    from cors_doctor.pipeline import CheckOptions, run_check, run_check_async  # noqa: F401
+    from cors_doctor.rules.codes import Code  # noqa: F401
 
 
 def __getattr__(name: str):

@@ -1,27 +1,12 @@
-"""Many checks at once: one shared client, bounded concurrency, no result lost.
+"""Many checks at once: shared senders, bounded concurrency, no result lost.
 
-Used by every batch command (`ci`, `audit`, `har --live`). A failure of one target (refused,
-timeout, broken HTTP) is recorded on that job and never stops the others.
+Used by every batch command (`ci`, `har --live`). Each job goes through the same pipeline as a
+single `check` (`pipeline.run_plan_async`). A failure of one target (refused, timeout, broken
+HTTP) is recorded on that job and never stops the others.
 
-API
-    CheckJob(key, plan, options)
-        One check to run; `key` identifies it in the results.
-    CheckResult(key, job, verdict, error, elapsed=0.0)
-        Its outcome: a verdict, or the cors-doctor error that replaced it (never both).
-    run_jobs_async(jobs, concurrency=10, on_result=None, timeout=10.0, verify=True, cacert=None,
-                   *, transport="httpx", client=None, keep_results=True) -> list[CheckResult]
-        Runs every job with `concurrency` workers pulling from `jobs`, which may be any iterable:
-        a generator keeps memory flat for large runs. `on_result` is called as each job finishes
-        (completion order). The returned list is in job order; with keep_results=False it is
-        empty and results reach only `on_result`. `transport` picks the sender the run opens
-        ("aiohttp": fast, what `ci` uses; "httpx": mockable with respx); `client` instead runs on
-        a caller's httpx.AsyncClient or sender, which the caller closes.
-    run_jobs(jobs, concurrency=10, on_result=None, **kwargs)
-        The same, from synchronous code.
-    make_async_client(concurrency, timeout, verify, cacert) -> httpx.AsyncClient
-        The shared httpx client: no redirects followed, pool sized to the concurrency.
-    make_sender(transport, concurrency, timeout, verify, cacert, trust_env) -> sender
-        A sender for `transport` (see cors_doctor.net.senders); close it with `await sender.aclose()`.
+Jobs carry their own transport settings (`SendOptions`): jobs that agree on TLS trust, proxies
+and HTTP/2 share one sender; a job with other settings gets a sender of its own, so a per-job
+`--cacert` or `--insecure` is never silently replaced by another job's.
 
 Tests that mock HTTP with respx must use transport="httpx" (or pass their own client): the
 aiohttp sender does not go through httpx, so respx would not see its requests.
@@ -35,11 +20,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from cors_doctor.diagnosis import Diagnosis
 from cors_doctor.errors import CorsDoctorError, UsageError
 from cors_doctor.model import Plan, Verdict
-from cors_doctor.net._probe import ProbeOptions, _import_httpx, _verify_setting, probe_async
+from cors_doctor.net import TRANSPORTS, SendOptions, Sender, as_sender, make_sender
+from cors_doctor.pipeline import CheckOptions, run_plan_async
 
-TRANSPORTS = ("aiohttp", "httpx")
+# Above this many workers a run only spends memory: each waits on a socket of its own.
+MAX_CONCURRENCY = 1000
 
 
 @dataclass(frozen=True)
@@ -48,100 +36,119 @@ class CheckJob:
 
     key: str
     plan: Plan
-    options: ProbeOptions
+    send: SendOptions = SendOptions()
+    options: CheckOptions = CheckOptions()
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What one job gave: a verdict, or the error that kept it from getting one."""
+    """What one job gave: a diagnosis, or the error that kept it from getting one (never both)."""
 
     key: str
     job: CheckJob
-    verdict: Verdict | None
+    diagnosis: Diagnosis | None
     error: CorsDoctorError | None
     elapsed: float = 0.0
 
-
-def make_async_client(concurrency: int = 10, timeout: float = 10.0, verify: bool = True, cacert: str | None = None):
-    """The shared client of batch commands: no redirects followed, pool sized to the concurrency."""
-    httpx = _import_httpx()
-    limits = httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency))
-    verify_setting = _verify_setting(ProbeOptions(verify=verify, cacert=cacert))
-    return httpx.AsyncClient(limits=limits, timeout=timeout, follow_redirects=False, verify=verify_setting)
+    @property
+    def verdict(self) -> Verdict | None:
+        return None if self.diagnosis is None else self.diagnosis.verdict
 
 
-def make_sender(
-    transport: str = "aiohttp",
-    concurrency: int = 10,
-    timeout: float = 10.0,
-    verify: bool = True,
-    cacert: str | None = None,
-    trust_env: bool = True,
-) -> Any:
-    """A sender for one run; "aiohttp" falls back to "httpx" only when aiohttp is not installed."""
-    from cors_doctor.net import senders
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a run is carried out: workers, the sender ("aiohttp" is fast, "httpx" is mockable),
+    and whether results are kept in memory or only handed to `on_result` as they finish."""
 
-    if transport not in TRANSPORTS:
-        raise UsageError(f"unknown transport {transport!r}; choose {' or '.join(TRANSPORTS)}")
-    if transport == "aiohttp":
-        try:
-            import aiohttp  # noqa: F401 - only checking that it is there
-        except ImportError:
-            transport = "httpx"
-    if transport == "aiohttp":
-        return senders.AiohttpSender(concurrency, verify, cacert, trust_env)
-    return senders.HttpxSender(make_async_client(concurrency, timeout, verify, cacert))
+    concurrency: int = 10
+    transport: str = "httpx"
+    keep_results: bool = True
+
+    def __post_init__(self) -> None:
+        if self.transport not in TRANSPORTS:
+            raise UsageError(f"unknown transport {self.transport!r}; choose {' or '.join(TRANSPORTS)}")
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise UsageError(f"concurrency must be between 1 and {MAX_CONCURRENCY}, not {self.concurrency}")
 
 
-async def _run_one(job: CheckJob, sender: Any) -> CheckResult:
+class _Senders:
+    """One sender per distinct transport setting, opened on first use; or the caller's client."""
+
+    def __init__(self, batch: BatchOptions, client: Any = None) -> None:
+        self._batch = batch
+        self._given = as_sender(client) if client is not None else None
+        self._opened: dict[tuple[object, ...], Sender] = {}
+
+    def for_job(self, job: CheckJob) -> Sender:
+        if self._given is not None:
+            return self._given
+        key = job.send.tls_key
+        if key not in self._opened:
+            self._opened[key] = make_sender(self._batch.transport, self._batch.concurrency, job.send)
+        return self._opened[key]
+
+    async def aclose(self) -> None:
+        for sender in self._opened.values():
+            await sender.aclose()
+
+
+async def _run_one(job: CheckJob, sender: Sender) -> CheckResult:
     started = time.perf_counter()
-    verdict: Verdict | None = None
+    diagnosis: Diagnosis | None = None
     error: CorsDoctorError | None = None
     try:
-        verdict = await probe_async(job.plan, job.options, sender)
+        diagnosis = await run_plan_async(job.plan, sender, job.send, job.options)
     except CorsDoctorError as exc:
         error = exc
     except Exception as exc:  # noqa: BLE001 - one target's surprise must not cost the others their results
         error = CorsDoctorError(f"unexpected {exc.__class__.__name__} while checking {job.plan.url}: {exc}")
         error.__cause__ = exc
-    return CheckResult(job.key, job, verdict, error, time.perf_counter() - started)
+    return CheckResult(job.key, job, diagnosis, error, time.perf_counter() - started)
 
 
 async def run_jobs_async(
     jobs: Iterable[CheckJob],
-    concurrency: int = 10,
+    batch: BatchOptions = BatchOptions(),
     on_result: Callable[[CheckResult], None] | None = None,
-    timeout: float = 10.0,
-    verify: bool = True,
-    cacert: str | None = None,
     *,
-    transport: str = "httpx",
     client: Any = None,
-    keep_results: bool = True,
 ) -> list[CheckResult]:
-    """Run every job; results come back in job order (or only through on_result)."""
-    from cors_doctor.net.senders import as_sender
-
-    workers = max(1, concurrency)
-    sender = as_sender(client) if client is not None else make_sender(transport, workers, timeout, verify, cacert)
+    """Run every job; results come back in job order (or only through `on_result`, called in
+    completion order). `jobs` may be a generator: memory stays flat for large runs. `client`
+    runs everything on a caller's httpx.AsyncClient or sender, which the caller closes."""
+    senders = _Senders(batch, client)
     kept: dict[int, CheckResult] = {}
-    source = enumerate(jobs)  # shared by the workers: each job is taken exactly once
+    source = iter(enumerate(jobs))  # shared by the workers: each job is taken exactly once
+    first = next(source, None)
+    if first is None:
+        return []
 
-    async def worker() -> None:
-        for index, job in source:
-            result = await _run_one(job, sender)
-            if keep_results:
+    async def worker(start: tuple[int, CheckJob] | None) -> None:
+        pending = start
+        while pending is not None:
+            index, job = pending
+            result = await _run_one(job, senders.for_job(job))
+            if batch.keep_results:
                 kept[index] = result
             if on_result is not None:
                 on_result(result)
+            pending = next(source, None)
 
+    # Never more workers than jobs: a worker is started only when there is a job for it.
+    starts = [first] + [job for job in (next(source, None) for _ in range(batch.concurrency - 1)) if job is not None]
     try:
-        await asyncio.gather(*(worker() for _ in range(workers)))
+        await asyncio.gather(*(worker(start) for start in starts))
     finally:
-        if client is None:
-            await sender.aclose()
-    return [kept[i] for i in range(len(kept))]
+        await senders.aclose()
+    return [kept[i] for i in sorted(kept)]
 
 
-def run_jobs(jobs: Iterable[CheckJob], concurrency: int = 10, on_result=None, **kwargs) -> list[CheckResult]:
-    return asyncio.run(run_jobs_async(jobs, concurrency, on_result, **kwargs))
+def run_jobs(
+    jobs: Iterable[CheckJob],
+    batch: BatchOptions = BatchOptions(),
+    on_result: Callable[[CheckResult], None] | None = None,
+    *,
+    client: Any = None,
+) -> list[CheckResult]:
+    """`run_jobs_async` from synchronous code."""
+    return asyncio.run(run_jobs_async(jobs, batch, on_result, client=client))

@@ -10,7 +10,7 @@ import shlex
 from dataclasses import dataclass
 
 from cors_doctor.model import Headers, RequestSpec
-from cors_doctor.render import mask_value
+from cors_doctor.masking import mask_value
 
 ORIGIN_PLACEHOLDER = "PAGE_ORIGIN"
 

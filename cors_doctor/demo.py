@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from cors_doctor.check_args import CheckArgs
+
 DEMO_ORIGIN = "http://localhost:5173"
 
 
@@ -101,10 +103,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class DemoServer:
-    """The demo API on 127.0.0.1, on a free port, served from a daemon thread."""
+    """The demo API on 127.0.0.1, on a free port (or `port`), served from a daemon thread."""
 
-    def __init__(self) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    def __init__(self, port: int = 0) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
 
@@ -122,31 +124,6 @@ class DemoServer:
         self._server.server_close()
 
 
-def run_demo(no_color: bool = False, verbose: bool = False) -> int:
-    """Check every demo endpoint; exit 0 when each verdict is the expected one."""
-    from cors_doctor.fixes import suggest
-    from cors_doctor.model import RequestSpec
-    from cors_doctor.plan import build_plan
-    from cors_doctor.net._probe import ProbeOptions, probe
-    from cors_doctor.render.check.console import make_console, render
-
-    console = make_console(no_color=no_color)
-    as_expected = 0
-    with DemoServer() as server:
-        console.print(f"[bold]cors-doctor demo[/]: a small API on {server.base_url}, called by a page at {DEMO_ORIGIN}\n")
-        for number, case in enumerate(CASES, 1):
-            url = server.base_url + case.path
-            flags = "".join(f" --header '{n}: {v}'" for n, v in case.headers)
-            flags += " --credentials" if case.credentials else ""
-            method = "" if case.method == "GET" else f" --method {case.method}"
-            console.rule(f"[bold]{number}/{len(CASES)} {case.title}")
-            console.print(f"[dim]$ cors-doctor check {url} --origin {DEMO_ORIGIN}{method}{flags}[/]\n")
-            spec = RequestSpec(url, DEMO_ORIGIN, case.method, case.headers, case.credentials)
-            verdict = probe(build_plan(spec), ProbeOptions(timeout=5.0, send_actual=True))
-            render(console, verdict, suggest(verdict), verbose=verbose)
-            console.print()
-            as_expected += verdict.allowed == case.expect_allowed
-    console.rule()
-    console.print(f"{as_expected}/{len(CASES)} endpoints behaved as the demo expects "
-                  "(five blocked for the reasons shown, one allowed).")
-    return 0 if as_expected == len(CASES) else 1
+def demo_check(case: DemoCase, base_url: str) -> CheckArgs:
+    """The `cors-doctor check` command for one endpoint: printed for the user and run as printed."""
+    return CheckArgs(base_url + case.path, DEMO_ORIGIN, case.method, case.headers, case.credentials)

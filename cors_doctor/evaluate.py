@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from cors_doctor.rules.codes import Code
+from cors_doctor.rules.kinds import FAILURE_CODES, FailureKind
 from cors_doctor.model import (
     Exchange, Finding, Headers, OutgoingRequest, Plan, Response, Step, Verdict, header_get, header_values,
 )
@@ -19,15 +21,6 @@ from cors_doctor.rules import cors_check, exposure, preflight, redirects, reply,
 from cors_doctor.rules.messages import FailureContext, browser_message, network_error_message
 
 SAFE_TO_SEND = frozenset({"GET", "HEAD"})
-_ACCESS_CODES = {
-    "missing": "CD301", "multiple": "CD302", "invalid": "CD303",
-    "mismatch": "CD304", "wildcard": "CD305", "credentials": "CD306",
-}
-_PREFLIGHT_CODES = {
-    "redirect": "CD201", "status": "CD202", "methods-unparsable": "CD203",
-    "headers-unparsable": "CD204", "method": "CD205", "header": "CD206",
-}
-
 
 class Simulation:
     """Walks one fetch() through preflight, actual request and redirects, like the browser."""
@@ -55,7 +48,7 @@ class Simulation:
         self._cors = not plan.same_origin and not self._opaque
         self._redirects = 0
         self._hop_preflighted = False
-        if any(f.code == "CD107" for f in plan.findings):
+        if plan.mixed_content:
             self._fail(FailureContext("mixed-content", plan.url, plan.url, plan.origin), None)
         else:
             self._start_hop()
@@ -78,7 +71,7 @@ class Simulation:
             self._steps.append(Step(f"{request.method} {request.url}", False, f"network error: {network_error}"))
             refused = network_error is not None and network_error.startswith("net::ERR_")
             self._fail(FailureContext("network", request.url, self.plan.url, self.plan.origin, hint=network_error or ""),
-                       "CD115" if refused else None,
+                       Code.REPLY_REJECTED_BY_BROWSER if refused else None,
                        f"the browser cannot read the reply to {request.method} {request.url}: {network_error}",
                        "make the server send one well-formed reply (no NUL bytes, one value for Content-Length, "
                        "Location and Content-Disposition, a final status after any 1xx)", request.kind)
@@ -129,7 +122,7 @@ class Simulation:
                 "the status and CORS headers of error replies and redirects of the actual request",
             )
             self._findings.append(finding(
-                "CD503",
+                Code.ACTUAL_NOT_VERIFIED,
                 f"{self._method} can change data on the server, so the actual request was not sent; "
                 "its reply's CORS headers are unverified",
                 "pass --actual to send it (only against a server where that is safe)",
@@ -168,7 +161,7 @@ class Simulation:
             self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
             self._preflight_passed = False
             return self._fail(
-                FailureContext("redirect", **ctx), "CD201",
+                FailureContext("redirect", **ctx), Code.PREFLIGHT_REDIRECT,
                 f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
                 f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
             )
@@ -190,14 +183,14 @@ class Simulation:
             return self._fail_list(failure, ctx, h, credentials)
         if judgement is not None and judgement.authorization_by_wildcard:
             self._findings.append(finding(
-                "CD207",
+                Code.AUTHORIZATION_COVERED_BY_WILDCARD,
                 "Authorization is allowed only because Access-Control-Allow-Headers is '*'; browsers accept this today "
                 "with a deprecation warning, but the Fetch Standard says '*' never covers Authorization",
                 "list Authorization explicitly in Access-Control-Allow-Headers", "preflight",
             ))
         age = preflight.max_age(h, browser)
         if age.note:
-            self._findings.append(finding("CD208", age.note, "send Access-Control-Max-Age: 600 (or up to the browser's cap)", "preflight"))
+            self._findings.append(finding(Code.MAX_AGE, age.note, "send Access-Control-Max-Age: 600 (or up to the browser's cap)", "preflight"))
         self._steps.append(Step("Preflight result cached", None, f"{age.effective} s in {browser.capitalize()}", age.raw or ""))
         self._preflight_passed = True
         self._queue_actual()
@@ -205,7 +198,7 @@ class Simulation:
     def _fail_status(self, ctx: dict, response: Response) -> None:
         self._preflight_passed = False
         self._steps.append(Step("Preflight has an ok status (2xx)", False, str(response.status)))
-        return self._fail(FailureContext("status", **ctx), "CD202", *wording.preflight_status(response), "preflight")
+        return self._fail(FailureContext("status", **ctx), Code.PREFLIGHT_STATUS, *wording.preflight_status(response), "preflight")
 
     def _fail_list(self, failure: preflight.PreflightFailure, ctx: dict, h: Headers, credentials: bool) -> None:
         if failure.kind == "header":
@@ -213,7 +206,7 @@ class Simulation:
         message, fix = wording.list_failure(failure, h, credentials)
         value = header_get(h, "Access-Control-Allow-Methods" if failure.kind == "methods-unparsable" else "Access-Control-Allow-Headers") or ""
         return self._fail(FailureContext(failure.kind, hint=failure.hint, value=value, **ctx),
-                          _PREFLIGHT_CODES[failure.kind], message, fix, "preflight")
+                          FAILURE_CODES[FailureKind(failure.kind)], message, fix, "preflight")
 
     # -- actual --------------------------------------------------------------------------
 
@@ -230,14 +223,14 @@ class Simulation:
                     ctx["redirect_to"] = redirects.redirect_target(request.url, h).url or ""
                 if not self._hop_preflighted and request.method not in SAFE_TO_SEND:
                     self._findings.append(finding(
-                        "CD504", f"the server received and ran this {request.method} (status {response.status}); only reading the reply was blocked",
+                        Code.REQUEST_REACHED_SERVER, f"the server received and ran this {request.method} (status {response.status}); only reading the reply was blocked",
                         step="actual",
                     ))
                 return self._fail_access(access, ctx, response, "actual")
         if preflight.is_redirect(response.status, h):
             return self._follow_redirect(request, response)
         if self._cors and header_get(h, "Access-Control-Allow-Origin") == "null":
-            self._findings.append(finding("CD307", "the reply allows the origin 'null'", "allow only the origins you trust", "actual"))
+            self._findings.append(finding(Code.ALLOW_ORIGIN_NULL, "the reply allows the origin 'null'", "allow only the origins you trust", "actual"))
         if self._opaque:
             self._exposed = ()
         elif self._cors:
@@ -249,7 +242,7 @@ class Simulation:
             hidden = exposure.hidden_header_names(h, credentials)
             if hidden:
                 self._findings.append(finding(
-                    "CD501", f"script cannot read these response headers: {', '.join(hidden)}",
+                    Code.HEADER_NOT_EXPOSED, f"script cannot read these response headers: {', '.join(hidden)}",
                     f"add the ones the front end needs to Access-Control-Expose-Headers: {', '.join(hidden)}", "actual",
                 ))
             self._check_vary(h)
@@ -263,7 +256,7 @@ class Simulation:
         vary = {v.strip().lower() for line in header_values(h, "Vary") for v in line.split(",")}
         if "origin" not in vary and "*" not in vary:
             self._findings.append(finding(
-                "CD502",
+                Code.MISSING_VARY_ORIGIN,
                 f"Access-Control-Allow-Origin is {acao.strip()!r} but the reply has no 'Vary: Origin'; if the server "
                 "computes it from the request's Origin, caches can serve it to the wrong origin",
                 "add Vary: Origin to every reply whose CORS headers depend on the Origin", "actual",
@@ -273,28 +266,28 @@ class Simulation:
         ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status)
         self._redirects += 1
         if self._redirects > redirects.MAX_REDIRECTS:
-            return self._fail(FailureContext("too-many", **ctx), "CD402",
+            return self._fail(FailureContext("too-many", **ctx), Code.TOO_MANY_REDIRECTS,
                               f"more than {redirects.MAX_REDIRECTS} redirects", "remove the redirect loop", "actual")
         target = redirects.redirect_target(request.url, response.headers)
         if target.problem == "userinfo":
             # Chromium 156 prints an empty location in this message ("Redirect location ''").
-            return self._fail(FailureContext("userinfo", hint="", **ctx), "CD401",
+            return self._fail(FailureContext("userinfo", hint="", **ctx), Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
                               f"the redirect Location {target.location!r} contains user:password",
                               "redirect to a URL without user info", "actual")
         if target.problem == "scheme":
             return self._fail(FailureContext("scheme", target.location, self.plan.url, self.plan.origin,
-                                             status=response.status), "CD110",
+                                             status=response.status), Code.UNSUPPORTED_SCHEME,
                               f"the redirect goes to {target.location!r}: CORS requests can only go to http(s) URLs",
                               "redirect to an http(s) URL", "actual")
         if target.url is None:
             kind = "invalid-location" if target.problem == "invalid-location" else "location"
-            return self._fail(FailureContext(kind, hint=target.location, **ctx), "CD403",
+            return self._fail(FailureContext(kind, hint=target.location, **ctx), Code.REDIRECT_BAD_LOCATION,
                               f"the redirect Location {target.location!r} is not an http(s) URL",
                               "redirect to an http(s) URL", "actual")
         self._steps.append(Step(f"Redirect {response.status}", True, f"to {target.url}"))
         method, headers, body = redirects.rewrite_for_redirect(response.status, self._method, self._headers, self._body)
         if method != self._method:
-            self._findings.append(finding("CD405", f"the {response.status} turns {self._method} into GET and drops the body",
+            self._findings.append(finding(Code.REDIRECT_CHANGES_METHOD, f"the {response.status} turns {self._method} into GET and drops the body",
                                           "use 307 or 308 to keep the method", "actual"))
         current, nxt = origin_of(request.url), origin_of(target.url)
         if current != nxt:
@@ -302,7 +295,7 @@ class Simulation:
             if (self._cors or self._opaque) and self.plan.origin != current.serialize() and self._origin_header != "null":
                 self._origin_header = "null"
                 self._findings.append(finding(
-                    "CD404", f"the redirect from {current} to {nxt} makes the request's origin 'null'",
+                    Code.ORIGIN_BECOMES_NULL, f"the redirect from {current} to {nxt} makes the request's origin 'null'",
                     f"call {target.url} directly, or answer with Access-Control-Allow-Origin: * (no credentials)", "actual",
                 ))
         if not self._cors and not self._opaque and nxt.serialize() != self.plan.origin:
@@ -338,11 +331,11 @@ class Simulation:
 
     def _fail_access(self, access: cors_check.AccessFailure, ctx: dict, response: Response, where: str) -> None:
         if access.kind == "missing" and response.status >= 400 and where == "actual":
-            self._findings.append(finding("CD308", *wording.error_reply_without_cors(response), where))
+            self._findings.append(finding(Code.ERROR_REPLY_WITHOUT_CORS, *wording.error_reply_without_cors(response), where))
         message, fix = wording.access_failure(access, self._origin_header, response, where)
         return self._fail(
             FailureContext(access.kind, hint=access.hint, acao_lines=access.lines, **ctx),
-            _ACCESS_CODES[access.kind], message, fix, where,
+            FAILURE_CODES[FailureKind(access.kind)], message, fix, where,
         )
 
 

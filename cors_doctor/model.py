@@ -95,6 +95,13 @@ class Finding:
     def docs(self) -> str:
         return f"docs/rules/{self.code}.md"
 
+    def to_dict(self) -> dict[str, str]:
+        """The finding as plain data (the `findings` entries of every JSON output)."""
+        return {
+            "code": self.code, "severity": self.severity, "title": self.title, "message": self.message,
+            "fix": self.fix, "rule": self.rule, "step": self.step, "docs": self.docs,
+        }
+
 
 @dataclass(frozen=True)
 class Step:
@@ -121,6 +128,7 @@ class Plan:
     unsafe_header_names: tuple[str, ...]
     findings: tuple[Finding, ...] = ()
     same_origin: bool = False
+    mixed_content: bool = False  # an https page calling http: blocked before anything is sent
     preflight_forced: bool = False  # an xhr.upload listener: preflighted whatever the method and headers
 
 

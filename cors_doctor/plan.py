@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from cors_doctor.rules.codes import Code
 from cors_doctor.errors import UsageError
 from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec
 from cors_doctor.origin import Origin, is_loopback_host, normalize_url, origin_of, parse_origin
@@ -72,14 +73,14 @@ def build_plan(spec: RequestSpec) -> Plan:
         if no_cors and not safelist.is_no_cors_safelisted_request_header(name, safelist.header_bytes(value)):
             dropped.append(name)
             findings.append(finding(
-                "CD101", f"mode 'no-cors' keeps only safelisted Accept, Accept-Language, Content-Language and "
-                f"Content-Type headers: the browser drops {name} silently", step="plan",
+                Code.FORBIDDEN_REQUEST_HEADER, f"mode 'no-cors' keeps only safelisted Accept, Accept-Language, "
+                f"Content-Language and Content-Type headers: the browser drops {name} silently", step="plan",
             ))
             continue
         if safelist.is_forbidden_request_header(name, value, spec.browser):
             dropped.append(name)
             findings.append(finding(
-                "CD101",
+                Code.FORBIDDEN_REQUEST_HEADER,
                 f"{name} is a forbidden request header: page script cannot set it, the browser drops it silently",
                 f"remove {name} from the request; the browser sets it itself" if name.lower() != "cookie"
                 else "use credentials: 'include' and let the browser send its cookies",
@@ -90,13 +91,13 @@ def build_plan(spec: RequestSpec) -> Plan:
 
     headers, duplicates = _merge_duplicates(tuple(kept))
     for name in duplicates:
-        findings.append(finding("CD103", f"{name} was given more than once; the browser sends one combined value", step="plan"))
+        findings.append(finding(Code.DUPLICATE_REQUEST_HEADER, f"{name} was given more than once; the browser sends one combined value", step="plan"))
     if spec.body is not None and not any(n.lower() == "content-type" for n, _ in headers):
         headers = headers + (("Content-Type", "text/plain;charset=UTF-8"),)
-        findings.append(finding("CD104", "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
+        findings.append(finding(Code.IMPLICIT_CONTENT_TYPE, "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
     if method != spec.method.upper():
         findings.append(finding(
-            "CD102",
+            Code.METHOD_NOT_NORMALIZED,
             f"the browser sends the method as {method!r}, not {method.upper()!r}: only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased",
             f"write {method.upper()!r} in the client, or allow {method!r} exactly in Access-Control-Allow-Methods",
             "plan",
@@ -105,7 +106,7 @@ def build_plan(spec: RequestSpec) -> Plan:
     target = origin_of(url)
     same = not page_origin.opaque and page_origin == target
     if same:
-        findings.append(finding("CD106", f"{url} is same-origin with {page_origin}: the browser does not apply CORS", step="plan"))
+        findings.append(finding(Code.SAME_ORIGIN_REQUEST, f"{url} is same-origin with {page_origin}: the browser does not apply CORS", step="plan"))
     _environment_findings(page_origin, target, url, findings)
 
     reasons: list[str] = []
@@ -119,14 +120,14 @@ def build_plan(spec: RequestSpec) -> Plan:
         reasons.append("an xhr.upload event listener forces a preflight for a request with a body")
     if no_cors:
         findings.append(finding(
-            "CD116", "mode 'no-cors': no preflight and no CORS check; script gets an opaque response "
+            Code.OPAQUE_RESPONSE, "mode 'no-cors': no preflight and no CORS check; script gets an opaque response "
             "(status 0, no headers, empty body) and cannot read the reply", "drop mode: 'no-cors' and "
             "let the server send Access-Control-Allow-Origin, if script needs the reply", "plan",
         ))
     if spec.browser == "chrome":
         for name, value in headers:
             if name.lower() in safelist.CHROME_SAFELISTED_HINTS and name.lower() not in unsafe:
-                findings.append(finding("CD109", f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
+                findings.append(finding(Code.SAFELISTED_IN_CHROME_ONLY, f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
     return Plan(
         spec=spec,
         origin=page_origin.serialize(),
@@ -139,6 +140,7 @@ def build_plan(spec: RequestSpec) -> Plan:
         unsafe_header_names=unsafe,
         findings=tuple(findings),
         same_origin=same,
+        mixed_content=any(f.code == Code.MIXED_CONTENT for f in findings),
         preflight_forced=forced,
     )
 
@@ -166,12 +168,12 @@ def _why_unsafe(name: str, headers: Headers, browser: Browser) -> str:
 def _environment_findings(page: Origin, target: Origin, url: str, findings: list[Finding]) -> None:
     if page.scheme == "https" and target.scheme == "http" and not is_loopback_host(target.host):
         findings.append(finding(
-            "CD107", f"the page is https but {url} is http: blocked as mixed content before any request",
+            Code.MIXED_CONTENT, f"the page is https but {url} is http: blocked as mixed content before any request",
             "serve the API over https", "plan",
         ))
     if not page.opaque and not is_loopback_host(page.host) and is_loopback_host(target.host):
         findings.append(finding(
-            "CD108",
+            Code.LOCAL_NETWORK_ACCESS,
             f"{page} is not on loopback but {url} is: Chrome 142+ asks the user for Local Network Access permission, "
             "and refuses it from http pages",
             "use an https page and expect the permission prompt, or serve the page from localhost too",

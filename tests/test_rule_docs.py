@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from cors_doctor.rules import _docs
+from cors_doctor.rules import docs as _docs
 from cors_doctor.rules.catalog import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +15,7 @@ def test_every_code_has_an_up_to_date_page():
         for path, text in _docs.expected_files().items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
-    assert not stale, f"run `python -m cors_doctor.rules._docs` to regenerate: {stale}"
+    assert not stale, f"run `python -m cors_doctor.rules.docs` to regenerate: {stale}"
 
 
 def test_no_page_without_a_code():

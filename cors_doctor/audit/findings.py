@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from cors_doctor.rules.codes import Code
 from cors_doctor.audit.model import (
     AuditFinding, AuditResult, AuditSeverity, AuditTarget, ProbeOutcome, TrustedStatus,
     is_private_host, severity_rank,
@@ -17,12 +18,12 @@ from cors_doctor.audit.model import (
 from cors_doctor.rules.catalog import rule
 
 KIND_CODES = {
-    "arbitrary": "CD701", "null": "CD702", "prefix": "CD703", "suffix": "CD704", "substring": "CD705",
-    "unescaped-dot": "CD706", "subdomain": "CD707", "http": "CD708", "special-char": "CD709",
-    "third-party": "CD710", "localhost": "CD711",
+    "arbitrary": Code.ORIGIN_REFLECTED, "null": Code.NULL_ORIGIN_ALLOWED, "prefix": Code.ORIGIN_PREFIX_MATCH, "suffix": Code.ORIGIN_SUFFIX_MATCH, "substring": Code.ORIGIN_SUBSTRING_MATCH,
+    "unescaped-dot": Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN, "subdomain": Code.ANY_SUBDOMAIN_TRUSTED, "http": Code.HTTP_ORIGIN_TRUSTED, "special-char": Code.SPECIAL_CHARACTER_ORIGIN,
+    "third-party": Code.THIRD_PARTY_ORIGIN_TRUSTED, "localhost": Code.LOCALHOST_ORIGIN_TRUSTED,
 }
 WILDCARD_CREDENTIALS, WILDCARD, VARY, ERROR_PATH, PRIVATE_NETWORK, MALFORMED = (
-    "CD712", "CD713", "CD714", "CD715", "CD716", "CD717")
+    Code.WILDCARD_WITH_CREDENTIALS_AUDIT, Code.WILDCARD_ORIGIN, Code.VARYING_ALLOW_ORIGIN_WITHOUT_VARY, Code.ERROR_REPLY_WITHOUT_CORS_AUDIT, Code.PRIVATE_NETWORK_ALLOWED, Code.MALFORMED_ALLOW_ORIGIN)
 
 # (with credentials, without credentials), for a GET reply that accepted the origin.
 _SEVERITY = {
@@ -56,47 +57,47 @@ _PREFLIGHT_ONLY = (" The preflight allowed it with credentials: such a page can 
                    "requests that change data, even where it cannot read the GET replies.")
 
 _FIX = {
-    "CD701": "Replace origin reflection with an explicit allow-list compared for equality "
+    Code.ORIGIN_REFLECTED: "Replace origin reflection with an explicit allow-list compared for equality "
              "(Starlette allow_origins=[...] instead of ['*'] with allow_credentials, Flask-CORS origins=[...], "
              "Express cors({origin: [...]}), nginx map $http_origin).",
-    "CD702": "Remove `null` from the allow-list; never turn a missing or `null` Origin into an allowed value.",
-    "CD703": "Compare the whole origin for equality, or anchor the pattern at the end (re.fullmatch, `$`): "
+    Code.NULL_ORIGIN_ALLOWED: "Remove `null` from the allow-list; never turn a missing or `null` Origin into an allowed value.",
+    Code.ORIGIN_PREFIX_MATCH: "Compare the whole origin for equality, or anchor the pattern at the end (re.fullmatch, `$`): "
              "startswith() and unanchored patterns accept attacker domains that begin with your name.",
-    "CD704": "Match the host exactly or require a dot before the trusted domain "
+    Code.ORIGIN_SUFFIX_MATCH: "Match the host exactly or require a dot before the trusted domain "
              "(host == 'example.com' or host.endswith('.example.com')), never endswith('example.com').",
-    "CD705": "Look the origin up in a set of allowed origins; do not test whether it is contained in a string.",
-    "CD706": "Escape the dots of the origin pattern (r'https://app\\.example\\.com') or use an exact list.",
-    "CD707": "List the subdomains that need access; a wildcard subdomain pattern turns any XSS or dangling DNS "
+    Code.ORIGIN_SUBSTRING_MATCH: "Look the origin up in a set of allowed origins; do not test whether it is contained in a string.",
+    Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN: "Escape the dots of the origin pattern (r'https://app\\.example\\.com') or use an exact list.",
+    Code.ANY_SUBDOMAIN_TRUSTED: "List the subdomains that need access; a wildcard subdomain pattern turns any XSS or dangling DNS "
              "record on any subdomain into access to this API.",
-    "CD708": "Allow only https:// origins on an https API, and send HSTS with includeSubDomains.",
-    "CD709": "Parse the Origin with a strict URL parser and compare the serialized origin with an exact "
+    Code.HTTP_ORIGIN_TRUSTED: "Allow only https:// origins on an https API, and send HSTS with includeSubDomains.",
+    Code.SPECIAL_CHARACTER_ORIGIN: "Parse the Origin with a strict URL parser and compare the serialized origin with an exact "
              "allow-list; do not extract the host by hand.",
-    "CD710": "Remove shared-hosting and code-playground origins from the allow-list: anyone can publish there.",
-    "CD711": "Keep development origins (localhost) out of the production allow-list.",
-    "CD712": "Browsers refuse `*` with credentials. If the API needs cookies, list the front-end origins; if it "
+    Code.THIRD_PARTY_ORIGIN_TRUSTED: "Remove shared-hosting and code-playground origins from the allow-list: anyone can publish there.",
+    Code.LOCALHOST_ORIGIN_TRUSTED: "Keep development origins (localhost) out of the production allow-list.",
+    Code.WILDCARD_WITH_CREDENTIALS_AUDIT: "Browsers refuse `*` with credentials. If the API needs cookies, list the front-end origins; if it "
              "does not, drop Access-Control-Allow-Credentials. Do not fix it by echoing the Origin.",
-    "CD713": "Fine for public data that needs no cookies. Use an allow-list if replies depend on the user's "
+    Code.WILDCARD_ORIGIN: "Fine for public data that needs no cookies. Use an allow-list if replies depend on the user's "
              "network (intranet) or contain anything private.",
-    "CD714": "Send `Vary: Origin` on every reply whose Access-Control-Allow-Origin depends on the request's "
+    Code.VARYING_ALLOW_ORIGIN_WITHOUT_VARY: "Send `Vary: Origin` on every reply whose Access-Control-Allow-Origin depends on the request's "
              "Origin, including replies without CORS headers.",
-    "CD715": "Add the CORS headers to error replies too: wrap the whole app with the CORS middleware "
+    Code.ERROR_REPLY_WITHOUT_CORS_AUDIT: "Add the CORS headers to error replies too: wrap the whole app with the CORS middleware "
              "(Starlette: app = CORSMiddleware(app, ...)); nginx: add_header ... always.",
-    "CD716": "Answer `Access-Control-Allow-Private-Network: true` only after the origin passed the allow-list.",
-    "CD717": "Send exactly one origin (or `*`) on one line: pick the matching origin from the allow-list.",
+    Code.PRIVATE_NETWORK_ALLOWED: "Answer `Access-Control-Allow-Private-Network: true` only after the origin passed the allow-list.",
+    Code.MALFORMED_ALLOW_ORIGIN: "Send exactly one origin (or `*`) on one line: pick the matching origin from the allow-list.",
 }
 
 _LEAD = {
-    "CD701": "Any origin is allowed: the server echoes the Origin it receives.",
-    "CD702": "The `null` origin (sandboxed iframes, data: and file: pages) is allowed.",
-    "CD703": "Origins that merely start with a trusted name are allowed.",
-    "CD704": "Origins that merely end with a trusted name are allowed.",
-    "CD705": "Origins that are part of a trusted name are allowed.",
-    "CD706": "A dot of a trusted name matches any character (an unescaped `.` in a pattern).",
-    "CD707": "Any subdomain of a trusted name is allowed.",
-    "CD708": "The plain-http twin of a trusted https origin is allowed.",
-    "CD709": "Origins with special characters after a trusted name are allowed: the origin parser stops early.",
-    "CD710": "An origin on shared hosting or a code playground is allowed.",
-    "CD711": "A development origin on localhost is allowed.",
+    Code.ORIGIN_REFLECTED: "Any origin is allowed: the server echoes the Origin it receives.",
+    Code.NULL_ORIGIN_ALLOWED: "The `null` origin (sandboxed iframes, data: and file: pages) is allowed.",
+    Code.ORIGIN_PREFIX_MATCH: "Origins that merely start with a trusted name are allowed.",
+    Code.ORIGIN_SUFFIX_MATCH: "Origins that merely end with a trusted name are allowed.",
+    Code.ORIGIN_SUBSTRING_MATCH: "Origins that are part of a trusted name are allowed.",
+    Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN: "A dot of a trusted name matches any character (an unescaped `.` in a pattern).",
+    Code.ANY_SUBDOMAIN_TRUSTED: "Any subdomain of a trusted name is allowed.",
+    Code.HTTP_ORIGIN_TRUSTED: "The plain-http twin of a trusted https origin is allowed.",
+    Code.SPECIAL_CHARACTER_ORIGIN: "Origins with special characters after a trusted name are allowed: the origin parser stops early.",
+    Code.THIRD_PARTY_ORIGIN_TRUSTED: "An origin on shared hosting or a code playground is allowed.",
+    Code.LOCALHOST_ORIGIN_TRUSTED: "A development origin on localhost is allowed.",
 }
 
 
@@ -162,9 +163,9 @@ def _fold(accepted: list[tuple[ProbeOutcome, AuditSeverity]]):
         crafted, ctx = o.probe.crafted, o.probe.is_preflight
         into = None
         if crafted.kind != "arbitrary" and severity_rank(s) <= broad.get(("arbitrary", ctx), -1):
-            into = "CD701"
+            into = Code.ORIGIN_REFLECTED
         elif crafted.kind != "subdomain" and crafted.reach == "subdomain" and severity_rank(s) <= broad.get(("subdomain", ctx), -1):
-            into = "CD707"
+            into = Code.ANY_SUBDOMAIN_TRUSTED
         if into is None:
             kept.append((o, s))
         else:

@@ -1,6 +1,6 @@
 """`cors-doctor audit`, the sending part: many URLs at once on the batch engine's sender.
 
-The sender is the one `ci` uses (batch.make_sender): one shared client, no redirects followed,
+The sender is the one `ci` uses (`net.make_sender`): one shared client, no redirects followed,
 no cookie jar, no headers added beyond Host. Crafted Origin values go out byte for byte (many
 are not valid origins on purpose). Only GET and OPTIONS are ever sent.
 """
@@ -11,10 +11,12 @@ import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cors_doctor.errors import CorsDoctorError
-from cors_doctor.audit.model import AuditResult, AuditTarget, Probe, ProbeOutcome, plan_probes
 from cors_doctor.audit.findings import analyse
+from cors_doctor.audit.model import AuditResult, AuditTarget, Probe, ProbeOutcome, plan_probes
+from cors_doctor.batch import BatchOptions
+from cors_doctor.errors import CorsDoctorError
 from cors_doctor.model import OutgoingRequest
+from cors_doctor.net import SendOptions, as_sender, make_sender
 
 
 async def send_probe(sender: Any, probe: Probe, timeout: float) -> ProbeOutcome:
@@ -48,28 +50,22 @@ async def audit_one(sender: Any, limit: asyncio.Semaphore, target: AuditTarget, 
 
 async def audit_async(
     targets: Sequence[AuditTarget],
-    concurrency: int = 10,
-    timeout: float = 10.0,
-    verify: bool = True,
-    cacert: str | None = None,
+    batch: BatchOptions = BatchOptions(transport="aiohttp"),
+    send: SendOptions = SendOptions(),
     on_result: Callable[[int, AuditResult], None] | None = None,
     *,
-    transport: str = "aiohttp",
     client: Any = None,
 ) -> list[AuditResult]:
-    """Audit every target; at most `concurrency` requests are in flight across all of them.
+    """Audit every target; at most `batch.concurrency` requests are in flight across all of them.
     `on_result(index, result)` is called as each URL finishes; results come back in input order.
     `client` (an httpx.AsyncClient or a sender) replaces the run's own; the caller closes it."""
-    from cors_doctor.batch import make_sender
-    from cors_doctor.net.senders import as_sender
-
-    sender = as_sender(client) if client is not None else make_sender(transport, concurrency, timeout, verify, cacert)
-    limit = asyncio.Semaphore(max(1, concurrency))
-    urls_in_flight = asyncio.Semaphore(max(1, concurrency))  # keeps long URL lists from piling up tasks
+    sender = as_sender(client) if client is not None else make_sender(batch.transport, batch.concurrency, send)
+    limit = asyncio.Semaphore(batch.concurrency)
+    urls_in_flight = asyncio.Semaphore(batch.concurrency)  # keeps long URL lists from piling up tasks
 
     async def one(index: int, target: AuditTarget) -> AuditResult:
         async with urls_in_flight:
-            result = await audit_one(sender, limit, target, timeout)
+            result = await audit_one(sender, limit, target, send.timeout)
         if on_result is not None:
             on_result(index, result)
         return result
@@ -81,6 +77,13 @@ async def audit_async(
             await sender.aclose()
 
 
-def audit(targets: Sequence[AuditTarget], **kwargs) -> list[AuditResult]:
+def audit(
+    targets: Sequence[AuditTarget],
+    batch: BatchOptions = BatchOptions(transport="aiohttp"),
+    send: SendOptions = SendOptions(),
+    on_result: Callable[[int, AuditResult], None] | None = None,
+    *,
+    client: Any = None,
+) -> list[AuditResult]:
     """Synchronous entry point: see audit_async."""
-    return asyncio.run(audit_async(targets, **kwargs))
+    return asyncio.run(audit_async(targets, batch, send, on_result, client=client))

@@ -1,6 +1,6 @@
 """The policy of `cors-doctor ci`: checks, their expectations, the cases they expand to, shards.
 
-docs/ci.md has the file format; policy_file.py reads and validates it.
+docs/ci.md has the file format; policy_file.py reads and validates it into these objects.
 """
 
 from __future__ import annotations
@@ -121,23 +121,3 @@ def parse_shard(text: str) -> Shard:
     if total < 1 or not 1 <= index <= total:
         raise UsageError(f"--shard {text!r}: K must be between 1 and N (N ≥ 1), e.g. --shard 1/{max(total, 2)}")
     return Shard(index, total)
-
-
-def load_policy(path: str) -> Policy:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise UsageError(f"cannot read the policy file {path}: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise PolicyError([f"{path}: not UTF-8 text (byte {exc.start}); TOML files are UTF-8"]) from None
-    return parse_policy(text, path)
-
-
-def parse_policy(text: str, source: str = "policy.toml") -> Policy:
-    """Validate a policy; raise PolicyError listing every problem found."""
-    from cors_doctor.ci.policy_file import validate
-
-    return validate(text, source)

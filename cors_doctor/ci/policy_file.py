@@ -23,6 +23,24 @@ _CHECK_KEYS = (
 )
 
 
+def load_policy(path: str) -> Policy:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read the policy file {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise PolicyError([f"{path}: not UTF-8 text (byte {exc.start}); TOML files are UTF-8"]) from None
+    return parse_policy(text, path)
+
+
+def parse_policy(text: str, source: str = "policy.toml") -> Policy:
+    """Validate a policy; raise PolicyError listing every problem found."""
+    return validate(text, source)
+
+
 def validate(text: str, source: str) -> Policy:
     """Parse and validate; raise PolicyError listing every problem found."""
     import tomllib

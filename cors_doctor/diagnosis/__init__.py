@@ -1,24 +1,18 @@
 """After the browser's verdict: who answered, which known pitfall it is, and the fix to apply.
 
-`diagnose` is pure. `probe_canary` is the one extra check cors-doctor makes on its own: when a
-reply echoes the page's origin with credentials, the same request is repeated from an origin
-nobody allows, which tells an allow-list from a server that reflects every origin. It never sends
-a request the browser would not send (only the preflight, or a GET/HEAD), and never cookies.
+Pure: verdicts in, findings and a fix out. The one extra request cors-doctor may make on its own
+(the reflection probe, only when asked) is sent by `cors_doctor.pipeline`; its verdict arrives
+here as `canary`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cors_doctor.diagnosis.fingerprint import FrameworkGuess, identify
 from cors_doctor.fixes import FixSuggestion, suggest
 from cors_doctor.model import Verdict, header_get, header_values
 from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN, with_pitfalls
-
-if TYPE_CHECKING:
-    from cors_doctor.net._probe import ProbeOptions
 
 
 @dataclass(frozen=True)
@@ -50,19 +44,3 @@ def echoes_origin_with_credentials(verdict: Verdict) -> bool:
                 header_get(r.headers, "Access-Control-Allow-Credentials") == "true":
             return True
     return False
-
-
-def probe_canary(verdict: Verdict, options: ProbeOptions) -> Verdict | None:
-    """Repeat the check from CANARY_ORIGIN when the replies could be origin reflection; None otherwise."""
-    if not echoes_origin_with_credentials(verdict):
-        return None
-    from cors_doctor.errors import CorsDoctorError
-    from cors_doctor.plan import build_plan
-    from cors_doctor.net._probe import probe
-
-    spec = dataclasses.replace(verdict.plan.spec, origin=CANARY_ORIGIN)
-    quiet = dataclasses.replace(options, cookie=None, send_actual=False)
-    try:
-        return probe(build_plan(spec), quiet)
-    except CorsDoctorError:
-        return None

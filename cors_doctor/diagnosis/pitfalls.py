@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from cors_doctor.rules.codes import Code
 from cors_doctor.errors import CorsDoctorError
 from cors_doctor.fixes import pitfall_text as advice
 from cors_doctor.model import Exchange, Finding, Response, Verdict, header_get, header_values
@@ -65,7 +66,7 @@ def _starlette_refusal(verdict: Verdict, response: Response, framework: str) -> 
     if not said:
         return None
     return finding(
-        "CD601",
+        Code.PREFLIGHT_REFUSED_BY_FRAMEWORK,
         f"Starlette's CORSMiddleware refused the preflight with 400 {body[:80]!r}: {'; '.join(said)}",
         f"add {', '.join(fixes)} in the CORSMiddleware arguments",
         "preflight",
@@ -85,7 +86,7 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
             out.append(refusal)
     elif r.status == 403 and "Invalid CORS request" in body:
         out.append(finding(
-            "CD601",
+            Code.PREFLIGHT_REFUSED_BY_FRAMEWORK,
             "Spring's DefaultCorsProcessor refused the preflight with 403 'Invalid CORS request': the origin, the "
             "method or one of the request headers is not in its CorsConfiguration",
             f"allow {verdict.plan.origin}, {verdict.plan.method} and the request headers in the CorsConfiguration",
@@ -95,7 +96,7 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
         challenge = header_get(r.headers, "WWW-Authenticate")
         extra = f" (WWW-Authenticate: {challenge})" if challenge else ""
         out.append(finding(
-            "CD610",
+            Code.PREFLIGHT_REQUIRES_AUTHENTICATION,
             f"the preflight was answered {r.status}{extra}: authentication ran before CORS, and a preflight never "
             "carries cookies or Authorization",
             advice.AUTH_FIRST.get(framework, "answer preflights before authentication"),
@@ -111,7 +112,7 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
         else:
             what = f"answered {r.status}{shown}" + (f" ({_first_line(r)!r})" if _first_line(r) else "")
         out.append(finding(
-            "CD605",
+            Code.PREFLIGHT_REACHED_ROUTER,
             f"the preflight was {what}: no CORS layer handled it, so OPTIONS reached the routes or the file server",
             advice.HANDLE_PREFLIGHT.get(framework, "answer OPTIONS preflights with 204 and the CORS headers, before routing"),
             "preflight",
@@ -122,7 +123,7 @@ def _preflight_findings(verdict: Verdict, framework: str) -> list[Finding]:
         listed = {m.strip() for m in acam.split(",") if m.strip()}
         if listed == default[0] and verdict.plan.method not in listed:
             out.append(finding(
-                "CD603",
+                Code.DEFAULT_ALLOW_METHODS,
                 f"Access-Control-Allow-Methods is {acam!r}: {default[1]}, and {verdict.plan.method} is not in it",
                 f"list {verdict.plan.method} explicitly among the allowed methods",
                 "preflight",
@@ -161,10 +162,10 @@ def _error_findings(verdict: Verdict, framework: str) -> list[Finding]:
         if ex.request.kind != "actual":
             continue
         if r.status >= 500:
-            out.append(finding("CD602", _crash_message(r, framework), advice.crash_fix(framework), "actual"))
+            out.append(finding(Code.ERROR_REPLY_OUTSIDE_CORS, _crash_message(r, framework), advice.crash_fix(framework), "actual"))
         elif r.status in (401, 403, 429) and cors_elsewhere:
             out.append(finding(
-                "CD602",
+                Code.ERROR_REPLY_OUTSIDE_CORS,
                 f"the reply is {r.status} without CORS headers while the preflight had them: a middleware outside the "
                 "CORS layer answered before CORS ran, so the browser hides the real status behind a CORS error",
                 advice.AUTH_FIRST.get(framework, "make the CORS layer the outermost one"),
@@ -189,7 +190,7 @@ def _proxy_rule_finding(ex: Exchange, r: Response, framework: str, cors_elsewher
     if not cors_elsewhere and framework != name.lower():
         return None
     had = f", although its {cors_elsewhere[0].status} reply had them" if cors_elsewhere else ""
-    return finding("CD604", f"{name} ({server}) sent this {r.status} without CORS headers{had}: {rule}", fixed,
+    return finding(Code.HEADER_RULE_SKIPS_ERRORS, f"{name} ({server}) sent this {r.status} without CORS headers{had}: {rule}", fixed,
                    ex.request.kind)
 
 
@@ -208,7 +209,7 @@ def _duplicate_findings(verdict: Verdict, framework: str) -> list[Finding]:
                    if proxy.lower().startswith("nginx") or framework == "nginx"
                    else "let exactly one layer add CORS headers: remove them from the proxy or from the application")
             return [finding(
-                "CD606",
+                Code.CORS_HEADERS_ADDED_TWICE,
                 f"Access-Control-Allow-Origin arrives as {' | '.join(values)!r}: {who} both add it",
                 fix, ex.request.kind,
             )]
@@ -228,7 +229,7 @@ def _lost_in_proxy_findings(verdict: Verdict) -> list[Finding]:
         signs = [f"{n}: {header_get(r.headers, n)}" for n in _PROXY_SIGNS if header_get(r.headers, n) is not None]
         if signs:
             return [finding(
-                "CD611",
+                Code.CORS_HEADERS_LOST_IN_PROXY,
                 f"the preflight had CORS headers but this {r.status} reply has none, and it passed through a proxy or "
                 f"cache ({'; '.join(signs)}): the proxy strips them, or a copy cached without them was served",
                 "let the proxy pass Access-Control-* headers through, send Vary: Origin, and put Origin in the cache key",
@@ -252,7 +253,7 @@ def _fixed_origin_findings(verdict: Verdict, framework: str, canary: Verdict | N
         cache = (f"; the reply may also come from a cache filled for {value} ({', '.join(cached)} present)"
                  if cached else "")
         return [finding(
-            "CD608",
+            Code.HARD_CODED_ALLOW_ORIGIN,
             f"Access-Control-Allow-Origin is fixed to {value!r}{detail}: it is written by hand for one origin "
             f"(a handler, an OPTIONS route or a proxy rule), so {origin} can never pass{cache}",
             "remove the hand-written CORS headers and let the framework's CORS layer answer, listing every allowed origin",
@@ -274,7 +275,7 @@ def _credential_findings(verdict: Verdict, framework: str, canary: Verdict | Non
         if [v.strip() for v in _acao(r)] == ["*"] and header_get(r.headers, "Access-Control-Allow-Credentials") == "true":
             cause = advice.WILDCARD_CAUSE.get(framework)
             out.append(finding(
-                "CD609",
+                Code.WILDCARD_WITH_CREDENTIALS_CONFIGURED,
                 "a reply carries Access-Control-Allow-Origin: * together with Access-Control-Allow-Credentials: true: "
                 "the configuration allows every origin and credentials at once"
                 + (f" (typically {cause})" if cause else ""),
@@ -284,7 +285,7 @@ def _credential_findings(verdict: Verdict, framework: str, canary: Verdict | Non
             break
     if canary is not None and reflects_with_credentials(canary):
         out.append(finding(
-            "CD607",
+            Code.CREDENTIALED_ORIGIN_REFLECTION,
             f"the server answered a request from {CANARY_ORIGIN}, an origin nobody allows, with "
             f"Access-Control-Allow-Origin: {CANARY_ORIGIN} and Access-Control-Allow-Credentials: true: any web site "
             f"can read its responses with the user's cookies (typically {advice.REFLECTION_CAUSE.get(framework, 'an origin echoed without an allow-list')})",

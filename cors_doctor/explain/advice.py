@@ -8,18 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cors_doctor.rules.codes import Code
 from cors_doctor.rules.cors_check import describe_mismatch
 
-CODES = {
-    "missing": "CD301", "multiple": "CD302", "invalid": "CD303", "mismatch": "CD304", "wildcard": "CD305",
-    "credentials": "CD306", "status": "CD202", "redirect": "CD201", "methods-unparsable": "CD203",
-    "headers-unparsable": "CD204", "method": "CD205", "header": "CD206", "userinfo": "CD401",
-    "location": "CD403", "too-many": "CD402", "redirect-mode": "CD406", "mixed-content": "CD107",
-    "lna-denied": "CD108", "lna-insecure": "CD108", "lna-mismatch": "CD108", "pna-preflight": "CD108",
-    "scheme": "CD110", "mode": "CD111", "cors-disabled": "CD112", "origin-not-added": "CD112",
-    "network": "CD113", "blocked": "CD113", "invalid-response": "CD114", "authorization-wildcard": "CD207",
-    "unsafe-header-get": "CD501", "unsafe-header-set": "CD101", "reply-rejected": "CD115",
-}
 # Failures that only a preflight can produce: the request was not CORS-simple.
 PREFLIGHT_KINDS = frozenset({"status", "redirect", "methods-unparsable", "headers-unparsable", "method", "header",
                              "pna-preflight"})
@@ -182,6 +173,8 @@ _FIXED: dict[str, Advice] = {
                              "so the request failed before any CORS check.",
                              "Fix the server or proxy that writes this reply head; no CORS header changes it. "
                              "`cors-doctor check` shows which header is at fault."),
+    "invalid-location": Advice("A redirect's Location must be a URL.", "The Location does not parse as a URL.",
+                               "Send a valid absolute or relative URL in Location."),
     "too-many": Advice("Browsers follow at most 20 redirects.", "The request was redirected more than 20 times.",
                        "Remove the redirect loop."),
     "redirect-mode": Advice("fetch() was called with redirect: 'error' (or 'manual') and the server redirected.",

@@ -13,6 +13,8 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
+from cors_doctor.rules.codes import Code
+from cors_doctor.rules.kinds import code_for
 from cors_doctor.explain import advice
 from cors_doctor.explain import patterns as P
 from cors_doctor.check_args import CheckArgs
@@ -268,8 +270,8 @@ def _explain(match: _Match, net: list[NetLine], origin: str | None, method: str 
     facts = advice.Facts(kind, match.browser, page_origin, hint, status, match.preflight, url, params.get("space", ""))
     told = advice.advise(facts)
     check, assumptions, why_not = _check_args(match, kind, page_origin, how, companion)
-    code = advice.CODES.get(kind)
-    also = tuple(dict.fromkeys(advice.CODES[k] for k in also_kinds if k in advice.CODES and advice.CODES[k] != code))
+    code = code_for(kind)
+    also = tuple(dict.fromkeys(c for k in also_kinds if (c := code_for(k)) is not None and c != code))
     return Explanation(
         browser=match.browser, kind=kind, code=code, also=also, message=match.text, checked=told.checked,
         failed=told.failed, fix=told.fix, notes=told.notes, url=url, initial_url=initial if initial != url else None,
@@ -366,7 +368,7 @@ def _network_explanation(net: NetLine, origin: str | None) -> Explanation:
     failed = told.failed
     if kind == "network":
         failed = f"Chrome reported {net.error}: the request failed below HTTP, before any CORS check."
-    return Explanation("chrome", kind, advice.CODES[kind], (), net.text, told.checked, failed, told.fix, told.notes,
+    return Explanation("chrome", kind, code_for(kind), (), net.text, told.checked, failed, told.fix, told.notes,
                        url=net.url, origin=origin, method=net.method, check=check, assumptions=assumptions,
                        no_check_reason=why_not)
 
@@ -386,6 +388,6 @@ def framework_fix(e: Explanation, framework: str):
         return None
     codes = [e.code]
     if e.kind == "missing" and not e.preflight and (e.status or 0) >= 400:
-        codes.append("CD308")
+        codes.append(Code.ERROR_REPLY_WITHOUT_CORS)
     found = tuple(finding(code, e.failed, e.fix, "explain") for code in codes)
     return fixes.suggest(Verdict(False, plan, (), (), found, e.message), framework)

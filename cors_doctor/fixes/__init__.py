@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from cors_doctor.rules.codes import Code
 from cors_doctor.model import Headers, Verdict, header_values
 from cors_doctor.rules.exposure import hidden_header_names
 
@@ -147,7 +148,7 @@ def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
     headers = tuple(name for name, _ in plan.headers if name.lower() in unsafe)
     hidden: tuple[str, ...] = ()
     final = verdict.actual_hops[-1].response if verdict.actual_hops else None
-    if "CD501" in codes and final is not None:
+    if Code.HEADER_NOT_EXPOSED in codes and final is not None:
         names = hidden_header_names(final.headers, plan.spec.credentials)
         hidden = tuple(h.title() if h.islower() else h for h in names)
     responses = _all_responses(verdict)
@@ -161,18 +162,18 @@ def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
         headers=headers,
         credentials=credentials,
         expose=hidden,
-        errors_lack_cors=bool(codes & {"CD308", "CD602", "CD604"}),
-        preflight_not_ok="CD202" in codes or (pre_status is not None and not 200 <= pre_status <= 299),
-        preflight_redirected="CD201" in codes,
-        duplicate_allow_origin=bool(codes & {"CD302", "CD606"}),
+        errors_lack_cors=bool(codes & {Code.ERROR_REPLY_WITHOUT_CORS, Code.ERROR_REPLY_OUTSIDE_CORS, Code.HEADER_RULE_SKIPS_ERRORS}),
+        preflight_not_ok=Code.PREFLIGHT_STATUS in codes or (pre_status is not None and not 200 <= pre_status <= 299),
+        preflight_redirected=Code.PREFLIGHT_REDIRECT in codes,
+        duplicate_allow_origin=bool(codes & {Code.MULTIPLE_ALLOW_ORIGIN, Code.CORS_HEADERS_ADDED_TWICE}),
         origins=(plan.origin, *_known_origins(verdict, plan.origin)),
         path=urlsplit(plan.url).path or "/",
         preflight_status=pre_status,
-        preflight_routed="CD605" in codes,
-        auth_on_preflight="CD610" in codes,
-        reflects_origins="CD607" in codes,
-        wildcard_with_credentials="CD609" in codes or "CD305" in codes,
-        hard_coded_origin="CD608" in codes,
+        preflight_routed=Code.PREFLIGHT_REACHED_ROUTER in codes,
+        auth_on_preflight=Code.PREFLIGHT_REQUIRES_AUTHENTICATION in codes,
+        reflects_origins=Code.CREDENTIALED_ORIGIN_REFLECTION in codes,
+        wildcard_with_credentials=Code.WILDCARD_WITH_CREDENTIALS_CONFIGURED in codes or Code.WILDCARD_WITH_CREDENTIALS in codes,
+        hard_coded_origin=Code.HARD_CODED_ALLOW_ORIGIN in codes,
     )
 
 

@@ -26,7 +26,6 @@ from cors_doctor.har.stream import HarReader
 from cors_doctor.model import Browser, OutgoingRequest, Plan, RequestSpec, Response, Verdict, header_get
 from cors_doctor.origin import normalize_url
 from cors_doctor.plan import build_plan
-from cors_doctor.render.check.json import finding_dict
 
 WINDOW = 64  # newer cross-origin requests a request waits for, for its preflight and redirect hops
 PREFLIGHT_KEYS = 4096  # (url, method) pairs whose preflights are kept: later requests reuse cached ones
@@ -335,7 +334,7 @@ class HarJudge:
             "redirects": len(p.hops),
             "browser_message": verdict.browser_message if verdict else None,
             "code": errors[0].code if errors else None,
-            "findings": [finding_dict(f) for f in verdict.findings] if verdict else [],
+            "findings": [f.to_dict() for f in verdict.findings] if verdict else [],
             "note": note or None,
             "check": check.shell(self.show_secrets) if check is not None else None,
             "live": live_key,  # replaced by the live result, when there is one

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from cors_doctor.errors import CorsDoctorError
+from cors_doctor.batch import BatchOptions
 from cors_doctor.check_args import CheckArgs
+from cors_doctor.errors import CorsDoctorError
 from cors_doctor.model import Verdict
-from cors_doctor.render.check.json import finding_dict
+from cors_doctor.net import SendOptions
 
 _CREDENTIALED = "+credentials"
 
@@ -25,7 +26,7 @@ def _summary(verdict: Verdict, note: str = "", credentials_assumed: bool = False
         "verdict": "allowed" if verdict.allowed else "blocked",
         "code": errors[0].code if errors else None,
         "browser_message": verdict.browser_message,
-        "findings": [finding_dict(f) for f in verdict.findings],
+        "findings": [f.to_dict() for f in verdict.findings],
         "credentials_assumed": credentials_assumed,
         "actual_verified": not verdict.unverified,
         "note": note or None,
@@ -37,29 +38,26 @@ def verdict_counts(results: dict[str, dict]) -> dict[str, int]:
     return dict(Counter(result["verdict"] for result in results.values()))
 
 
-def run_live(jobs: dict[str, CheckArgs], *, actual: bool, concurrency: int = 10, timeout: float = 10.0,
-             verify: bool = True, cacert: str | None = None) -> dict[str, dict]:
+def run_live(jobs: dict[str, CheckArgs], *, actual: bool, batch: BatchOptions, send: SendOptions) -> dict[str, dict]:
     """key -> live result for every job (verdict blocked/allowed, or error/skipped with a reason)."""
     from cors_doctor.batch import CheckJob, run_jobs
-    from cors_doctor.plan import build_plan
-    from cors_doctor.net._probe import ProbeOptions
+    from cors_doctor.pipeline import CheckOptions, prepare
 
+    options = CheckOptions(actual=actual)
     results: dict[str, dict] = {}
-    batch: list[CheckJob] = []
+    queued: list[CheckJob] = []
     for key, check in jobs.items():
         if check.actual and not actual:
             results[key] = {"verdict": "skipped", "note": f"it sends the {check.method} itself: pass --actual to allow it"}
             continue
-        options = ProbeOptions(timeout=timeout, verify=verify, cacert=cacert,
-                               send_actual=actual)
         try:
-            batch.append(CheckJob(key, build_plan(check.spec()), options))
+            queued.append(CheckJob(key, prepare(check.spec(), options), send, options))
             if not check.credentials:
-                batch.append(CheckJob(key + _CREDENTIALED, build_plan(replace(check, credentials=True).spec()), options))
+                credentialed = prepare(replace(check, credentials=True).spec(), options)
+                queued.append(CheckJob(key + _CREDENTIALED, credentialed, send, options))
         except CorsDoctorError as exc:
             results[key] = {"verdict": "error", "note": str(exc)}
-    done = {r.key: r for r in run_jobs(batch, concurrency=concurrency, timeout=timeout, verify=verify, cacert=cacert,
-                                       transport="aiohttp")}
+    done = {r.key: r for r in run_jobs(queued, batch)}
     for key in jobs:
         if key in results:
             continue

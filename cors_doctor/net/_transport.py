@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cors_doctor.errors import Attempt, UsageError
+from cors_doctor.errors import UsageError
+from cors_doctor.net._errors import Attempt
 
 if TYPE_CHECKING:
     import ssl

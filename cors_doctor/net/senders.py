@@ -2,7 +2,7 @@
 
 A sender turns an `OutgoingRequest` into a `Response` (or a cors-doctor error) and nothing
 else: no redirects followed, no cookies kept, no headers added beyond Host and Content-Length,
-bodies read up to `probe.BODY_CAP`. Two implementations:
+bodies read up to `BODY_CAP`. Two implementations:
 
 * `HttpxSender` wraps an `httpx.AsyncClient` (respx can mock it; `make_async_client` builds one);
 * `AiohttpSender` talks to one `aiohttp.ClientSession` directly. It is the default transport of
@@ -16,14 +16,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cors_doctor.errors import (  # shared wording: both transports report errors alike
-    Attempt, ConnectError, CorsDoctorError, ProtocolError, UsageError, first_line, map_transport_error,
-    protocol_error, timeout_error,
-)
+from cors_doctor.errors import ConnectError, CorsDoctorError, ProtocolError, UsageError
 from cors_doctor.model import OutgoingRequest, Response
-from cors_doctor.net._probe import (
-    BODY_CAP, BODY_WAIT, _build, _import_httpx, _to_response, _verify_setting, excerpt, is_timeout, ProbeOptions,
+from cors_doctor.net._errors import (  # shared wording: both transports report errors alike
+    Attempt, first_line, map_transport_error, protocol_error, timeout_error,
 )
+from cors_doctor.net._wire import BODY_CAP, BODY_WAIT, build_request, excerpt, import_httpx, is_timeout, to_response
+from cors_doctor.net.options import SendOptions, ssl_context
 
 if TYPE_CHECKING:
     import httpx
@@ -38,8 +37,11 @@ _SAFE_TO_RESEND = frozenset({"GET", "HEAD", "OPTIONS"})
 _NO_AUTO_HEADERS = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 
 
+TRANSPORTS = ("aiohttp", "httpx")
+
+
 class Sender(Protocol):
-    """What probe_async needs from a client (and what the run that opened it closes)."""
+    """What an asynchronous check needs from a client (and what the run that opened it closes)."""
 
     async def exchange(self, request: OutgoingRequest, timeout: float) -> Response: ...
 
@@ -58,14 +60,14 @@ class HttpxSender:
         self.client = client
 
     async def exchange(self, request: OutgoingRequest, timeout: float) -> Response:
-        """The whole request head within `timeout`; the body up to BODY_CAP and BODY_WAIT (as in probe.send)."""
+        """The whole request head within `timeout`; the body up to BODY_CAP and BODY_WAIT (as SyncSender)."""
         import asyncio
 
-        httpx = _import_httpx()
+        httpx = import_httpx()
         client = self.client
         started = time.monotonic()
         try:
-            outgoing = _build(httpx, request, timeout)
+            outgoing = build_request(httpx, request, timeout)
             async with asyncio.timeout(timeout + _DEADLINE_SLACK):
                 response = await client.send(outgoing, stream=True)
         except CorsDoctorError:
@@ -86,7 +88,7 @@ class HttpxSender:
                 except Exception as exc:
                     if not is_timeout(exc):
                         raise map_transport_error(exc, Attempt(request.url, timeout, "body")) from exc
-            return _to_response(response, bytes(body[:BODY_CAP]))
+            return to_response(response, bytes(body[:BODY_CAP]))
         finally:
             await response.aclose()
             client.cookies.clear()
@@ -103,13 +105,10 @@ class AiohttpSender:
     proxies are chosen here instead, by the same rules as single checks (_transport.choose_route).
     """
 
-    def __init__(
-        self, concurrency: int = 10, verify: bool = True, cacert: str | None = None, trust_env: bool = True
-    ) -> None:
+    def __init__(self, concurrency: int = 10, options: SendOptions = SendOptions()) -> None:
         self._limit = max(1, concurrency)
-        self._verify = verify
-        self._cacert = cacert
-        self._trust_env = trust_env
+        self._options = options
+        self._trust_env = options.trust_env
         self._proxy_for_origin: dict[tuple[str, str, int | None], str | None] = {}
         self._session: Any = None
         self._timeouts: dict[float, Any] = {}
@@ -141,7 +140,7 @@ class AiohttpSender:
     def _tls_context(self) -> Any:
         """The TLS setting for https targets, built once and trusting what single checks trust."""
         if self._tls is None:
-            self._tls = _verify_setting(ProbeOptions(verify=self._verify, cacert=self._cacert))
+            self._tls = ssl_context(self._options)
         return self._tls
 
     def _proxy(self, url: Any) -> str | None:
@@ -203,9 +202,7 @@ class AiohttpSender:
     async def _through_httpx(self, request: OutgoingRequest, timeout: float) -> Response:
         """Ask again with httpx, whose header parser accepts what Chromium accepts."""
         if self._fallback is None:
-            from cors_doctor.batch import make_async_client
-
-            self._fallback = HttpxSender(make_async_client(1, timeout, self._verify, self._cacert))
+            self._fallback = HttpxSender(make_async_client(1, self._options))
         return await self._fallback.exchange(request, timeout)
 
     async def aclose(self) -> None:
@@ -215,6 +212,28 @@ class AiohttpSender:
         if self._fallback is not None:
             fallback, self._fallback = self._fallback, None
             await fallback.aclose()
+
+
+def make_async_client(concurrency: int = 10, options: SendOptions = SendOptions()) -> httpx.AsyncClient:
+    """An httpx client for batch runs: no redirects followed, pool sized to the concurrency."""
+    httpx = import_httpx()
+    limits = httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency))
+    return httpx.AsyncClient(limits=limits, timeout=options.timeout, follow_redirects=False,
+                             verify=ssl_context(options), trust_env=options.trust_env)
+
+
+def make_sender(transport: str = "aiohttp", concurrency: int = 10, options: SendOptions = SendOptions()) -> Sender:
+    """A sender for one run; "aiohttp" falls back to "httpx" only when aiohttp is not installed."""
+    if transport not in TRANSPORTS:
+        raise UsageError(f"unknown transport {transport!r}; choose {' or '.join(TRANSPORTS)}")
+    if transport == "aiohttp":
+        import importlib.util
+
+        if importlib.util.find_spec("aiohttp") is None:
+            transport = "httpx"
+    if transport == "aiohttp":
+        return AiohttpSender(concurrency, options)
+    return HttpxSender(make_async_client(concurrency, options))
 
 
 def _body_time_left(started: float, timeout: float) -> float:

@@ -1,33 +1,24 @@
-"""Output formats. Each module turns a Verdict into text; none of them decides anything."""
+"""Output formats: the leaf layer, imported by the CLI only. Nothing here decides anything.
+
+One subpackage per command (check, explain, har, audit, ci), each with the formats it prints.
+Everything that came from outside (a server's headers, a HAR, pasted text, a policy file) is data:
+it is escaped here, at the render boundary, never earlier.
+"""
 
 from __future__ import annotations
 
-from cors_doctor.model import Headers
+from typing import TYPE_CHECKING
 
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-MASK = "••••••"
+from cors_doctor.masking import MASK, SECRET_HEADERS, mask_headers, mask_value
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def mask_value(name: str, value: str) -> str:
-    """Hide a secret value, keeping the auth scheme (`Bearer ••••••`) so the output stays useful."""
-    if name.lower() not in SECRET_HEADERS:
-        return value
-    if name.lower() in ("authorization", "proxy-authorization") and " " in value.strip():
-        return value.strip().split(" ", 1)[0] + " " + MASK
-    if name.lower() in ("cookie", "set-cookie"):
-        pairs = [p.strip() for p in value.split(";")]
-        masked = []
-        for i, pair in enumerate(pairs):
-            key, eq, _ = pair.partition("=")
-            if name.lower() == "set-cookie" and i > 0:
-                masked.append(pair)  # attributes (Path, SameSite ...) are not secret
-            else:
-                masked.append(f"{key}={MASK}" if eq else MASK)
-        return "; ".join(masked)
-    return MASK
+__all__ = ["MASK", "SECRET_HEADERS", "make_console", "mask_headers", "mask_value"]
 
 
-def mask_headers(headers: Headers, show_secrets: bool = False) -> Headers:
-    if show_secrets:
-        return headers
-    return tuple((n, mask_value(n, v)) for n, v in headers)
+def make_console(no_color: bool = False, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    # soft_wrap: long URLs, commands and fixes stay on one line, so they can be copied and pasted.
+    return Console(no_color=no_color or None, stderr=stderr, highlight=False, soft_wrap=True)

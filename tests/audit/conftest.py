@@ -6,6 +6,8 @@ from typing import Callable, Iterator
 
 import pytest
 
+from cors_doctor.batch import BatchOptions
+from cors_doctor.net import SendOptions
 from cors_doctor.audit.model import AuditResult, make_target
 from cors_doctor.audit.run import audit
 from tests._loopback import closing_all
@@ -23,8 +25,8 @@ def starlette() -> Iterator[Callable[..., str]]:
 
 def run_audit(url: str, *origins: str, timeout: float = 5.0, transport: str = "aiohttp", **target) -> AuditResult:
     """Audit one URL in-process, trusting `origins` (default: https://app.example.com)."""
-    [result] = audit([make_target(url, origins or (TRUSTED,), **target)], concurrency=8, timeout=timeout,
-                     transport=transport)
+    [result] = audit([make_target(url, origins or (TRUSTED,), **target)], BatchOptions(8, transport),
+                     SendOptions(timeout=timeout))
     return result
 
 

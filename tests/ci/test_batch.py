@@ -12,10 +12,11 @@ import respx
 import trustme
 
 from cors_doctor.errors import ConnectError, ProtocolError, TimeoutError_, TLSError
-from cors_doctor.batch import CheckJob, CheckResult, make_async_client, make_sender, run_jobs, run_jobs_async
+from cors_doctor.batch import BatchOptions, CheckJob, CheckResult, run_jobs, run_jobs_async
 from cors_doctor.model import RequestSpec
+from cors_doctor.net import SendOptions, make_async_client, make_sender
+from cors_doctor.pipeline import run_check_async
 from cors_doctor.plan import build_plan
-from cors_doctor.net._probe import ProbeOptions, probe_async
 from tests._loopback import free_port
 
 from .server import APP, PolicyServer, RawServer
@@ -25,7 +26,7 @@ XRW = (("X-Requested-With", "XMLHttpRequest"),)
 
 def job(key: str, url: str, origin: str = APP, method: str = "GET", timeout: float = 5.0, **spec) -> CheckJob:
     plan = build_plan(RequestSpec(url, origin, method, spec.pop("headers", XRW), **spec))
-    return CheckJob(key, plan, ProbeOptions(timeout=timeout))
+    return CheckJob(key, plan, SendOptions(timeout=timeout))
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
@@ -34,7 +35,7 @@ def test_many_jobs_from_a_generator_come_back_in_order_and_one_dead_target_costs
     urls = [f"{policy_server.url}/good/items/{i}" for i in range(30)]
     urls.insert(7, dead)
     seen: list[str] = []
-    results = run_jobs((job(str(i), u) for i, u in enumerate(urls)), 8, lambda r: seen.append(r.key), transport=transport)
+    results = run_jobs((job(str(i), u) for i, u in enumerate(urls)), BatchOptions(8, transport), lambda r: seen.append(r.key))
     assert [r.key for r in results] == [str(i) for i in range(31)] and sorted(seen, key=int) == [r.key for r in results]
     assert isinstance(results[7].error, ConnectError) and results[7].verdict is None
     port = dead.split(":")[2].split("/")[0]
@@ -47,13 +48,13 @@ def test_many_jobs_from_a_generator_come_back_in_order_and_one_dead_target_costs
 def test_keep_results_false_streams_only_through_the_callback(policy_server) -> None:
     got: list[CheckResult] = []
     jobs = [job(str(i), f"{policy_server.url}/good/s/{i}") for i in range(12)]
-    assert run_jobs(jobs, 4, got.append, transport="aiohttp", keep_results=False) == []
+    assert run_jobs(jobs, BatchOptions(4, "aiohttp", keep_results=False), got.append) == []
     assert sorted(int(r.key) for r in got) == list(range(12)) and all(r.verdict.allowed for r in got)
 
 
 def test_aiohttp_sender_sends_exactly_the_planned_headers(policy_server) -> None:
     url = f"{policy_server.url}/good/headers-check"
-    results = run_jobs([job("1", url, credentials=True)], 1, transport="aiohttp")
+    results = run_jobs([job("1", url, credentials=True)], BatchOptions(1, "aiohttp"))
     assert results[0].verdict.allowed
     sent = policy_server.requests_to("/good/headers-check")
     assert [r.method for r in sent] == ["OPTIONS", "GET"]
@@ -73,7 +74,7 @@ def test_timeouts_and_servers_that_hang_up_become_one_line_errors(policy_server)
             job("garbage", f"{garbage.url}/x", headers=()),
             job("hang-up", f"{hang_up.url}/x", headers=()),
             job("ok", f"{policy_server.url}/good/after-failures"),
-        ], 4, transport="aiohttp")
+        ], BatchOptions(4, "aiohttp"))
     finally:
         garbage.close()
         hang_up.close()
@@ -93,7 +94,7 @@ def test_a_header_line_with_space_before_the_colon_is_read_as_chromium_reads_it(
              + b"\r\nVary: Origin\r\n\r\nok")
     server = RawServer(reply)
     try:
-        results = run_jobs([job("1", f"{server.url}/x", headers=())], 1, transport="aiohttp")
+        results = run_jobs([job("1", f"{server.url}/x", headers=())], BatchOptions(1, "aiohttp"))
     finally:
         server.close()
     assert results[0].error is None, results[0].error
@@ -108,20 +109,23 @@ def test_the_httpx_transport_is_still_mockable_with_respx() -> None:
         mock.get("https://api.example.com/a").respond(200, headers=acao[:1], json={})
         mock.get("https://api.example.com/b").respond(200, json={})
         results = asyncio.run(run_jobs_async([job("a", "https://api.example.com/a"),
-                                              job("b", "https://api.example.com/b", headers=())], 2))
+                                              job("b", "https://api.example.com/b", headers=())], BatchOptions(2)))
     assert [(r.key, r.verdict.allowed) for r in results] == [("a", True), ("b", False)]
 
 
-def test_probe_async_accepts_an_httpx_client_or_a_sender(policy_server) -> None:
-    plan = build_plan(RequestSpec(f"{policy_server.url}/good/either", APP, "GET", XRW))
+def test_the_async_pipeline_runs_on_an_httpx_client_or_a_sender(policy_server) -> None:
+    spec = RequestSpec(f"{policy_server.url}/good/either", APP, "GET", XRW)
+    send = SendOptions(timeout=5)
 
     async def both() -> list[bool]:
+        from cors_doctor.net import as_sender
+
         verdicts = []
-        async with make_async_client(2, 5.0) as client:
-            verdicts.append((await probe_async(plan, ProbeOptions(timeout=5), client)).allowed)
+        async with make_async_client(2, send) as client:
+            verdicts.append((await run_check_async(spec, as_sender(client), send)).verdict.allowed)
         sender = make_sender("aiohttp", 2)
         try:
-            verdicts.append((await probe_async(plan, ProbeOptions(timeout=5), sender)).allowed)
+            verdicts.append((await run_check_async(spec, sender, send)).verdict.allowed)
         finally:
             await sender.aclose()
         return verdicts
@@ -130,7 +134,8 @@ def test_probe_async_accepts_an_httpx_client_or_a_sender(policy_server) -> None:
     assert isinstance(make_async_client(), httpx.AsyncClient)
 
 
-def test_https_targets_verify_against_the_given_ca(tmp_path) -> None:
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_https_targets_verify_against_each_jobs_own_ca(tmp_path, transport) -> None:
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
@@ -139,14 +144,18 @@ def test_https_targets_verify_against_the_given_ca(tmp_path) -> None:
     server = PolicyServer(ssl_context=context)
     try:
         url = f"{server.url}/good/tls"
-        trusted = run_jobs([job("1", url)], 1, transport="aiohttp", cacert=str(bundle))
-        unknown = run_jobs([job("1", url)], 1, transport="aiohttp")
-        insecure = run_jobs([job("1", url)], 1, transport="aiohttp", verify=False)
+        plan = job("x", url).plan
+        # One run, three jobs with their own TLS settings: each is honoured, none replaces another's.
+        trusted, unknown, insecure = run_jobs([
+            CheckJob("trusted", plan, SendOptions(timeout=5, cacert=str(bundle))),
+            CheckJob("unknown", plan, SendOptions(timeout=5)),
+            CheckJob("insecure", plan, SendOptions(timeout=5, verify=False)),
+        ], BatchOptions(3, transport))
     finally:
         server.close()
-    assert trusted[0].verdict.allowed and insecure[0].verdict.allowed
-    assert isinstance(unknown[0].error, TLSError)
-    assert str(unknown[0].error).startswith(f"TLS certificate of {server.url.removeprefix('https://')} ")
+    assert trusted.verdict.allowed and insecure.verdict.allowed
+    assert isinstance(unknown.error, TLSError)
+    assert str(unknown.error).startswith(f"TLS certificate of {server.url.removeprefix('https://')} ")
 
 
 def test_proxies_come_from_the_environment_and_loopback_goes_direct(policy_server, monkeypatch) -> None:
@@ -164,7 +173,7 @@ def test_proxies_come_from_the_environment_and_loopback_goes_direct(policy_serve
     monkeypatch.setenv("http_proxy", proxy.url)
     try:
         far, near = run_jobs([job("far", "http://api.example.test/items", "http://app.example.test", headers=()),
-                              job("near", f"{policy_server.url}/good/near", headers=())], 2, transport="aiohttp")
+                              job("near", f"{policy_server.url}/good/near", headers=())], BatchOptions(2, "aiohttp"))
     finally:
         proxy.close()
     assert far.error is None and far.verdict.allowed and proxy.requests == 1

@@ -292,8 +292,8 @@ def test_invalid_policy_files_exit_2_naming_line_entry_and_reason(policy_server,
 @pytest.mark.parametrize("args, expected", [
     (["--shard", "3/2"], "--shard '3/2': K must be between 1 and N"),
     (["--shard", "half"], "--shard 'half' is not K/N"),
-    (["--concurrency", "0"], "--concurrency must be at least 1"),
-    (["--junit-xml", "/nonexistent-dir/j.xml"], "cannot write --junit-xml /nonexistent-dir/j.xml"),
+    (["--concurrency", "0"], "--concurrency must be between 1 and 1000, not 0"),
+    (["--junit-xml", "/nonexistent-dir/j.xml"], "--junit-xml /nonexistent-dir/j.xml: the directory /nonexistent-dir does not exist"),
     (["--cacert", "/nonexistent-dir/ca.pem"], "--cacert /nonexistent-dir/ca.pem:"),
     (["--transport", "curl"], "unknown --transport 'curl'; choose aiohttp or httpx"),
 ])

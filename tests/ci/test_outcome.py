@@ -7,7 +7,7 @@ from cors_doctor.evaluate import evaluate
 from cors_doctor.model import Response
 from cors_doctor.ci.outcome import KEPT_FAILURES, Tally, judge
 from cors_doctor.plan import build_plan
-from cors_doctor.ci.policy import parse_policy
+from cors_doctor.ci import parse_policy
 
 APP = "https://app.example.com"
 PREFLIGHT_OK = Response(204, (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cors_doctor.errors import UsageError
-from cors_doctor.ci.policy import PolicyError, Shard, parse_policy, parse_shard
+from cors_doctor.ci import PolicyError, Shard, parse_policy, parse_shard
 
 VALID = """\
 version = 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from cors_doctor.explain.recognise import explain
-from cors_doctor.explain.advice import CODES
+from cors_doctor.rules.kinds import code_for
 from cors_doctor.rules.messages import FailureContext, chrome_message
 
 from .conftest import CORS_MARKER, PORTS, chromium_console
@@ -33,7 +33,7 @@ def test_round_trip_through_the_templates(case_id):
     assert not result.unrecognised
     assert len(result.explained) == 1
     e = result.explained[0]
-    assert e.browser == "chrome" and e.code == CODES[e.kind]
+    assert e.browser == "chrome" and e.code == code_for(e.kind)
     printed = chrome_message(FailureContext(
         e.kind, e.url, e.initial_url or e.url, e.origin, hint=e.hint or "", on_preflight=bool(e.preflight),
         initiator="XMLHttpRequest" if e.resource == "XMLHttpRequest" else "fetch"))

@@ -73,8 +73,8 @@ def test_a_malformed_header_option_is_one_error_line(header, fragment, api):
 @pytest.mark.parametrize(("args", "fragments"), [
     (["--browser", "opera"], ["unknown --browser 'opera'", "chrome, firefox or safari"]),
     (["--framework", "cobol-on-cogs"], ["unknown --framework"]),
-    (["--timeout", "0"], ["--timeout must be a positive number"]),
-    (["--timeout", "-3"], ["--timeout must be a positive number"]),
+    (["--timeout", "0"], ["--timeout must be a positive, finite number"]),
+    (["--timeout", "-3"], ["--timeout must be a positive, finite number"]),
     (["--timeout", "soon"], ["'--timeout'"]),
     (["--method", "GE T"], ["invalid method"]),
     (["--method", "CONNECT"], ["fetch() refuses the method"]),

@@ -11,10 +11,8 @@ import httpcore
 import httpx
 import pytest
 
-from cors_doctor.errors import (
-    Attempt, ConnectError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError, map_httpx_error,
-    map_transport_error,
-)
+from cors_doctor.errors import ConnectError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError
+from cors_doctor.net._errors import Attempt, map_httpx_error, map_transport_error
 from cors_doctor.net._transport import Watch
 
 URL = "https://api.example.com/items"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from cors_doctor.net._probe import BODY_CAP, BODY_WAIT
+from cors_doctor.net._wire import BODY_CAP, BODY_WAIT
 
 from .conftest import PAGE, assert_one_error, cors, free_port, run_cli
 from .servers import http_reply, raw, reply

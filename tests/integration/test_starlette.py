@@ -73,7 +73,7 @@ def test_a_preflighted_put_with_credentials_passes_and_the_preflight_carries_non
 def test_a_put_without_actual_is_judged_on_the_preflight_alone(check, starlette_server):
     url = starlette_server("explicit") + "/items"
     code, out = check(url, "--origin", PAGE, "--method", "PUT")
-    assert code == 0 and out["allowed"] is True
+    assert code == 3 and out["allowed"] is True and out["verified"] is False  # exit 3: not verified
     assert out["actual"]["sent"] is False
     assert "CD503" in codes(out) and out["unverified"]
 

@@ -1,4 +1,4 @@
-"""probe.probe(): what actually goes over HTTP (mocked with respx)."""
+"""The check pipeline over the network layer: what actually goes over HTTP (mocked with respx)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import httpx
 import pytest
 import respx
 
-from cors_doctor.net import _probe as probe_module
 from cors_doctor.errors import ConnectError, TimeoutError_
-from cors_doctor.net._probe import ProbeOptions, probe
+from cors_doctor.model import Plan, Verdict
+from cors_doctor.net import SendOptions, SyncSender
+from cors_doctor.net import _wire
+from cors_doctor.pipeline import CheckOptions, drive
 
 from ._support import API, API_ORIGIN, PAGE, THIRD, make_plan
 
@@ -27,8 +29,13 @@ def router():
         yield mocked
 
 
-def _options(**kw) -> ProbeOptions:
-    return ProbeOptions(timeout=5.0, trust_env=False, **kw)
+def _options(**kw) -> CheckOptions:
+    return CheckOptions(actual=kw.pop("send_actual", False), **kw)
+
+
+def probe(plan: Plan, options: CheckOptions) -> Verdict:
+    with SyncSender(SendOptions(timeout=5.0, trust_env=False)) as sender:
+        return drive(plan, sender.exchange, options)
 
 
 def test_the_preflight_is_sent_without_credentials_and_the_actual_request_with_them(router):
@@ -99,8 +106,8 @@ def test_the_probe_reads_at_most_body_cap_bytes(router):
     router.get(API).mock(side_effect=lambda request: httpx.Response(200, headers={"Access-Control-Allow-Origin": "*"}, stream=body))
     verdict = probe(make_plan("GET"), _options())
     assert verdict.allowed
-    assert body.pulled <= probe_module.BODY_CAP + 4096
-    assert len(verdict.actual_hops[0].response.body_excerpt) <= probe_module.EXCERPT_CHARS
+    assert body.pulled <= _wire.BODY_CAP + 4096
+    assert len(verdict.actual_hops[0].response.body_excerpt) <= _wire.EXCERPT_CHARS
 
 
 def test_a_head_request_reads_no_body(router):

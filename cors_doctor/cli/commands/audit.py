@@ -7,12 +7,24 @@ or a URL that could not be audited (when nothing reached --fail-on).
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from cors_doctor.cli import options
+from cors_doctor.cli.run import ExitCode, run_command
+
+if TYPE_CHECKING:
+    from cors_doctor.audit import AuditResult
+
 FAIL_ON_CHOICES = ("high", "medium", "low", "info", "none")
-EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+EXAMPLES = """\b
+Examples:
+  cors-doctor audit https://api.example.com/me --origin https://app.example.com
+  cors-doctor audit --input hosts.txt --json > audit.json
+  cors-doctor audit https://api.example.com/me -o https://app.example.com -H 'Authorization: Bearer TOKEN'
+"""
 
 
 def audit(
@@ -22,31 +34,35 @@ def audit(
     header: Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
     cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
     preflight_method: Annotated[str, typer.Option("--preflight-method", metavar="METHOD", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", metavar="N", help="Requests in flight at once, across all URLs")] = 10,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each reply")] = 10.0,
-    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
-    cacert: Annotated[Optional[str], typer.Option("--cacert", metavar="FILE", help="CA bundle (PEM) to verify TLS with")] = None,
-    transport: Annotated[str, typer.Option("--transport", metavar="aiohttp|httpx", help="HTTP client under the probes: aiohttp (fast) or httpx")] = "aiohttp",
+    concurrency: options.Concurrency = 10,
+    timeout: options.Timeout = 10.0,
+    insecure: options.Insecure = False,
+    cacert: options.CaCert = None,
+    transport: options.Transport = "aiohttp",
     fail_on: Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at least this severe: high, medium, low, info or none")] = "medium",
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (docs/audit.md)")] = False,
+    json_output: options.Json = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show evidence for info findings and every probe")] = False,
-    show_secrets: Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colors (NO_COLOR is honoured too)")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False,
+    show_secrets: options.ShowSecrets = False,
+    no_color: options.NoColor = False,
+    debug: options.Debug = False,
 ) -> None:
     """Probe URLs with forged origins and report exploitable CORS misconfigurations."""
-    from cors_doctor.cli import report_error
+    request = AuditRequest(urls or [], origin or [], input_file, header or [], cookie, preflight_method, fail_on)
+    flags = options.BatchFlags(concurrency, transport)
+    network = options.NetworkFlags(timeout, insecure, cacert)
+    output = options.OutputFlags(json_output, verbose, show_secrets, no_color)
+    run_command(lambda: _audit(request, flags, network, output), debug)
 
-    try:
-        code = _audit(urls or [], origin or [], input_file, header or [], cookie, preflight_method, concurrency,
-                      timeout, insecure, cacert, transport, fail_on, json_output, verbose, show_secrets, no_color)
-    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
-        if isinstance(exc, KeyboardInterrupt):
-            sys.stderr.write("cors-doctor: interrupted\n")
-            code = EXIT_ERROR
-        else:
-            code = report_error(exc, debug)
-    raise typer.Exit(code)
+
+@dataclass(frozen=True)
+class AuditRequest:
+    urls: list[str]
+    origins: list[str]
+    input_file: str | None
+    headers: list[str]
+    cookie: str | None
+    preflight_method: str
+    fail_on: str
 
 
 def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
@@ -80,11 +96,10 @@ def read_urls(arguments: list[str], input_file: str | None) -> list[str]:
 
 def _extra_headers(headers: list[str], cookie: str | None) -> tuple[tuple[str, str], ...]:
     from cors_doctor.errors import UsageError
-    from cors_doctor.cli import parse_header_option
 
     out = []
     for text in headers:
-        name, value = parse_header_option(text)
+        name, value = options.parse_header(text)
         if name.lower() in ("origin", "host") or name.lower().startswith("access-control-"):
             raise UsageError(f"--header {name}: the audit sets this header itself")
         if any(ch in value for ch in "\r\n\x00"):
@@ -95,66 +110,56 @@ def _extra_headers(headers: list[str], cookie: str | None) -> tuple[tuple[str, s
     return tuple(out)
 
 
-def exit_code(results, fail_on: str) -> int:
+def exit_code(results: list[AuditResult], fail_on: str) -> ExitCode:
     """1 when a finding reaches --fail-on; else 2 when a URL could not be audited; else 0."""
     from cors_doctor.audit.model import severity_rank
 
     threshold = severity_rank(fail_on) if fail_on != "none" else 99
     if any(severity_rank(f.severity) >= threshold for r in results for f in r.findings):
-        return EXIT_FOUND
-    return EXIT_ERROR if any(r.error for r in results) else EXIT_CLEAN
+        return ExitCode.BLOCKED
+    return ExitCode.USAGE if any(r.error for r in results) else ExitCode.OK
 
 
-def _audit(urls, origins, input_file, headers, cookie, preflight_method, concurrency, timeout, insecure, cacert,
-           transport, fail_on, json_output, verbose, show_secrets, no_color) -> int:
+def _audit(request: AuditRequest, flags: options.BatchFlags, network: options.NetworkFlags,
+           output: options.OutputFlags) -> int:
+    from cors_doctor.audit import audit, make_target
     from cors_doctor.errors import UsageError
-    from cors_doctor.audit.model import make_target
     from cors_doctor.rules.safelist import is_token
 
-    fail_on = fail_on.strip().lower()
+    fail_on = request.fail_on.strip().lower()
     if fail_on not in FAIL_ON_CHOICES:
-        raise UsageError(f"unknown --fail-on {fail_on!r}; choose one of: {', '.join(FAIL_ON_CHOICES)}")
-    if concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
-    if timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
-    if not is_token(preflight_method) or preflight_method.upper() in ("GET", "HEAD", "OPTIONS"):
-        raise UsageError(f"--preflight-method {preflight_method!r}: give a state-changing method such as PUT or DELETE")
-    extra = _extra_headers(headers, cookie)
-    targets = [make_target(u, origins, extra, preflight_method) for u in read_urls(urls, input_file)]
+        raise UsageError(f"unknown --fail-on {options.echo(fail_on)}; choose one of: {', '.join(FAIL_ON_CHOICES)}")
+    batch = flags.batch_options()
+    send = network.send_options()
+    method = request.preflight_method
+    if not is_token(method) or method.upper() in ("GET", "HEAD", "OPTIONS"):
+        raise UsageError(f"--preflight-method {options.echo(method)}: give a state-changing method such as PUT or DELETE")
+    extra = _extra_headers(request.headers, request.cookie)
+    targets = [make_target(u, request.origins, extra, method) for u in read_urls(request.urls, request.input_file)]
 
-    from functools import partial
-
-    from cors_doctor.audit.run import audit
-
-    run_audit = partial(audit, concurrency=concurrency, timeout=timeout, verify=not insecure, cacert=cacert,
-                        transport=transport.strip().lower())
-
-    if json_output:
-        results = run_audit(targets)
+    if output.json:
+        results = audit(targets, batch, send)
         code = exit_code(results, fail_on)
         from cors_doctor.render.audit.json import render as render_json
 
-        sys.stdout.write(render_json(results, fail_on, code, show_secrets) + "\n")
+        sys.stdout.write(render_json(results, fail_on, code, output.show_secrets) + "\n")
         return code
 
-    import os
-
+    from cors_doctor.render import make_console
     from cors_doctor.render.audit.console import render_result, render_summary
-    from cors_doctor.render.check.console import make_console
 
-    console = make_console(no_color=no_color or bool(os.environ.get("NO_COLOR")))
-    done: dict[int, object] = {}
+    console = make_console(no_color=not output.color)
+    done: dict[int, AuditResult] = {}
     printed = 0
 
-    def print_in_order(index: int, result) -> None:
+    def print_in_order(index: int, result: AuditResult) -> None:
         nonlocal printed
         done[index] = result
         while printed in done:
-            render_result(console, done.pop(printed), verbose=verbose, show_secrets=show_secrets)
+            render_result(console, done.pop(printed), verbose=output.verbose, show_secrets=output.show_secrets)
             printed += 1
 
-    results = run_audit(targets, on_result=print_in_order)
+    results = audit(targets, batch, send, print_in_order)
     code = exit_code(results, fail_on)
     render_summary(console, results, fail_on, code)
     return code

@@ -9,91 +9,94 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Optional
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
+from cors_doctor.cli import options
+from cors_doctor.cli.run import ExitCode, run_command
+
+if TYPE_CHECKING:
+    from cors_doctor.batch import BatchOptions, CheckJob, CheckResult
+    from cors_doctor.ci import Outcome, Policy, Shard, Tally
+    from cors_doctor.net import SendOptions
+
+EXAMPLES = """\b
+Examples:
+  cors-doctor init https://api.example.com/items --origin https://app.example.com
+  cors-doctor ci cors-policy.toml
+  cors-doctor ci cors-policy.toml --shard 2/4 --junit-xml cors.xml
+"""
 
 
 def ci(
     policy: Annotated[str, typer.Argument(metavar="POLICY", help="Policy file (TOML), e.g. cors-policy.toml; `cors-doctor init` writes one")],
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="Checks in flight at once")] = 20,
-    shard: Annotated[Optional[str], typer.Option("--shard", help="Run only part K of N of the checks, e.g. 2/4 (for parallel CI jobs)")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object with every result (docs/ci.md)")] = False,
+    concurrency: options.Concurrency = 20,
+    shard: Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Run only part K of N of the checks, e.g. 2/4 (for parallel CI jobs)")] = None,
+    json_output: options.Json = False,
     junit_xml: Annotated[Optional[str], typer.Option("--junit-xml", metavar="FILE", help="Write a JUnit XML report (GitLab, Jenkins, GitHub test reporters)")] = None,
-    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")] = False,
-    cacert: Annotated[Optional[str], typer.Option("--cacert", help="CA bundle (PEM) to verify TLS with")] = None,
-    transport: Annotated[str, typer.Option("--transport", help="HTTP client under the checks: aiohttp (fast) or httpx")] = "aiohttp",
+    insecure: options.Insecure = False,
+    cacert: options.CaCert = None,
+    transport: options.Transport = "aiohttp",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures and the summary")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="On a terminal, also list checks that passed")] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colors (NO_COLOR is honoured too)")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False,
+    no_color: options.NoColor = False,
+    debug: options.Debug = False,
 ) -> None:
     """Check a CORS policy file: which origins must be allowed and which must be blocked."""
-    from cors_doctor.cli import report_error
-    from cors_doctor.ci.policy import PolicyError
+    run = CiRequest(policy, shard, junit_xml, quiet)
+    batch = options.BatchFlags(concurrency, transport)
+    network = options.NetworkFlags(insecure=insecure, cacert=cacert)
+    output = options.OutputFlags(json=json_output, verbose=verbose, no_color=no_color)
+    run_command(lambda: _ci(run, batch, network, output), debug)
 
+
+@dataclass(frozen=True)
+class CiRequest:
+    policy: str
+    shard: str | None
+    junit_xml: str | None
+    quiet: bool
+
+
+def _ci(request: CiRequest, flags: options.BatchFlags, network: options.NetworkFlags, output: options.OutputFlags) -> int:
+    from cors_doctor.ci import load_policy, parse_shard
+
+    batch = flags.batch_options(keep_results=False)
+    shard = parse_shard(request.shard) if request.shard is not None else None
+    options.check_output_path("--junit-xml", request.junit_xml)
+    send = network.send_options()  # validates --cacert before anything is sent
+    policy = load_policy(request.policy)
+    run = _Run(policy, shard, request, output)
     try:
-        code = _ci(policy, concurrency, shard, json_output, junit_xml, insecure, cacert, transport,
-                   quiet, verbose, no_color or bool(os.environ.get("NO_COLOR")))
-    except PolicyError as exc:
-        if debug:
-            report_error(exc, debug)
-        for problem in exc.problems:
-            sys.stderr.write(f"cors-doctor: error: {problem}\n")
-        code = EXIT_INVALID
-    except KeyboardInterrupt:
-        sys.stderr.write("cors-doctor: interrupted before the run ended; its reports are incomplete or missing\n")
-        code = EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
-        code = report_error(exc, debug)
-    raise typer.Exit(code)
-
-
-def _ci(policy_file, concurrency, shard_text, json_output, junit_xml, insecure, cacert, transport,
-        quiet, verbose, no_color) -> int:
-    from cors_doctor.errors import UsageError
-    from cors_doctor.batch import TRANSPORTS
-    from cors_doctor.ci.policy import load_policy, parse_shard
-
-    if concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
-    if transport not in TRANSPORTS:
-        raise UsageError(f"unknown --transport {transport!r}; choose {' or '.join(TRANSPORTS)}")
-    shard = parse_shard(shard_text) if shard_text is not None else None
-    if cacert and not insecure:
-        from cors_doctor.net._probe import ProbeOptions, _verify_setting
-
-        _verify_setting(ProbeOptions(cacert=cacert))  # a bad bundle is a usage error, not an error per check
-    policy = load_policy(policy_file)
-    run = _Run(policy, shard, json_output, junit_xml, quiet, verbose, no_color)
-    try:
-        tally = run.execute(concurrency, transport, not insecure, cacert)
+        tally = run.execute(batch, send)
     except BaseException:
         run.abandon()
         raise
-    return EXIT_OK if tally.ok else EXIT_FAILED
+    return ExitCode.OK if tally.ok else ExitCode.BLOCKED
 
 
 class _Run:
     """One run: cases in, outcomes out to every reporter, in case order."""
 
-    def __init__(self, policy, shard, json_output, junit_xml, quiet, verbose, no_color) -> None:
+    def __init__(self, policy: Policy, shard: Shard | None, request: CiRequest, output: options.OutputFlags) -> None:
+        from cors_doctor.ci import Tally
         from cors_doctor.errors import UsageError
-        from cors_doctor.ci.outcome import Tally
         from cors_doctor.render.ci.console import RunDisplay, wants_live_progress
 
         self.policy = policy
         self.shard = shard
         self.shard_label = str(shard) if shard else None
-        self.json_output = json_output
-        self.no_color = no_color
+        self.json_output = output.json
+        self.no_color = not output.color
         self.total = shard.size(policy.case_count) if shard else policy.case_count
         self.tally = Tally.for_checks(policy.checks)
-        self.display = RunDisplay(self.total, live=wants_live_progress(sys.stderr), quiet=quiet,
-                                  verbose=verbose, no_color=no_color)
+        self.display = RunDisplay(self.total, live=wants_live_progress(sys.stderr), quiet=request.quiet,
+                                  verbose=output.verbose, no_color=self.no_color)
         self.junit = None
+        junit_xml = request.junit_xml
         if junit_xml:
             from cors_doctor.render.ci.junit import JUnitWriter
 
@@ -104,7 +107,7 @@ class _Run:
             except OSError as exc:
                 raise UsageError(f"cannot write --junit-xml {junit_xml}: {exc.strerror or exc}") from None
         self.json = None
-        if json_output:
+        if output.json:
             from cors_doctor.render.ci.json import JsonStream
 
             self.json = JsonStream(sys.stdout, policy.source, self.shard_label)
@@ -112,7 +115,7 @@ class _Run:
         self._pending: dict[int, object] = {}
         self._next = 0
 
-    def execute(self, concurrency: int, transport: str, verify: bool, cacert: str | None):
+    def execute(self, batch: BatchOptions, send: SendOptions) -> Tally:
         import asyncio
         import gc
         import time
@@ -126,45 +129,44 @@ class _Run:
         heading = f"cors-doctor ci: {self.total} check{'' if self.total == 1 else 's'} from {self.policy.source}"
         self.display.start(heading + (f" (shard {self.shard_label})" if self.shard else ""))
         try:
-            asyncio.run(run_jobs_async(
-                self._jobs(verify, cacert), concurrency, self._on_result, verify=verify, cacert=cacert,
-                transport=transport, keep_results=False,
-            ))
+            asyncio.run(run_jobs_async(self._jobs(send), batch, self._on_result))
         finally:
             self.display.stop()
         self.tally.elapsed = time.perf_counter() - started
         self._finish()
         return self.tally
 
-    def _jobs(self, verify: bool, cacert: str | None):
+    def _jobs(self, send: SendOptions) -> Iterator[CheckJob]:
         """CheckJobs made as the workers ask for them, so memory does not grow with the policy."""
-        from cors_doctor.errors import UsageError
-        from cors_doctor.batch import CheckJob
-        from cors_doctor.ci.outcome import judge
-        from cors_doctor.plan import build_plan
-        from cors_doctor.net._probe import ProbeOptions
+        import dataclasses
 
-        options = {
-            c.number: ProbeOptions(timeout=c.timeout, verify=verify, cacert=cacert, send_actual=c.actual)
+        from cors_doctor.batch import CheckJob
+        from cors_doctor.ci import judge
+        from cors_doctor.errors import UsageError
+        from cors_doctor.pipeline import CheckOptions, prepare
+
+        per_check = {
+            c.number: (dataclasses.replace(send, timeout=c.timeout), CheckOptions(actual=c.actual))
             for c in self.policy.checks
         }
         for sequence, case in enumerate(self.policy.cases(self.shard)):
+            check_send, check_options = per_check[case.check.number]
             try:
-                plan = build_plan(case.spec())
+                plan = prepare(case.spec(), check_options)
             except UsageError as exc:  # the policy was validated; this is one URL's own problem
                 self._deliver(sequence, judge(case, None, exc))
                 continue
             self._cases[sequence] = case
-            yield CheckJob(str(sequence), plan, options[case.check.number])
+            yield CheckJob(str(sequence), plan, check_send, check_options)
 
-    def _on_result(self, result) -> None:
-        from cors_doctor.ci.outcome import judge
+    def _on_result(self, result: CheckResult) -> None:
+        from cors_doctor.ci import judge
 
         sequence = int(result.key)
         case = self._cases.pop(sequence)
         self._deliver(sequence, judge(case, result.verdict, result.error, result.elapsed))
 
-    def _deliver(self, sequence: int, outcome) -> None:
+    def _deliver(self, sequence: int, outcome: Outcome) -> None:
         """Hand outcomes to the reporters in case order (workers finish out of order)."""
         self._pending[sequence] = outcome
         while self._next in self._pending:

@@ -8,41 +8,52 @@ input is a CORS message cors-doctor knows (with --run: a check found the request
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import Annotated, Optional
 
 import typer
 
-EXIT_EXPLAINED, EXIT_UNRECOGNISED, EXIT_ERROR = 0, 1, 2
+from cors_doctor.cli import options
+from cors_doctor.cli.run import ExitCode, run_command
+
+EXAMPLES = """\b
+Examples:
+  cors-doctor explain "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: ..."
+  pbpaste | cors-doctor explain --framework fastapi
+  cors-doctor explain --run < console.txt
+"""
 MAX_INPUT = 4 * 1024 * 1024
 
 
 def explain(
     message: Annotated[Optional[list[str]], typer.Argument(
         metavar="[MESSAGE]...", help="The console error(s), as copied; read from stdin when omitted or '-'")] = None,
-    framework: Annotated[Optional[str], typer.Option(
-        "--framework", help="Show the fix for this framework: fastapi, flask, django, express, nginx, apache, "
-                            "caddy, spring, aspnet, go")] = None,
+    framework: options.Framework = None,
     run: Annotated[bool, typer.Option("--run", help="Run the reproducing `cors-doctor check` now")] = False,
     origin: Annotated[Optional[str], typer.Option(
-        "--origin", "-o", help="The page's origin, when the message does not name it (Firefox, some Safari lines)")] = None,
+        "--origin", "-o", metavar="ORIGIN", help="The page's origin, when the message does not name it (Firefox, some Safari lines)")] = None,
     method: Annotated[Optional[str], typer.Option(
-        "--method", "-X", help="The request's method, when the message does not name it")] = None,
-    actual: Annotated[bool, typer.Option(
-        "--actual", help="With --run: allow sending the request itself when its method is not GET/HEAD")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="With --run: seconds to wait for each reply")] = 10.0,
-    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="With --run: do not verify TLS certificates")] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object (docs/explain.md)")] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colors (NO_COLOR is honoured too)")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks")] = False,
+        "--method", "-X", metavar="METHOD", help="The request's method, when the message does not name it")] = None,
+    actual: options.Actual = False,
+    timeout: options.Timeout = 10.0,
+    insecure: options.Insecure = False,
+    json_output: options.Json = False,
+    no_color: options.NoColor = False,
+    debug: options.Debug = False,
 ) -> None:
     """Explain a CORS error pasted from the browser console, and give the check that reproduces it."""
-    from cors_doctor.cli import report_error
+    request = ExplainRequest(message or [], framework, origin, method)
+    network = options.NetworkFlags(timeout, insecure)
+    output = options.OutputFlags(json=json_output, no_color=no_color)
+    run_command(lambda: _explain(request, run, actual, network, output), debug)
 
-    try:
-        code = _explain(message, framework, run, origin, method, actual, timeout, insecure, json_output, no_color)
-    except Exception as exc:  # noqa: BLE001 - one line, exit 2, never a traceback
-        code = report_error(exc, debug)
-    raise typer.Exit(code)
+
+@dataclass(frozen=True)
+class ExplainRequest:
+    message: list[str]
+    framework: str | None
+    origin: str | None
+    method: str | None
 
 
 def _read_input(message: list[str] | None) -> str:
@@ -62,77 +73,62 @@ def _read_input(message: list[str] | None) -> str:
     return text
 
 
-def _validate(framework: str | None, origin: str | None, method: str | None, timeout: float) -> tuple[str | None, str | None]:
+def _validate(request: ExplainRequest) -> str | None:
+    """The page origin, normalised; the method checked for being an HTTP token."""
     from cors_doctor.errors import UsageError
 
-    if framework is not None:
-        from cors_doctor.fixes import FRAMEWORKS, resolve_framework
-
-        name = resolve_framework(framework)
-        if name is None:
-            raise UsageError(f"unknown --framework {framework!r}; choose one of: {', '.join(FRAMEWORKS)}")
-        framework = name
+    origin = request.origin
     if origin is not None:
         from cors_doctor.origin import parse_origin
 
         origin = parse_origin(origin).serialize()
-    if method is not None:
+    if request.method is not None:
         from cors_doctor.rules.safelist import is_token
 
-        if not is_token(method):
-            raise UsageError(f"invalid --method {method!r}: a method must be an HTTP token")
-    if timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
-    return framework, origin
+        if not is_token(request.method):
+            raise UsageError(f"invalid --method {options.echo(request.method)}: a method must be an HTTP token")
+    return origin
 
 
-def _explain(message, framework, run, origin, method, actual, timeout, insecure, json_output, no_color) -> int:
-    import os
+def _explain(request: ExplainRequest, run: bool, actual: bool, network: options.NetworkFlags,
+             output: options.OutputFlags) -> int:
+    from cors_doctor.explain import explain as explain_text
+    from cors_doctor.explain import framework_fix
 
-    from cors_doctor.explain.recognise import explain as explain_text
-    from cors_doctor.explain.recognise import framework_fix
-
-    framework, origin = _validate(framework, origin, method, timeout)
-    result = explain_text(_read_input(message), origin=origin, method=method)
+    origin = _validate(request)
+    send = network.send_options()
+    result = explain_text(_read_input(request.message), origin=origin, method=request.method)
+    framework = options.parse_framework(request.framework)
     fixes = {}
     if framework is not None:
         fixes = {i: fix for i, e in enumerate(result.explained) if (fix := framework_fix(e, framework)) is not None}
-    color = not no_color and not os.environ.get("NO_COLOR")
     console = None
-    if not json_output:
-        from cors_doctor.render.check.console import make_console
+    if not output.json:
+        from cors_doctor.render import make_console
         from cors_doctor.render.explain.console import render
 
-        console = make_console(no_color=not color)
+        console = make_console(no_color=not output.color)
         render(console, result, fixes)
+    code, runs = ExitCode.OK, {}
     if not result.explained:
-        if json_output:
-            from cors_doctor.render.explain.json import render as render_json
-
-            sys.stdout.write(render_json(result, fixes, {}) + "\n")
-        return EXIT_UNRECOGNISED
-    code, runs = EXIT_EXPLAINED, {}
-    if run:
-        code, runs = _run_checks(result, console, framework, actual, timeout, insecure, color)
-    if json_output:
+        code = ExitCode.BLOCKED
+    elif run:
+        code, runs = _run_checks(result, console, framework, actual, send, output)
+    if output.json:
         from cors_doctor.render.explain.json import render as render_json
 
         sys.stdout.write(render_json(result, fixes, runs) + "\n")
     return code
 
 
-def _run_checks(result, console, framework, actual, timeout, insecure, color) -> tuple[int, dict[int, dict]]:
-    """Run each reproducing check through the `check` command itself; the worst exit code wins."""
-    import contextlib
-    import io
-    import json
+def _run_checks(result, console, framework: str | None, actual: bool, send, output: options.OutputFlags):
+    """Run each reproducing check through the check pipeline; the worst exit code wins."""
+    from cors_doctor.cli.commands.check import exit_code, show
+    from cors_doctor.cli.run import report_error, write_error
+    from cors_doctor.errors import CorsDoctorError
+    from cors_doctor.pipeline import CheckOptions, run_check
 
-    from typer.main import get_command
-
-    from cors_doctor.cli import app
-
-    command = get_command(app)
-    worst, runs = EXIT_EXPLAINED, {}
+    worst, runs = ExitCode.OK, {}
     for index, e in enumerate(result.explained):
         if e.check is None:
             continue
@@ -142,23 +138,29 @@ def _run_checks(result, console, framework, actual, timeout, insecure, color) ->
         elif e.check.actual and not actual:
             problem = f"this check sends the {e.check.method} itself: pass --actual to allow it"
         if problem is not None:
-            sys.stderr.write(f"cors-doctor: error: cannot run check {index + 1}: {problem}\n")
-            runs[index] = {"exit_code": EXIT_ERROR, "error": problem, "result": None}
-            worst = max(worst, EXIT_ERROR)
+            write_error(f"cannot run check {index + 1}: {problem}")
+            runs[index] = {"exit_code": int(ExitCode.USAGE), "error": problem, "result": None}
+            worst = max(worst, ExitCode.USAGE)
             continue
-        args = e.check.argv()[2:] + ["--timeout", str(timeout)]
-        args += ["--insecure"] if insecure else []
-        args += ["--framework", framework] if framework else []
-        args += [] if color else ["--no-color"]
         if console is not None:
-            console.rule(f"[bold]{index + 1}. {e.check.shell()}[/]")
-            code = command.main(args=["check", *args], prog_name="cors-doctor", standalone_mode=False)
+            from cors_doctor.render.escape import markup
+
+            console.rule(f"[bold]{index + 1}. {markup(e.check.shell())}[/]")
+        try:
+            diagnosis = run_check(e.check.spec(), send, CheckOptions(actual=e.check.actual, framework=framework))
+        except CorsDoctorError as exc:
+            code = report_error(exc, debug=False)
+            runs[index] = {"exit_code": int(code), "error": str(exc), "result": None}
+            worst = max(worst, code)
+            continue
+        code = exit_code(diagnosis)
+        if console is not None:
+            show(diagnosis, output)
             console.print()
         else:
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                code = command.main(args=["check", *args, "--json"], prog_name="cors-doctor", standalone_mode=False)
-            text = out.getvalue().strip()
-            runs[index] = {"exit_code": code, "result": json.loads(text) if text else None}
-        worst = max(worst, int(code or 0))
+            from cors_doctor.render.check.json import verdict_dict
+
+            runs[index] = {"exit_code": int(code), "result": verdict_dict(
+                diagnosis.verdict, diagnosis.fix, output.show_secrets, diagnosis.framework)}
+        worst = max(worst, code)
     return worst, runs

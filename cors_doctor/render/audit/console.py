@@ -29,7 +29,7 @@ def _trusted_line(result: AuditResult) -> str:
 
 
 def _finding(console: Console, f: AuditFinding, verbose: bool, show_secrets: bool) -> None:
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     label = f.severity.upper().ljust(6)
     console.print(f"  [{SEVERITY_STYLE[f.severity]}]{label}[/] [bold]{f.code}[/] {escape(f.title)}")
@@ -47,7 +47,7 @@ def _finding(console: Console, f: AuditFinding, verbose: bool, show_secrets: boo
 
 
 def _probes(console: Console, result: AuditResult) -> None:
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     console.print("  [bold]Probes[/]")
     for o in result.outcomes:
@@ -65,7 +65,7 @@ def _probes(console: Console, result: AuditResult) -> None:
 
 def render_result(console: Console, result: AuditResult, *, verbose: bool = False, show_secrets: bool = False) -> None:
     """One URL: its trusted origins, findings worst first, notes; an unreachable URL in one line."""
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     console.print(f"[bold]AUDIT[/] {escape(result.url)}")
     if result.error is not None:

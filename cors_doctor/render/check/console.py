@@ -17,15 +17,8 @@ _BROWSER_NAMES = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def make_console(no_color: bool = False, stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    # soft_wrap: long URLs, commands and fixes stay on one line, so they can be copied and pasted.
-    return Console(no_color=no_color or None, stderr=stderr, highlight=False, soft_wrap=True)
-
-
 def _exchange(console: Console, ex: Exchange, show_secrets: bool) -> None:
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     req = ex.request
     console.print(f"  [bold]> {req.method} {escape(req.url)}[/]  [dim]({req.kind})[/]")
@@ -54,7 +47,7 @@ def render(
     show_secrets: bool = False,
     framework: FrameworkGuess | None = None,
 ) -> None:
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     plan = verdict.plan
     browser = _BROWSER_NAMES[plan.spec.browser]
@@ -81,12 +74,14 @@ def render(
         console.print(f"  {mark} {escape(step.name)}{detail}{seen}")
     console.print()
 
-    if verdict.allowed:
-        note = " (actual reply not verified)" if verdict.unverified else ""
-        console.print(f"[bold green]ALLOWED[/] — {browser} lets page script read this response{note}.")
-        if verdict.exposed_headers:
-            console.print(f"  Readable response headers: {escape(', '.join(verdict.exposed_headers))}")
-    else:
+    if verdict.allowed and verdict.unverified:
+        console.print(f"[bold yellow]NOT VERIFIED[/] — the preflight passes, but {browser} judges the actual reply "
+                      "too, and it was not sent: rerun with --actual to verify.")
+    elif verdict.allowed:
+        console.print(f"[bold green]ALLOWED[/] — {browser} lets page script read this response.")
+    if verdict.allowed and verdict.exposed_headers:
+        console.print(f"  Readable response headers: {escape(', '.join(verdict.exposed_headers))}")
+    if not verdict.allowed:
         console.print(f"[bold red]BLOCKED[/] — {browser} refuses this request.")
     if verdict.browser_message:
         console.print(f"\n[bold]{browser} console:[/]")

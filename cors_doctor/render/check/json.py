@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cors_doctor.fixes import FixSuggestion
-from cors_doctor.model import Exchange, Finding, Verdict
+from cors_doctor.model import Exchange, Verdict
 from cors_doctor.render import mask_headers
 
 if TYPE_CHECKING:
@@ -35,13 +35,6 @@ def _hop(ex: Exchange, show_secrets: bool) -> dict[str, Any]:
     }
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
-        "code": f.code, "severity": f.severity, "title": f.title, "message": f.message,
-        "fix": f.fix, "rule": f.rule, "step": f.step, "docs": f.docs,
-    }
-
-
 def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
                  framework: FrameworkGuess | None = None) -> dict[str, Any]:
     plan = verdict.plan
@@ -60,6 +53,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
     return {
         "version": SCHEMA_VERSION,
         "allowed": verdict.allowed,
+        "verified": not verdict.unverified,
         "browser": plan.spec.browser,
         "request": {
             "url": plan.url,
@@ -79,7 +73,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
         },
         "exposed_headers": list(verdict.exposed_headers),
         "browser_message": verdict.browser_message,
-        "findings": [finding_dict(f) for f in verdict.findings],
+        "findings": [f.to_dict() for f in verdict.findings],
         "unverified": list(verdict.unverified),
         "framework": None if framework is None else {
             "name": framework.name, "title": framework.title, "guessed": framework.guessed,

@@ -44,7 +44,7 @@ class RunDisplay:
             return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from cors_doctor.render.check.console import make_console
+        from cors_doctor.render import make_console
 
         console = make_console(no_color=self.no_color, stderr=True)
         console.print(heading, highlight=False, markup=False)
@@ -65,7 +65,7 @@ class RunDisplay:
             self.stream.write(_plain_line(outcome, self.done, self.total))
 
     def _live(self, outcome: Outcome) -> None:
-        from rich.markup import escape
+        from cors_doctor.render.escape import markup as escape
 
         if outcome.status != "pass" or self.verbose:
             style = _STYLE[outcome.status]
@@ -137,7 +137,7 @@ def plain_summary(tally: Tally, shard: str | None) -> str:
 
 def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bool) -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
     from rich.table import Table
 
     console = Console(file=stream, no_color=no_color or None, highlight=False, soft_wrap=False)

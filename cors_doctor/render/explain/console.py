@@ -17,7 +17,7 @@ _LABEL = 11
 
 
 def _field(console: Console, label: str, text: str, style: str = "") -> None:
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     body = f"[{style}]{escape(text)}[/]" if style else escape(text)
     console.print(f"   [bold]{label + ':':<{_LABEL}}[/]{body}", soft_wrap=True)
@@ -42,7 +42,7 @@ def _request_line(e: Explanation) -> str:
 
 
 def render_explanation(console: Console, number: int, e: Explanation, fix: FixSuggestion | None) -> None:
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     rule = RULES.get(e.code or "")
     title = f"{e.code} {rule.name}: {rule.title}" if rule else "CORS check failed (reason not in this line)"
@@ -80,7 +80,7 @@ def render_explanation(console: Console, number: int, e: Explanation, fix: FixSu
 
 
 def render_unrecognised(console: Console, items: tuple[Unrecognised, ...]) -> None:
-    from rich.markup import escape
+    from cors_doctor.render.escape import markup as escape
 
     console.print("[bold yellow]Not a CORS error cors-doctor knows.[/]")
     for item in items:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from cors_doctor.har.judge import Summary
-from cors_doctor.har.live import verdict_counts
+from cors_doctor.har import Summary, verdict_counts
 
 _BROWSER = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "bold red": "1;31"}

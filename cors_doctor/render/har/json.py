@@ -6,8 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from cors_doctor.har.judge import Summary
-from cors_doctor.har.live import verdict_counts
+from cors_doctor.har import Summary, verdict_counts
 
 SCHEMA_VERSION = 1
 

@@ -1,4 +1,4 @@
-"""Write docs/rules/CODE.md for every code in the catalog: `python -m cors_doctor.rules._docs`.
+"""Write docs/rules/CODE.md for every code in the catalog: `python -m cors_doctor.rules.docs`.
 
 The catalog is the single source; a test fails when a page is missing or out of date.
 """

@@ -1,0 +1,127 @@
+"""`cors-doctor check URL --origin O`: would a browser allow this request, why not, and the fix."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cors_doctor.cli import options
+from cors_doctor.cli.run import ExitCode, run_command, warn
+
+if TYPE_CHECKING:
+    from cors_doctor.diagnosis import Diagnosis
+
+EXAMPLES = """\b
+Examples:
+  cors-doctor check https://api.example.com/items --origin https://app.example.com
+  cors-doctor check https://api.example.com/items -o https://app.example.com -X PUT \\
+      -H 'Content-Type: application/json' --credentials --actual
+  cors-doctor check https://api.example.com/me -o https://app.example.com --json | jq .allowed
+"""
+
+
+def check(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The URL page script fetches, e.g. https://api.example.com/items")],
+    origin: options.Origin,
+    method: options.Method = "GET",
+    header: options.Header = None,
+    credentials: options.Credentials = False,
+    actual: options.Actual = False,
+    data: Annotated[str | None, typer.Option("--data", "-d", metavar="BODY", help="Body of the actual request (a string, as fetch() sends it)")] = None,
+    cookie: options.Cookie = None,
+    browser: options.Browser_ = "chrome",
+    framework: options.Framework = None,
+    probe_reflection: Annotated[bool, typer.Option("--probe-reflection", help="When the reply allows your origin with credentials, ask once more from an origin nobody trusts, to tell an allow-list from origin reflection")] = False,
+    timeout: options.Timeout = 10.0,
+    insecure: options.Insecure = False,
+    cacert: options.CaCert = None,
+    http2: options.Http2 = False,
+    json_output: options.Json = False,
+    brief: Annotated[bool, typer.Option("--brief", help="One line: ALLOWED, BLOCKED or NOT VERIFIED, the finding codes, the URL")] = False,
+    verbose: options.Verbose = False,
+    show_secrets: options.ShowSecrets = False,
+    no_color: options.NoColor = False,
+    debug: options.Debug = False,
+) -> None:
+    """Check whether a browser would allow this cross-origin request, and why not."""
+    # A typer command lists its options in its signature; everything after parsing takes the
+    # small option objects below.
+    request = RequestFlags(url, origin, method, header or [], credentials, data, browser)
+    behaviour = BehaviourFlags(actual, cookie, framework, probe_reflection)
+    network = options.NetworkFlags(timeout, insecure, cacert, http2)
+    output = options.OutputFlags(json_output, verbose, show_secrets, no_color)
+    run_command(lambda: run(request, behaviour, network, output, brief), debug)
+
+
+@dataclass(frozen=True)
+class RequestFlags:
+    """What page script asks for, as typed on the command line."""
+
+    url: str
+    origin: str
+    method: str
+    headers: list[str]
+    credentials: bool
+    data: str | None
+    browser: str
+
+
+@dataclass(frozen=True)
+class BehaviourFlags:
+    """What the user allows cors-doctor to do beyond what the browser would send."""
+
+    actual: bool
+    cookie: str | None
+    framework: str | None
+    probe_reflection: bool
+
+
+def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.NetworkFlags,
+        output: options.OutputFlags, brief: bool = False) -> int:
+    from cors_doctor.model import RequestSpec
+    from cors_doctor.pipeline import CheckOptions, run_check
+
+    spec = RequestSpec(
+        url=options.check_url_length(request.url), origin=request.origin, method=request.method,
+        headers=options.parse_headers(request.headers), credentials=request.credentials, body=request.data,
+        browser=options.parse_browser(request.browser),
+    )
+    check_options = CheckOptions(actual=behaviour.actual, cookie=behaviour.cookie,
+                                 framework=options.parse_framework(behaviour.framework),
+                                 probe_reflection=behaviour.probe_reflection)
+    send = network.send_options()
+    if behaviour.cookie and not request.credentials:
+        warn("--cookie is ignored without --credentials: cross-origin fetch() sends no cookies by default")
+    diagnosis = run_check(spec, send, check_options)
+    show(diagnosis, output, brief)
+    return exit_code(diagnosis)
+
+
+def exit_code(diagnosis: Diagnosis) -> ExitCode:
+    verdict = diagnosis.verdict
+    if not verdict.allowed:
+        return ExitCode.BLOCKED
+    return ExitCode.UNVERIFIED if verdict.unverified else ExitCode.OK
+
+
+def show(diagnosis: Diagnosis, output: options.OutputFlags, brief: bool = False) -> None:
+    """Print a diagnosis in the chosen format (shared with demo and explain --run)."""
+    if output.json:
+        from cors_doctor.render.check.json import render as render_json
+
+        sys.stdout.write(render_json(diagnosis.verdict, diagnosis.fix, output.show_secrets,
+                                     framework=diagnosis.framework) + "\n")
+        return
+    if brief:
+        from cors_doctor.render.check.brief import render_brief
+
+        sys.stdout.write(render_brief(diagnosis.verdict) + "\n")
+        return
+    from cors_doctor.render import make_console
+    from cors_doctor.render.check.console import render
+
+    render(make_console(no_color=not output.color), diagnosis.verdict, diagnosis.fix, verbose=output.verbose,
+           show_secrets=output.show_secrets, framework=diagnosis.framework)
