@@ -127,6 +127,15 @@ def is_safelisted_request_header(name: str, value: bytes, browser: Browser = "ch
     return False
 
 
+NO_CORS_SAFELISTED_NAMES = frozenset({"accept", "accept-language", "content-language", "content-type"})
+
+
+def is_no_cors_safelisted_request_header(name: str, value: bytes) -> bool:
+    """What a `mode: 'no-cors'` request keeps (the request-no-cors guard): these four names, with
+    a safelisted value; fetch() drops every other header silently."""
+    return name.lower() in NO_CORS_SAFELISTED_NAMES and is_safelisted_request_header(name, value, "firefox")
+
+
 def header_bytes(value: str) -> bytes:
     """A header value as the ByteString fetch() makes of it (each code point must be <= 0xFF)."""
     return value.encode("latin-1")
