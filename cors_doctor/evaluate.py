@@ -171,7 +171,9 @@ class Simulation:
         ok_status = 200 <= response.status <= 299
         if browser == "safari" and not ok_status:
             return self._fail_status(ctx, response)
-        access = cors_check.check_access(h, self._origin_header, credentials)
+        # Firefox judges the preflight against the Origin it sent there: the page's (see _start_hop).
+        sent_origin = self.plan.origin if browser == "firefox" else self._origin_header
+        access = cors_check.check_access(h, sent_origin, credentials)
         self._record_access_steps(h, access, credentials, "preflight")
         if access is not None:
             self._preflight_passed = False
@@ -357,11 +359,15 @@ class Simulation:
         )
 
 
+# Redirect failures Chromium reports only as net::ERR_*, while Firefox and WebKit print a CORS line.
+_OWN_LINE_ELSEWHERE = frozenset({"too-many", "location", "invalid-location"})
+
+
 def _message(plan: Plan, failure: FailureContext) -> str | None:
     if failure.kind == "network" and failure.hint.startswith("net::ERR_"):
         return network_error_message(plan.spec.browser, failure.url, failure.hint, plan.spec.client != "fetch")
-    if failure.kind == "too-many" and plan.spec.browser != "chrome":  # only Chromium has no CORS line
-        return browser_message(plan.spec.browser, failure)
+    if failure.kind in _OWN_LINE_ELSEWHERE and plan.spec.browser != "chrome":
+        return browser_message(plan.spec.browser, failure)  # only Chromium prints no CORS line
     if failure.kind in ("network", "too-many", "location", "invalid-location"):
         return {
             "network": f"net::ERR_FAILED ({failure.hint})",

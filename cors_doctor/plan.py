@@ -122,7 +122,9 @@ def build_plan(spec: RequestSpec) -> Plan:
         reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
     for name in dict.fromkeys(unsafe):  # Firefox may list a name twice
         reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
-    forced = spec.client == "xhr-upload" and spec.body is not None
+    # Chromium forces the preflight only when there is a body to upload; Firefox and WebKit
+    # preflight an XHR with an upload listener even without one (xhr-upload-listener-get).
+    forced = spec.client == "xhr-upload" and (spec.body is not None or spec.browser != "chrome")
     if forced:
         reasons.append("an xhr.upload event listener forces a preflight for a request with a body")
     if no_cors:

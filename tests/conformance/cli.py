@@ -43,13 +43,17 @@ class CliRun:
         return self.argv[self.argv.index("--origin") + 1]
 
     @property
+    def browser(self) -> str:
+        return self.argv[self.argv.index("--browser") + 1]
+
+    @property
     def foreign(self) -> list[dict]:
         """Requests from an Origin a browser on the page would never send."""
         return foreign_requests(self.requests, self.page_origin)
 
     def fields(self, case: Case) -> dict:
         """The compared fields; `requests` is everything the server logged while the CLI ran."""
-        return from_cli(self.doc, self.returncode, self.requests, case)
+        return from_cli(self.doc, self.returncode, self.requests, case, self.browser)
 
     def explain(self) -> str:
         """Context for a failure message: command, exit code, stderr, problem."""

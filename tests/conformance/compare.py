@@ -67,6 +67,8 @@ FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_me
 ENGINE_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
                  "console_message", "requests", "later")
 
+# Stands for "the engine blocked and printed no console line": there is no message to compare.
+NO_MESSAGE = "<the engine printed no console message>"
 ACRM = "Access-Control-Request-Method"
 ACRH = "Access-Control-Request-Headers"
 
@@ -80,6 +82,34 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
     ("webkit", "acao-space-before-colon"): (
         "WebKit ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
         "name the way Chromium does before any per-browser rule sees the headers"
+    ),
+    **{(engine, "line-tab-before-colon"): (
+        f"{engine.capitalize()} ignores a `Name<TAB>: value` response header line; cors-doctor's HTTP "
+        "parser trims the name the way Chromium does before any per-browser rule sees the headers"
+    ) for engine in ("firefox", "webkit")},
+    ("firefox", "line-acac-and-empty-line"): (
+        "Firefox accepts `Access-Control-Allow-Credentials: true` followed by an empty line of the "
+        "same header; cors-doctor combines the lines into `true, ` as Chromium and WebKit do"
+    ),
+    **{("webkit", cid): (
+        "WebKit reads a reply with two different Content-Length or Content-Disposition lines; "
+        "cors-doctor's network layer refuses it for every --browser, as Chromium does"
+    ) for cid in ("line-content-length-conflict", "line-content-disposition-twice")},
+    ("webkit", "hdr-accept-language-latin1"): (
+        "WebKit sends a script-set Latin-1 byte as UTF-8 on the wire (`fr-Ã§`); cors-doctor sends "
+        "the byte itself, as Chromium and Firefox do"
+    ),
+    ("firefox", "redir-location-tab"): (
+        "Firefox keeps a tab inside a Location as %09 instead of removing it as the URL Standard "
+        "says; cors-doctor parses Location by the URL Standard, as Chromium and WebKit do"
+    ),
+    ("firefox", "redir-location-empty"): (
+        "Firefox follows an empty Location back to the same URL until it gives up after 20 "
+        "redirects; cors-doctor takes the 3xx as the response, as Chromium does"
+    ),
+    ("webkit", "redir-location-empty"): (
+        "WebKit fails the load on an empty Location, printing nothing; cors-doctor takes the 3xx "
+        "as the response, as Chromium does"
     ),
 }
 
@@ -137,13 +167,16 @@ def wire(requests: list[dict], case: Case) -> list[str]:
     return lines
 
 
-def later_preflights(case: Case, doc: dict) -> list[bool]:
+def later_preflights(case: Case, doc: dict, browser: str = "chrome") -> list[bool]:
     """Whether each follow-up of `case` sends a preflight again, from a single check's answer
-    (see `later_preflight` above)."""
+    (see `later_preflight` above). Firefox keys its cache by credentials mode both ways: an entry
+    made with credentials does not serve a request without them either (cache-plain-after-cred)."""
     preflight = doc.get("preflight")
     if preflight is None:
         return [False for _ in case.then]
     cached = bool(preflight.get("passed")) and (preflight.get("cache_seconds") or 0) > 0
+    if browser == "firefox":
+        return [not cached or follow.credentials != case.credentials for follow in case.then]
     return [not cached or (follow.credentials and not case.credentials) for follow in case.then]
 
 
@@ -163,14 +196,17 @@ def from_engine(record: dict, case: Case) -> dict:
         "allowed": record["allowed"],
         **preflight_fields(record["requests"]),
         "exposed_headers": list(record["exposed_headers"]),
-        "browser_message": record["console_message"],
+        # A block the engine printed nothing for (it happens in WebKit) leaves nothing to compare.
+        "browser_message": (NO_MESSAGE if not record["allowed"] and record["console_message"] is None
+                            else record["console_message"]),
         "exit_code": 0 if record["allowed"] else 1,
         "requests": wire(record["requests"], case),
         "later_preflight": [step["preflight_sent"] for step in record.get("later", [])],
     }
 
 
-def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], case: Case) -> dict:
+def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], case: Case,
+             browser: str = "chrome") -> dict:
     """Comparable fields from the CLI's --json document (None: the CLI gave no JSON), its exit
     code and every request the server logged while it ran."""
     sent = {**preflight_fields(requests), "exit_code": returncode,
@@ -182,7 +218,7 @@ def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], cas
         "allowed": doc.get("allowed"),
         "exposed_headers": doc.get("exposed_headers"),
         "browser_message": doc.get("browser_message"),
-        "later_preflight": later_preflights(case, doc),
+        "later_preflight": later_preflights(case, doc, browser),
         **sent,
     }
 
@@ -197,8 +233,9 @@ def engine_summary(record: dict, case: Case) -> dict:
 
 
 def diff(expected: dict, actual: dict, fields=FIELDS) -> list[tuple[str, object, object]]:
-    """[(field, expected, actual)] for every field that differs."""
-    return [(f, expected.get(f), actual.get(f)) for f in fields if expected.get(f) != actual.get(f)]
+    """[(field, expected, actual)] for every field that differs (NO_MESSAGE matches anything)."""
+    return [(f, expected.get(f), actual.get(f)) for f in fields
+            if expected.get(f) is not NO_MESSAGE and expected.get(f) != actual.get(f)]
 
 
 def format_diff(case_id: str, diffs, left: str = "engine", right: str = "cli") -> str:
