@@ -99,10 +99,11 @@ class Simulation:
         unsafe = (self.plan.unsafe_header_names if self._redirects == 0
                   else safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser))
         needs = self._cors and (self._method not in safelist.SAFELISTED_METHODS or bool(unsafe))
-        # Firefox keeps "needs a preflight" across redirects (a PUT turned GET by a 303 is
-        # still preflighted) and sends its preflights with the page's Origin even once the
-        # actual request's origin became 'null'.
-        needs = needs or (firefox and self._cors and self._redirects > 0 and self.plan.preflight_required)
+        # Firefox and WebKit keep "needs a preflight" across redirects (a PUT turned GET by a
+        # 303 is still preflighted); Firefox sends its preflights with the page's Origin even
+        # once the actual request's origin became 'null'.
+        keeps = self.plan.spec.browser in ("firefox", "safari")
+        needs = needs or (keeps and self._cors and self._redirects > 0 and self.plan.preflight_required)
         self._unsafe = unsafe
         self._hop_preflighted = needs
         if needs:
@@ -334,8 +335,8 @@ class Simulation:
 
 
 def _message(plan: Plan, failure: FailureContext) -> str | None:
-    if failure.kind == "too-many" and plan.spec.browser == "firefox":
-        return browser_message("firefox", failure)
+    if failure.kind == "too-many" and plan.spec.browser in ("firefox", "safari"):
+        return browser_message(plan.spec.browser, failure)
     if failure.kind in ("network", "too-many", "location"):
         return {
             "network": f"net::ERR_FAILED ({failure.hint})",

@@ -69,6 +69,11 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
         "Firefox ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
         "name the way Chromium does before any per-browser rule sees the headers"
     ),
+    ("webkit", "acao-space-before-colon"): (
+        "WebKitGTK (libsoup) does not read a `Name : value` response header line as `Name`; "
+        "cors-doctor's HTTP parser trims the name the way Chromium does before any per-browser "
+        "rule sees the headers"
+    ),
 }
 
 BROWSER_ONLY = frozenset(name.lower() for name in (
