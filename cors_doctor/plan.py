@@ -68,9 +68,19 @@ def build_plan(spec: RequestSpec) -> Plan:
     findings: list[Finding] = []
     kept: list[tuple[str, str]] = []
     dropped: list[str] = []
+    no_cors = spec.mode == "no-cors"
+    if no_cors and method not in safelist.SAFELISTED_METHODS:
+        raise UsageError(f"fetch() refuses mode 'no-cors' with the method {method} (TypeError): only GET, HEAD and POST")
     for name, value in spec.headers:
         value = value.strip(" \t\r\n")
         _validate_header(name, value)
+        if no_cors and not safelist.is_no_cors_safelisted_request_header(name, safelist.header_bytes(value)):
+            dropped.append(name)
+            findings.append(finding(
+                Code.FORBIDDEN_REQUEST_HEADER, f"mode 'no-cors' keeps only safelisted Accept, Accept-Language, "
+                f"Content-Language and Content-Type headers: the browser drops {name} silently", step="plan",
+            ))
+            continue
         if safelist.is_forbidden_request_header(name, value, spec.browser):
             dropped.append(name)
             findings.append(finding(
@@ -106,11 +116,21 @@ def build_plan(spec: RequestSpec) -> Plan:
     _environment_findings(page_origin, target, url, findings)
 
     reasons: list[str] = []
-    unsafe = safelist.cors_unsafe_request_header_names(entries if spec.browser == "firefox" else headers, spec.browser)
+    unsafe = () if no_cors else safelist.cors_unsafe_request_header_names(
+        entries if spec.browser == "firefox" else headers, spec.browser)
     if method not in safelist.SAFELISTED_METHODS:
         reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
     for name in dict.fromkeys(unsafe):  # Firefox may list a name twice
         reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
+    forced = spec.client == "xhr-upload" and spec.body is not None
+    if forced:
+        reasons.append("an xhr.upload event listener forces a preflight for a request with a body")
+    if no_cors:
+        findings.append(finding(
+            Code.OPAQUE_RESPONSE, "mode 'no-cors': no preflight and no CORS check; script gets an opaque response "
+            "(status 0, no headers, empty body) and cannot read the reply", "drop mode: 'no-cors' and "
+            "let the server send Access-Control-Allow-Origin, if script needs the reply", "plan",
+        ))
     if spec.browser == "chrome":
         for name, value in headers:
             if name.lower() in safelist.CHROME_SAFELISTED_HINTS and name.lower() not in unsafe:
@@ -122,12 +142,13 @@ def build_plan(spec: RequestSpec) -> Plan:
         method=method,
         headers=headers,
         dropped_headers=tuple(dropped),
-        preflight_required=bool(reasons) and not same,
+        preflight_required=bool(reasons) and not same and not no_cors,
         preflight_reasons=tuple(reasons),
         unsafe_header_names=unsafe,
         findings=tuple(findings),
         same_origin=same,
         mixed_content=any(f.code == Code.MIXED_CONTENT for f in findings),
+        preflight_forced=forced,
     )
 
 
@@ -193,12 +214,14 @@ def _potentially_trustworthy(url: str) -> bool:
     return parts.scheme == "https" or is_loopback_host(parts.hostname or "")
 
 
-def _common_headers(plan: Plan, url: str, origin_header: str) -> list[tuple[str, str]]:
-    """Headers the browser adds to every CORS request (as recorded from Chromium 156)."""
-    headers = [("Origin", origin_header), ("User-Agent", USER_AGENT[plan.spec.browser])]
+def _common_headers(plan: Plan, url: str, origin_header: str | None) -> list[tuple[str, str]]:
+    """Headers the browser adds to every CORS request (as recorded from Chromium 156). A no-cors
+    GET or HEAD carries no Origin (origin_header None)."""
+    headers = [("Origin", origin_header)] if origin_header is not None else []
+    headers.append(("User-Agent", USER_AGENT[plan.spec.browser]))
     if _potentially_trustworthy(url):
         headers += [
-            ("Sec-Fetch-Mode", "cors"),
+            ("Sec-Fetch-Mode", plan.spec.mode),
             ("Sec-Fetch-Site", sec_fetch_site(plan.origin, url)),
             ("Sec-Fetch-Dest", "empty"),
         ]
@@ -234,7 +257,7 @@ def preflight_request(plan: Plan, url: str, method: str, unsafe: tuple[str, ...]
 
 
 def actual_request(
-    plan: Plan, url: str, method: str, headers: Headers, body: str | None, origin_header: str, cookie: str | None
+    plan: Plan, url: str, method: str, headers: Headers, body: str | None, origin_header: str | None, cookie: str | None
 ) -> OutgoingRequest:
     """The request itself, with the headers script set plus the ones the browser adds."""
     out = list(headers)

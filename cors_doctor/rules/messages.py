@@ -14,6 +14,8 @@ from cors_doctor.model import Browser
 
 _CHROME_NO_CORS_INFO = " Have the server send the header with a valid value."
 _CHROME_PREFLIGHT = "Response to preflight request doesn't pass access control check: "
+_CHROME_XHR_CREDENTIALS = (" The credentials mode of requests initiated by the XMLHttpRequest is controlled by the "
+                           "withCredentials attribute.")
 
 _CHROME = {
     "missing": "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
@@ -29,6 +31,9 @@ _CHROME = {
     "method": "Method {hint} is not allowed by Access-Control-Allow-Methods in preflight response.",
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers in preflight response.",
     "userinfo": "Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin requests.",
+    # the scheme list as Chromium 156 prints it (redir-location-ftp)
+    "scheme": "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, "
+              "chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
 }
 _CHROME_PREFLIGHT_PREFIXED = {"missing", "multiple", "invalid", "mismatch", "wildcard", "credentials", "status", "redirect"}
 
@@ -46,6 +51,7 @@ _FIREFOX = {
     "header": "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
     "userinfo": "CORS request did not succeed",
     "too-many": "CORS request did not succeed",
+    "scheme": "CORS request not http",
 }
 _FIREFOX_WITH_STATUS = {"missing", "status", "userinfo", "too-many"}
 # Firefox gives up on these before it has a reply to quote: its status is "(null)".
@@ -65,6 +71,8 @@ _SAFARI = {
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
     "userinfo": "Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
     "too-many": "Load cannot follow more than 20 redirections",
+    "scheme": "Cross-origin redirection to {url} denied by Cross-Origin Resource Sharing policy: not allowed to follow a "
+              "cross-origin CORS redirection with non CORS scheme",
 }
 
 
@@ -84,6 +92,7 @@ class FailureContext:
     redirect_to: str = ""  # set when the failing reply is itself a redirect (Safari names the target)
     script_hint: str = ""  # the header name as script wrote it (Safari keeps its case)
     request_origin: str = ""  # the request's Origin when it differs from the page's ('null' after a redirect)
+    initiator: str = "fetch"  # "fetch" or "XMLHttpRequest": named in the console line
 
 
 def _escape_hint(hint: str) -> str:
@@ -101,7 +110,7 @@ def _as_utf8(hint: str) -> str:
 
 def chrome_message(ctx: FailureContext) -> str:
     redirected = f"(redirected from '{ctx.initial_url}') " if ctx.url != ctx.initial_url else ""
-    head = f"Access to fetch at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
+    head = f"Access to {ctx.initiator} at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
     if ctx.kind == "mixed-content":
         return (
             f"Mixed Content: The page at '{ctx.page_origin}/' was loaded over HTTPS, but requested an insecure "
@@ -109,6 +118,8 @@ def chrome_message(ctx: FailureContext) -> str:
         )
     reason = _CHROME[ctx.kind].format(hint=_escape_hint(ctx.hint))
     prefix = _CHROME_PREFLIGHT if ctx.on_preflight and ctx.kind in _CHROME_PREFLIGHT_PREFIXED else ""
+    if ctx.initiator == "XMLHttpRequest" and ctx.kind in ("wildcard", "credentials"):
+        reason += _CHROME_XHR_CREDENTIALS
     return head + prefix + reason
 
 
@@ -144,10 +155,11 @@ def safari_message(ctx: FailureContext) -> str:
     # of the reply that failed, not the one script asked for (WebKitGTK 2.50, conformance suite).
     origin = ctx.request_origin or ctx.page_origin
     reason = _SAFARI[kind].format(hint=hint, origin=origin, status=ctx.status, value=ctx.value,
-                                  target=_without_userinfo(hint))
+                                  target=_without_userinfo(hint), url=ctx.url)
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
         reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
-    return f"{reason}\nFetch API cannot load {ctx.url} due to access control checks."
+    api = "XMLHttpRequest" if ctx.initiator == "XMLHttpRequest" else "Fetch API"
+    return f"{reason}\n{api} cannot load {ctx.url} due to access control checks."
 
 
 def _without_userinfo(url: str) -> str:
@@ -165,6 +177,17 @@ def browser_message(browser: Browser, ctx: FailureContext) -> str:
     if browser == "safari":
         return safari_message(ctx)
     return chrome_message(ctx)
+
+
+def network_error_message(browser: Browser, url: str, net_error: str, xhr: bool = False) -> str:
+    """The console line for a reply the browser refuses to read (`net_error`: Chromium's name):
+    no CORS text, only the network error (Firefox: "CORS request did not succeed")."""
+    if browser == "firefox":
+        return (f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. "
+                "(Reason: CORS request did not succeed). Status code: (null).")
+    if browser == "safari":
+        return f"{'XMLHttpRequest' if xhr else 'Fetch API'} cannot load {url}."
+    return f"Failed to load resource: {net_error}"
 
 
 AUTHORIZATION_WILDCARD_DEPRECATION = (

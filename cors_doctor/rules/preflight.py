@@ -24,7 +24,8 @@ class PreflightFailure:
 
 
 def is_redirect(status: int, headers: Headers) -> bool:
-    return status in REDIRECT_STATUSES and bool(header_values(headers, "Location"))
+    # An empty Location is no redirect: Chromium hands the 3xx itself to the page (redir-location-empty).
+    return status in REDIRECT_STATUSES and any(v.strip(" \t") for v in header_values(headers, "Location"))
 
 
 def parse_header_list(headers: Headers, name: str) -> list[str] | None:

@@ -35,7 +35,7 @@ _SAFELISTED_CONTENT_TYPES = frozenset(
 )
 _HTTP_WHITESPACE = " \t\r\n"
 _RANGE = re.compile(rb"bytes=([0-9]+)-([0-9]*)")
-_RANGE_ANY_CASE = re.compile(_RANGE.pattern, re.IGNORECASE)
+_RANGE_ANY_CASE = re.compile(rb"bytes=([0-9]+)-([0-9]*)", re.IGNORECASE)
 CHROME_SAFELISTED_HINTS = frozenset({"dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"})
 _DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+)?")
 
@@ -85,9 +85,9 @@ _INT64_MAX = 2**63 - 1
 
 
 def _range_is_simple(value: bytes, browser: Browser) -> bool:
-    """`bytes=start-[end]`, case-sensitive in Chromium 156 and Firefox (both preflight
-    `Bytes=0-10`) but not in WebKit, and the numbers must fit an int64 in all three (a 20-digit
-    start forces a preflight)."""
+    """`bytes=start-[end]`, case-sensitive in Chromium and Firefox (both preflight `Bytes=0-10`;
+    WebKit does not), and the numbers must fit an int64 (a 20-digit start forces a preflight in
+    all three)."""
     match = (_RANGE_ANY_CASE if browser == "safari" else _RANGE).fullmatch(value)
     if not match:
         return False
@@ -125,6 +125,15 @@ def is_safelisted_request_header(name: str, value: bytes, browser: Browser = "ch
     if browser == "chrome" and lname in CHROME_SAFELISTED_HINTS:
         return _client_hint_is_safelisted(lname, value)
     return False
+
+
+NO_CORS_SAFELISTED_NAMES = frozenset({"accept", "accept-language", "content-language", "content-type"})
+
+
+def is_no_cors_safelisted_request_header(name: str, value: bytes) -> bool:
+    """What a `mode: 'no-cors'` request keeps (the request-no-cors guard): these four names, with
+    a safelisted value; fetch() drops every other header silently."""
+    return name.lower() in NO_CORS_SAFELISTED_NAMES and is_safelisted_request_header(name, value, "firefox")
 
 
 def header_bytes(value: str) -> bytes:

@@ -1,7 +1,8 @@
 """Run a conformance case through the cors-doctor CLI, exactly as a user would.
 
 The command line mirrors what page script passes to fetch(): the same method spelling, the same
-header names and values, --credentials for credentials:'include', --data for a string body.
+header names and values, --credentials for credentials:'include', --data for a string body,
+--mode no-cors, and --client xhr / xhr-upload for XMLHttpRequest (with an upload listener).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class CliRun:
     doc: dict | None = None
     problem: str | None = None
     requests: list[dict] = field(default_factory=list)
+    case: Case | None = None
 
     @property
     def page_origin(self) -> str:
@@ -73,6 +75,11 @@ def cli_argv(case: Case, server: CaseServer, browser: str = "chrome",
         argv.append("--credentials")
     if case.body is not None:
         argv += ["--data", case.body]
+    if case.mode != "cors":
+        argv += ["--mode", case.mode]
+    if case.client != "fetch":
+        argv += ["--client", "xhr-upload" if case.upload_listener else "xhr"]
+    # keepalive has no option: Chromium treats a keepalive request like any other (keepalive-*).
     return argv + list(extra)
 
 
@@ -89,9 +96,9 @@ def run_cli(case: Case, server: CaseServer, browser: str = "chrome",
     except subprocess.TimeoutExpired as exc:
         return CliRun(argv, None, _text(exc.stdout), _text(exc.stderr),
                       problem=f"timed out after {timeout:.0f} s",
-                      requests=summarize_requests(server.take_log(case.id)))
+                      requests=summarize_requests(server.take_log(case.id)), case=case)
     run = CliRun(argv, proc.returncode, proc.stdout, proc.stderr,
-                 requests=summarize_requests(server.take_log(case.id)))
+                 requests=summarize_requests(server.take_log(case.id)), case=case)
     if "--json" not in extra:
         return run
     try:

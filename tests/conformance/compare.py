@@ -13,6 +13,14 @@ so a request the CLI sends on its own, or a header it adds, shows up as a differ
     browser_message  the console line explaining a block  CLI: JSON `browser_message`
     exit_code        0 when allowed, 1 when blocked       CLI: process exit code
     requests         every request that reached the server, in order, one line each (see wire())
+    later_preflight  for cases with follow-up requests (case.then): whether each follow-up sent
+                     a preflight again. Engine: from the server log. CLI: a single check
+                     answers for one request with a cold preflight cache, so this is derived
+                     from its answer — a follow-up skips the preflight exactly when the first
+                     preflight passed, the CLI's `preflight.cache_seconds` for the browser is
+                     above 0, and the follow-up is no "more credentialed" than the first (the
+                     cache is keyed by credentials mode: an entry made without credentials
+                     does not serve a credentialed request).
 
 Which request headers are compared (wire()): every header is compared — name case-insensitively,
 value byte for byte, every line, order of lines with the same name kept — except those in
@@ -53,11 +61,11 @@ from __future__ import annotations
 from .model import Case
 
 FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_message", "exit_code",
-          "requests")
+          "requests", "later_preflight")
 
 # Fields of a recorded engine observation that must stay stable from one engine version to the next.
 ENGINE_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
-                 "console_message", "requests")
+                 "console_message", "requests", "later")
 
 ACRM = "Access-Control-Request-Method"
 ACRH = "Access-Control-Request-Headers"
@@ -70,9 +78,8 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
         "name the way Chromium does before any per-browser rule sees the headers"
     ),
     ("webkit", "acao-space-before-colon"): (
-        "WebKitGTK (libsoup) does not read a `Name : value` response header line as `Name`; "
-        "cors-doctor's HTTP parser trims the name the way Chromium does before any per-browser "
-        "rule sees the headers"
+        "WebKit ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
+        "name the way Chromium does before any per-browser rule sees the headers"
     ),
 }
 
@@ -130,6 +137,16 @@ def wire(requests: list[dict], case: Case) -> list[str]:
     return lines
 
 
+def later_preflights(case: Case, doc: dict) -> list[bool]:
+    """Whether each follow-up of `case` sends a preflight again, from a single check's answer
+    (see `later_preflight` above)."""
+    preflight = doc.get("preflight")
+    if preflight is None:
+        return [False for _ in case.then]
+    cached = bool(preflight.get("passed")) and (preflight.get("cache_seconds") or 0) > 0
+    return [not cached or (follow.credentials and not case.credentials) for follow in case.then]
+
+
 def preflight_fields(requests: list[dict]) -> dict:
     """preflight / acrm / acrh from the first preflight in a server log."""
     first = next((r for r in requests if r["preflight"]), None)
@@ -149,6 +166,7 @@ def from_engine(record: dict, case: Case) -> dict:
         "browser_message": record["console_message"],
         "exit_code": 0 if record["allowed"] else 1,
         "requests": wire(record["requests"], case),
+        "later_preflight": [step["preflight_sent"] for step in record.get("later", [])],
     }
 
 
@@ -164,14 +182,17 @@ def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], cas
         "allowed": doc.get("allowed"),
         "exposed_headers": doc.get("exposed_headers"),
         "browser_message": doc.get("browser_message"),
+        "later_preflight": later_preflights(case, doc),
         **sent,
     }
 
 
 def engine_summary(record: dict, case: Case) -> dict:
     """The stable subset of an engine observation (placeholders, not ports)."""
-    out = {k: record[k] for k in ENGINE_FIELDS if k != "requests"}
+    out = {k: record[k] for k in ENGINE_FIELDS if k not in ("requests", "later")}
     out["requests"] = wire(record["requests"], case)
+    out["later"] = [{"allowed": step["allowed"], "preflight_sent": step["preflight_sent"],
+                     "requests": wire(step["requests"], case)} for step in record.get("later", [])]
     return out
 
 

@@ -31,7 +31,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, Self
 
-from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, fetch_init, observe
+from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, observe, page_args
 from .model import Case
 from .server import CaseServer
 
@@ -256,7 +256,7 @@ class FirefoxRunner:
     def _run_case(self, case: Case, server: CaseServer) -> Observation:
         self._chrome(_COOKIES_CLEAR + _CONSOLE_RESET)
         server.take_log(case.id)  # forget anything an earlier client left under this case
-        args = {"url": server.url(case), "init": fetch_init(case), "timeoutMs": FETCH_TIMEOUT_MS}
+        args = page_args(case, server)
         result = self._client.execute_async_script(_FETCH_ASYNC, script_args=[args],
                                                    sandbox=None, new_sandbox=False)
         marker = f"/c/{case.id}/"

@@ -1,7 +1,6 @@
 """Live conformance against real WebKit (WebKitGTK's MiniBrowser under Xvfb), now: WebKit still
-matches webkit_verdicts.json, and `cors-doctor check --browser safari` agrees with what WebKit just
-did (see live.py). WebKitGTK is Safari's engine, not Apple Safari: networking and cookie storage
-differ."""
+matches webkit_verdicts.json, and `cors-doctor check --browser safari` agrees with what WebKit
+just did (see live.py). WebKitGTK is Safari's engine, not Apple Safari: see webkit.py."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Self
 
-from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, fetch_init, observe
+from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, observe, page_args
 from .model import Case
 from .server import CaseServer, LoggedRequest
 from .webkit_console import ConsolePass, ConsoleRun, browser_env
@@ -256,7 +256,7 @@ class WebKitRunner:
         if self.user_agent is None:
             self.user_agent = self._session.execute_script("return navigator.userAgent")
         server.take_log(case.id)  # forget anything an earlier client left under this case
-        args = {"url": server.url(case), "init": fetch_init(case), "timeoutMs": FETCH_TIMEOUT_MS}
+        args = page_args(case, server)
         result = self._session.execute_async_script(FETCH_ASYNC, args)
         return result, server.take_log(case.id)
 

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
 
-from .engine import FETCH_JS, FETCH_TIMEOUT_MS, fetch_init
+from .engine import FETCH_JS, FETCH_TIMEOUT_MS, page_args
 from .model import Case
 from .server import CaseServer, LoggedRequest
 from .xvfb import stop_group
@@ -50,7 +50,7 @@ const runCase = %(fetch)s;
 (async () => {
   for (const c of cases) {
     console.log("%(mark)s BEGIN " + c.id);
-    const result = await runCase({url: c.url, init: c.init, timeoutMs: %(timeout)d});
+    const result = await runCase(c.args);
     if (!result.ok) await new Promise(resolve => setTimeout(resolve, %(settle)d));
     console.log("%(mark)s RESULT " + c.id + " " + JSON.stringify(result));
   }
@@ -70,10 +70,10 @@ class ConsoleRun:
 
 
 def page_html(cases: list[Case], server: CaseServer) -> str:
-    items = [{"id": c.id, "url": server.url(c), "init": fetch_init(c)} for c in cases]
+    items = [{"id": c.id, "args": page_args(c, server, FETCH_TIMEOUT_MS)} for c in cases]
     data = json.dumps(items, ensure_ascii=True).replace("</", "<\\/")
     script = PAGE_SCRIPT % {"cases": data, "fetch": FETCH_JS.strip(), "mark": MARK,
-                            "timeout": FETCH_TIMEOUT_MS, "settle": SETTLE_MS}
+                            "settle": SETTLE_MS}
     return ("<!doctype html><meta charset=utf-8><link rel=icon href=\"data:,\">"
             f"<title>cors-doctor console pass</title><script>{script}</script>")
 

@@ -47,6 +47,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "status": pre.response.status if pre.response else None,
             "response_headers": [list(h) for h in mask_headers(pre.response.headers, show_secrets)] if pre.response else [],
             "passed": verdict.preflight_passed,
+            "cache_seconds": preflight_cache_seconds(pre, plan.spec.browser) if verdict.preflight_passed else None,
         }
     hops = [_hop(ex, show_secrets) for ex in verdict.actual_hops]
     return {
@@ -61,6 +62,8 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "headers": _headers_dict(plan.headers, show_secrets),
             "dropped_headers": list(plan.dropped_headers),
             "credentials": plan.spec.credentials,
+            "mode": plan.spec.mode,
+            "client": plan.spec.client,
         },
         "preflight": preflight,
         "actual": {
@@ -82,6 +85,16 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "parts": [{"where": p.where, "placement": p.placement, "text": p.text} for p in fix.parts],
         },
     }
+
+
+def preflight_cache_seconds(pre: Exchange, browser) -> int | None:
+    """How long the browser keeps this (passed) preflight's result: Access-Control-Max-Age read
+    with the browser's default, parsing quirks and cap."""
+    if pre.response is None:
+        return None
+    from cors_doctor.rules.preflight import max_age
+
+    return max_age(pre.response.headers, browser).effective
 
 
 def _not_sent_reason(verdict: Verdict) -> str:
