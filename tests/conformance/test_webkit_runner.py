@@ -59,9 +59,14 @@ def test_a_browser_that_exits_mid_case_is_reported_as_stuck_on_that_case():
 
 
 def test_the_console_page_escapes_script_end_tags():
+    class Origins:
+        page = "http://localhost:1"
+
     class Server:
+        origins = Origins()
+
         def url(self, case):
-            return "http://127.0.0.1:1/c/x/r"
+            return "http://127.0.0.1:2/c/x/r"
 
     html = page_html([BY_ID[CASES[0].id]], Server())  # type: ignore[arg-type]
     script = html.split("<script>", 1)[1]
@@ -73,6 +78,8 @@ def test_console_message_joins_the_reason_and_the_load_line():
     load = "Fetch API cannot load http://127.0.0.1:5000/c/a/r due to access control checks."
     assert console_message([reason, load]) == f"{reason}\n{load}"
     assert console_message([load]) == load
+    xhr = "XMLHttpRequest cannot load http://127.0.0.1:5000/c/a/r due to access control checks."
+    assert console_message([reason, xhr]) == f"{reason}\n{xhr}"
     assert console_message([]) is None
 
 
