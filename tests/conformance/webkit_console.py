@@ -51,7 +51,9 @@ const runCase = %(fetch)s;
   for (const c of cases) {
     console.log("%(mark)s BEGIN " + c.id);
     const result = await runCase(c.args);
-    if (!result.ok) await new Promise(resolve => setTimeout(resolve, %(settle)d));
+    if (!result.ok || (result.later || []).some(r => !r.ok)) {
+      await new Promise(resolve => setTimeout(resolve, %(settle)d));  // a late console line
+    }
     console.log("%(mark)s RESULT " + c.id + " " + JSON.stringify(result));
   }
   console.log("%(mark)s DONE");
