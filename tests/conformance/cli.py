@@ -128,4 +128,4 @@ def run_many(cases: list[Case], server: CaseServer, browser: str = "chrome",
     """Run the CLI for many cases in a bounded thread pool."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         runs = list(pool.map(lambda c: run_cli(c, server, browser), cases))
-    return {case.id: run for case, run in zip(cases, runs)}
+    return {case.id: run for case, run in zip(cases, runs, strict=True)}

@@ -213,7 +213,7 @@ def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], cas
             "requests": wire(requests, case)}
     if doc is None:
         missing = "<no JSON output>"
-        return {field: missing for field in FIELDS} | sent
+        return dict.fromkeys(FIELDS, missing) | sent
     return {
         "allowed": doc.get("allowed"),
         "exposed_headers": doc.get("exposed_headers"),

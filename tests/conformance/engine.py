@@ -162,7 +162,7 @@ def observe(
             "error": res.get("error"),
             "requests": summarize_requests(part),
         }
-        for res, part in zip(result.get("later", []), later_logs)
+        for res, part in zip(result.get("later", []), later_logs, strict=False)  # a timed-out page may report fewer
     ]
     preflights = [r for r in log if r.is_preflight]
     first = preflights[0] if preflights else None

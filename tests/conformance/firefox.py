@@ -229,10 +229,8 @@ class FirefoxRunner:
                 proc.wait(wait)
             except subprocess.TimeoutExpired:
                 continue
-        try:  # content processes may outlive the parent briefly
+        with suppress(ProcessLookupError):  # content processes may outlive the parent briefly
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     def __enter__(self) -> Self:
         return self.start()

@@ -18,14 +18,14 @@ if __package__ in (None, ""):  # run as a file: python tests/conformance/report.
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "tests.conformance"
 
-from . import verdicts  # noqa: E402
-from .cases import CASES  # noqa: E402
-from .cli import CliRun, run_many  # noqa: E402
-from .compare import FIELDS, KNOWN_DISAGREEMENTS, diff, from_engine  # noqa: E402
-from .engine import Engine, available  # noqa: E402
-from .model import Case  # noqa: E402
-from .origins import Origins  # noqa: E402
-from .server import CaseServer  # noqa: E402
+from . import verdicts
+from .cases import CASES
+from .cli import CliRun, run_many
+from .compare import FIELDS, KNOWN_DISAGREEMENTS, diff, from_engine
+from .engine import Engine, available
+from .model import Case
+from .origins import Origins
+from .server import CaseServer
 
 OUTPUT = Path(__file__).with_name("DISAGREEMENTS.md")
 HEADER = """\
