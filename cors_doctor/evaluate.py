@@ -8,7 +8,7 @@ browser's decision. Keeping one machine for every source is what makes the verdi
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from cors_doctor.rules.codes import Code
 from cors_doctor.rules.kinds import FAILURE_CODES, FailureKind
@@ -104,12 +104,21 @@ class Simulation:
     # -- hops ----------------------------------------------------------------------------
 
     def _start_hop(self) -> None:
-        unsafe = safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser)
-        needs = self._cors and (self._method not in safelist.SAFELISTED_METHODS or bool(unsafe) or self.plan.preflight_forced)
+        firefox = self.plan.spec.browser == "firefox"
+        # The first hop uses the plan's list (built from script's entries, before merging).
+        unsafe = (self.plan.unsafe_header_names if self._redirects == 0
+                  else safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser))
+        needs = self._cors and (self._method not in safelist.SAFELISTED_METHODS or bool(unsafe)
+                              or self.plan.preflight_forced)
+        # Firefox keeps "needs a preflight" across redirects (a PUT turned GET by a 303 is
+        # still preflighted) and sends its preflights with the page's Origin even once the
+        # actual request's origin became 'null'.
+        needs = needs or (firefox and self._cors and self._redirects > 0 and self.plan.preflight_required)
         self._unsafe = unsafe
         self._hop_preflighted = needs
         if needs:
-            self._pending = preflight_request(self.plan, self._url, self._method, unsafe, self._origin_header)
+            origin = self.plan.origin if firefox else self._origin_header
+            self._pending = preflight_request(self.plan, self._url, self._method, unsafe, origin)
         else:
             self._queue_actual()
 
@@ -156,15 +165,9 @@ class Simulation:
         h = response.headers
         self._steps.append(Step(f"Preflight OPTIONS {request.url}", None, f"status {response.status}"))
         ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status, on_preflight=True)
-        if preflight.is_redirect(response.status, h):
-            location = header_get(h, "Location") or ""
-            self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
-            self._preflight_passed = False
-            return self._fail(
-                FailureContext("redirect", **ctx), Code.PREFLIGHT_REDIRECT,
-                f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
-                f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
-            )
+        redirected = preflight.is_redirect(response.status, h)
+        if redirected and browser != "firefox":  # Firefox runs the CORS check on it first
+            return self._fail_preflight_redirect(ctx, h, response)
         ok_status = 200 <= response.status <= 299
         if browser == "safari" and not ok_status:
             return self._fail_status(ctx, response)
@@ -173,10 +176,12 @@ class Simulation:
         if access is not None:
             self._preflight_passed = False
             return self._fail_access(access, ctx, response, "preflight")
+        if redirected:
+            return self._fail_preflight_redirect(ctx, h, response)
         if not ok_status:
             return self._fail_status(ctx, response)
         self._steps.append(Step("Preflight has an ok status (2xx)", True, str(response.status)))
-        failure, judgement = preflight.judge_preflight_lists(self._method, self._unsafe, h, credentials)
+        failure, judgement = preflight.judge_preflight_lists(self._method, self._unsafe, h, credentials, browser)
         self._record_list_steps(h, failure)
         if failure is not None:
             self._preflight_passed = False
@@ -194,6 +199,16 @@ class Simulation:
         self._steps.append(Step("Preflight result cached", None, f"{age.effective} s in {browser.capitalize()}", age.raw or ""))
         self._preflight_passed = True
         self._queue_actual()
+
+    def _fail_preflight_redirect(self, ctx: dict, h: Headers, response: Response) -> None:
+        location = header_get(h, "Location") or ""
+        self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
+        self._preflight_passed = False
+        return self._fail(
+            FailureContext("redirect", **ctx), Code.PREFLIGHT_REDIRECT,
+            f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
+            f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
+        )
 
     def _fail_status(self, ctx: dict, response: Response) -> None:
         self._preflight_passed = False
@@ -214,7 +229,8 @@ class Simulation:
         h = response.headers
         credentials = self.plan.spec.credentials
         self._steps.append(Step(f"Actual {request.method} {request.url}", None, f"status {response.status}"))
-        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status)
+        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status,
+                   request_origin=self._origin_header)
         if self._cors:
             access = cors_check.check_access(h, self._origin_header, credentials)
             self._record_access_steps(h, access, credentials, "actual")
@@ -270,8 +286,10 @@ class Simulation:
                               f"more than {redirects.MAX_REDIRECTS} redirects", "remove the redirect loop", "actual")
         target = redirects.redirect_target(request.url, response.headers)
         if target.problem == "userinfo":
-            # Chromium 156 prints an empty location in this message ("Redirect location ''").
-            return self._fail(FailureContext("userinfo", hint="", **ctx), Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
+            # Chromium 156 prints an empty location ("Redirect location ''"); Safari names it.
+            location = urljoin(request.url, target.location.strip())
+            return self._fail(FailureContext("userinfo", hint="", redirect_to=location, **ctx),
+                              Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
                               f"the redirect Location {target.location!r} contains user:password",
                               "redirect to a URL without user info", "actual")
         if target.problem == "scheme":
@@ -342,6 +360,12 @@ class Simulation:
 def _message(plan: Plan, failure: FailureContext) -> str | None:
     if failure.kind == "network" and failure.hint.startswith("net::ERR_"):
         return network_error_message(plan.spec.browser, failure.url, failure.hint, plan.spec.client != "fetch")
+    if failure.kind == "too-many" and plan.spec.browser == "firefox":
+        return browser_message("firefox", failure)
+    if failure.kind in ("location", "invalid-location", "scheme") and plan.spec.browser == "firefox":
+        # Firefox names the redirecting URL and gives no reason (redir-location-data/-ftp/-invalid).
+        url = failure.initial_url if failure.kind == "scheme" else failure.url
+        return network_error_message("firefox", url, "net::ERR_FAILED")
     if failure.kind in ("network", "too-many", "location", "invalid-location"):
         return {
             "network": f"net::ERR_FAILED ({failure.hint})",

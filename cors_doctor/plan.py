@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from cors_doctor.rules.codes import Code
@@ -23,12 +24,15 @@ def finding(code: str, message: str, fix: str = "", step: str = "", severity: st
     return Finding(code, severity or r.severity, r.title, message, fix, r.ref, step)
 
 
-def _merge_duplicates(headers: Headers) -> tuple[Headers, list[str]]:
-    """Fetch's header list combines same-named entries into `a, b` (first spelling wins)."""
+def _merge_duplicates(headers: Headers, browser: Browser = "chrome") -> tuple[Headers, list[str]]:
+    """Fetch's header list combines same-named entries into `a, b` (first spelling wins).
+    Firefox sends only the first Content-Type (its network layer keeps one value for it)."""
     merged: dict[str, tuple[str, list[str]]] = {}
     for name, value in headers:
         key = name.lower()
         if key in merged:
+            if browser == "firefox" and key == "content-type":
+                continue
             merged[key][1].append(value)
         else:
             merged[key] = (name, [value])
@@ -89,11 +93,13 @@ def build_plan(spec: RequestSpec) -> Plan:
             continue
         kept.append((name, value))
 
-    headers, duplicates = _merge_duplicates(tuple(kept))
+    headers, duplicates = _merge_duplicates(tuple(kept), spec.browser)
     for name in duplicates:
         findings.append(finding(Code.DUPLICATE_REQUEST_HEADER, f"{name} was given more than once; the browser sends one combined value", step="plan"))
+    entries = tuple(kept)  # Firefox judges each entry of the header list, not the combined value
     if spec.body is not None and not any(n.lower() == "content-type" for n, _ in headers):
         headers = headers + (("Content-Type", "text/plain;charset=UTF-8"),)
+        entries = entries + (("Content-Type", "text/plain;charset=UTF-8"),)
         findings.append(finding(Code.IMPLICIT_CONTENT_TYPE, "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
     if method != spec.method.upper():
         findings.append(finding(
@@ -110,10 +116,11 @@ def build_plan(spec: RequestSpec) -> Plan:
     _environment_findings(page_origin, target, url, findings)
 
     reasons: list[str] = []
-    unsafe = () if no_cors else safelist.cors_unsafe_request_header_names(headers, spec.browser)
+    unsafe = () if no_cors else safelist.cors_unsafe_request_header_names(
+        entries if spec.browser == "firefox" else headers, spec.browser)
     if method not in safelist.SAFELISTED_METHODS:
         reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
-    for name in unsafe:
+    for name in dict.fromkeys(unsafe):  # Firefox may list a name twice
         reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
     forced = spec.client == "xhr-upload" and spec.body is not None
     if forced:
@@ -224,6 +231,23 @@ def _common_headers(plan: Plan, url: str, origin_header: str | None) -> list[tup
     return headers
 
 
+# No whitespace between the unit and "=": Chromium sends `bytes =100-200` as written (wpt-range-space-after-unit).
+_ONE_BYTE_RANGE = re.compile(r"[ \t]*bytes=[ \t]*([0-9]*)[ \t]*-[ \t]*([0-9]*)[ \t]*", re.IGNORECASE)
+_INT64_MAX = 2**63 - 1
+
+
+def _chromium_range(value: str) -> str:
+    """Chromium parses a Range of one byte range and writes it back as `bytes=first-last`, so
+    `Bytes=0-10` goes out as `bytes=0-10`; what it cannot parse goes out as written."""
+    match = _ONE_BYTE_RANGE.fullmatch(value)
+    if not match or not (match.group(1) or match.group(2)):
+        return value
+    first, last = match.group(1), match.group(2)
+    if any(n and int(n) > _INT64_MAX for n in (first, last)) or (first and last and int(first) > int(last)):
+        return value
+    return f"bytes={first}-{last}"
+
+
 def preflight_request(plan: Plan, url: str, method: str, unsafe: tuple[str, ...], origin_header: str) -> OutgoingRequest:
     """The OPTIONS request: no credentials, no body, ACRH lowercased, sorted, comma-joined."""
     headers = [("Accept", "*/*"), ("Access-Control-Request-Method", method)]
@@ -238,6 +262,8 @@ def actual_request(
 ) -> OutgoingRequest:
     """The request itself, with the headers script set plus the ones the browser adds."""
     out = list(headers)
+    if plan.spec.browser == "chrome":
+        out = [(n, _chromium_range(v) if n.lower() == "range" else v) for n, v in out]
     if plan.spec.browser == "chrome" and _potentially_trustworthy(url):
         out += _CHROME_UA_HINTS
     if not any(n.lower() == "accept" for n, _ in out):

@@ -8,6 +8,7 @@ they must match byte for byte.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from cors_doctor.model import Browser
 
@@ -50,8 +51,11 @@ _FIREFOX = {
     "header": "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
     "userinfo": "CORS request did not succeed",
     "scheme": "CORS request not http",
+    "too-many": "CORS request did not succeed",
 }
-_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo"}
+_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo", "too-many"}
+# Firefox gives up on these before it has a reply to quote: its status is "(null)".
+_FIREFOX_NO_REPLY = {"userinfo", "too-many"}
 
 _SAFARI = {
     "missing": "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
@@ -60,12 +64,13 @@ _SAFARI = {
     "wildcard": "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
     "credentials": 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".',
     "status": "Preflight response is not successful. Status code: {status}",
-    "redirect": "Preflight response is not successful",
+    "redirect": "Preflight response is not successful. Status code: {status}",  # a 3xx is just not ok
     "methods-unparsable": "Header Access-Control-Allow-Methods has an invalid value: {value}",
     "headers-unparsable": "Header Access-Control-Allow-Headers has an invalid value: {value}",
     "method": "Method {hint} is not allowed by Access-Control-Allow-Methods.",
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
-    "userinfo": "Cross-origin redirection to {hint} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+    "userinfo": "Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+    "too-many": "Load cannot follow more than 20 redirections",
     "scheme": "Cross-origin redirection to {url} denied by Cross-Origin Resource Sharing policy: not allowed to follow a "
               "cross-origin CORS redirection with non CORS scheme",
 }
@@ -87,11 +92,20 @@ class FailureContext:
     redirect_to: str = ""  # set when the failing reply is itself a redirect (Safari names the target)
     script_hint: str = ""  # the header name as script wrote it (Safari keeps its case)
     initiator: str = "fetch"  # "fetch" or "XMLHttpRequest": named in the console line
+    request_origin: str = ""  # the request's Origin when it differs from the page's ('null' after a redirect)
 
 
 def _escape_hint(hint: str) -> str:
     """Chromium escapes non-printable and non-ASCII characters in hints (EncodeHint)."""
     return "".join(ch if 0x20 <= ord(ch) < 0x7F else f"\\u{ord(ch):04X}" for ch in hint)
+
+
+def _as_utf8(hint: str) -> str:
+    """Firefox reads header bytes as UTF-8 in its messages (a stray byte becomes U+FFFD)."""
+    try:
+        return hint.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return hint
 
 
 def chrome_message(ctx: FailureContext) -> str:
@@ -117,11 +131,12 @@ def firefox_message(ctx: FailureContext) -> str:
         kind = "mismatch"  # Firefox counts header lines; one line "a, b" is a mismatch
     if kind == "invalid":
         kind = "mismatch"
-    reason = _FIREFOX[kind].format(hint=ctx.hint)
+    reason = _FIREFOX[kind].format(hint=_as_utf8(ctx.hint))
     url = f"‘{ctx.url}’" if kind == "wildcard" else ctx.url
     text = f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason})."
     if kind in _FIREFOX_WITH_STATUS:
-        text += f" Status code: {ctx.status if ctx.status is not None else '(null)'}."
+        status = None if kind in _FIREFOX_NO_REPLY else ctx.status
+        text += f" Status code: {status if status is not None else '(null)'}."
     return text
 
 
@@ -134,11 +149,25 @@ def safari_message(ctx: FailureContext) -> str:
     if kind == "invalid":
         kind = "mismatch"
     hint = ctx.script_hint or ctx.hint
-    reason = _SAFARI[kind].format(hint=hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value, url=ctx.url)
+    if kind == "userinfo":
+        hint = ctx.redirect_to or hint  # the Location that carries user:password@
+    # WebKit names the request's own origin ('null' once a redirect crossed origins) and the URL
+    # of the reply that failed, not the one script asked for (WebKitGTK 2.50, conformance suite).
+    origin = ctx.request_origin or ctx.page_origin
+    reason = _SAFARI[kind].format(hint=hint, origin=origin, status=ctx.status, value=ctx.value,
+                                  target=_without_userinfo(hint), url=ctx.url)
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
         reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
     api = "XMLHttpRequest" if ctx.initiator == "XMLHttpRequest" else "Fetch API"
-    return f"{reason}\n{api} cannot load {ctx.initial_url} due to access control checks."
+    return f"{reason}\n{api} cannot load {ctx.url} due to access control checks."
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL with its user:password@ removed (WebKit names the redirect target that way first)."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def browser_message(browser: Browser, ctx: FailureContext) -> str:

@@ -85,12 +85,12 @@ _INT64_MAX = 2**63 - 1
 
 def _range_is_simple(value: bytes, browser: Browser) -> bool:
     """`bytes=start-[end]`, case-sensitive (Chromium 156 preflights `Bytes=0-10` too), and the
-    numbers must fit Chromium's int64 parser (a 20-digit start forces a preflight there)."""
+    numbers must fit an int64 in Chromium and Firefox (a 20-digit start forces a preflight)."""
     match = _RANGE.fullmatch(value)
     if not match:
         return False
     start, end = int(match.group(1)), match.group(2)
-    if browser == "chrome" and (start > _INT64_MAX or (end and int(end) > _INT64_MAX)):
+    if browser in ("chrome", "firefox") and (start > _INT64_MAX or (end and int(end) > _INT64_MAX)):
         return False
     return not end or start <= int(end)
 
@@ -140,17 +140,22 @@ def header_bytes(value: str) -> bytes:
 
 
 def cors_unsafe_request_header_names(headers: Headers, browser: Browser = "chrome") -> tuple[str, ...]:
-    """The lowercased, de-duplicated, byte-sorted names that go into Access-Control-Request-Headers."""
-    unsafe: set[str] = set()
+    """The lowercased, de-duplicated, byte-sorted names that go into Access-Control-Request-Headers.
+
+    Firefox lists a name once per unsafe entry of the header list (`x-a,x-b,x-b` for X-B set
+    twice), so for it `headers` are the entries as script appended them and nothing is merged."""
+    unsafe: list[str] = []
     safelisted_total = 0
-    safelisted_names: set[str] = set()
+    safelisted_names: list[str] = []
     for name, value in headers:
         raw = header_bytes(value)
         if is_safelisted_request_header(name, raw, browser):
             safelisted_total += len(raw)
-            safelisted_names.add(name.lower())
+            safelisted_names.append(name.lower())
         else:
-            unsafe.add(name.lower())
+            unsafe.append(name.lower())
     if safelisted_total > 1024:
-        unsafe |= safelisted_names
+        unsafe += safelisted_names
+    if browser != "firefox":
+        unsafe = list(set(unsafe))
     return tuple(sorted(unsafe, key=lambda n: n.encode("latin-1")))

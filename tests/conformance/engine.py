@@ -18,9 +18,10 @@ and where its runner lives (imported only when used: each pulls in a heavy drive
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Self
+from typing import Protocol, Self
 
 from .model import Case
 from .page import FETCH_TIMEOUT_MS, PAGE_JS, fetch_init, page_args, split_log  # noqa: F401  (runners use them)
@@ -118,6 +119,11 @@ ENGINES: dict[str, Engine] = {
         Engine("webkit", "safari", "WebKit", "webkit", "WebKitRunner"),
     )
 }
+
+
+def available() -> list[Engine]:
+    """Engines whose runner module is part of this checkout (all three once WebKit's is in)."""
+    return [e for e in ENGINES.values() if (HERE / f"{e.module}.py").exists()]
 
 
 def summarize_requests(log: list[LoggedRequest]) -> list[dict]:

@@ -39,7 +39,8 @@ def check(engine: Engine, observations: dict, origins, output: Path) -> int:
             print(f"{engine.name} {cid}: not in the fixture")
             changed += 1
             continue
-        diffs = diff(engine_summary(old), engine_summary(verdicts.masked(obs, origins)),
+        case = BY_ID[cid]
+        diffs = diff(engine_summary(old, case), engine_summary(verdicts.masked(obs, origins), case),
                      ENGINE_FIELDS)
         if diffs:
             changed += 1
