@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from cors_doctor.rules.codes import Code
 from cors_doctor.errors import UsageError
-from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec
+from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec, Severity
 from cors_doctor.origin import Origin, is_loopback_host, normalize_url, origin_of, parse_origin
 from cors_doctor.rules import safelist
 from cors_doctor.rules.catalog import rule
@@ -19,7 +19,7 @@ USER_AGENT = {
 }
 
 
-def finding(code: str, message: str, fix: str = "", step: str = "", severity: str | None = None) -> Finding:
+def finding(code: str, message: str, fix: str = "", step: str = "", severity: Severity | None = None) -> Finding:
     r = rule(code)
     return Finding(code, severity or r.severity, r.title, message, fix, r.ref, step)
 
@@ -122,7 +122,9 @@ def build_plan(spec: RequestSpec) -> Plan:
         reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
     for name in dict.fromkeys(unsafe):  # Firefox may list a name twice
         reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
-    forced = spec.client == "xhr-upload" and spec.body is not None
+    # Chromium forces the preflight only when there is a body to upload; Firefox and WebKit
+    # preflight an XHR with an upload listener even without one (xhr-upload-listener-get).
+    forced = spec.client == "xhr-upload" and (spec.body is not None or spec.browser != "chrome")
     if forced:
         reasons.append("an xhr.upload event listener forces a preflight for a request with a body")
     if no_cors:

@@ -7,6 +7,8 @@ they must match byte for byte.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,12 +52,16 @@ _FIREFOX = {
     "method": "Did not find method in CORS header ‘Access-Control-Allow-Methods’",
     "header": "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
     "userinfo": "CORS request did not succeed",
-    "scheme": "CORS request not http",
     "too-many": "CORS request did not succeed",
+    "location": "CORS request did not succeed",
+    "invalid-location": "CORS request did not succeed",
+    "scheme": "CORS request did not succeed",
 }
-_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo", "too-many"}
+_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo", "too-many", "location", "invalid-location", "scheme"}
 # Firefox gives up on these before it has a reply to quote: its status is "(null)".
-_FIREFOX_NO_REPLY = {"userinfo", "too-many"}
+_FIREFOX_NO_REPLY = {"userinfo", "too-many", "location", "invalid-location", "scheme"}
+# Redirects Firefox and WebKit refuse to follow (not http(s), unparsable) name the redirecting URL.
+_BAD_TARGET = {"location", "invalid-location", "scheme"}
 
 _SAFARI = {
     "missing": "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
@@ -91,8 +97,8 @@ class FailureContext:
     value: str = ""  # the raw header value, for Safari's "invalid value" texts
     redirect_to: str = ""  # set when the failing reply is itself a redirect (Safari names the target)
     script_hint: str = ""  # the header name as script wrote it (Safari keeps its case)
-    initiator: str = "fetch"  # "fetch" or "XMLHttpRequest": named in the console line
     request_origin: str = ""  # the request's Origin when it differs from the page's ('null' after a redirect)
+    initiator: str = "fetch"  # "fetch" or "XMLHttpRequest": named in the console line
 
 
 def _escape_hint(hint: str) -> str:
@@ -131,6 +137,8 @@ def firefox_message(ctx: FailureContext) -> str:
         kind = "mismatch"  # Firefox counts header lines; one line "a, b" is a mismatch
     if kind == "invalid":
         kind = "mismatch"
+    if kind == "scheme":  # its context names the target as url; Firefox names the redirecting URL
+        ctx = FailureContext(kind, ctx.initial_url, ctx.initial_url, ctx.page_origin, status=ctx.status)
     reason = _FIREFOX[kind].format(hint=_as_utf8(ctx.hint))
     url = f"‘{ctx.url}’" if kind == "wildcard" else ctx.url
     text = f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason})."
@@ -149,8 +157,12 @@ def safari_message(ctx: FailureContext) -> str:
     if kind == "invalid":
         kind = "mismatch"
     hint = ctx.script_hint or ctx.hint
+    api = "XMLHttpRequest" if ctx.initiator == "XMLHttpRequest" else "Fetch API"
+    if kind in _BAD_TARGET:
+        return _safari_bad_target(ctx, api)
     if kind == "userinfo":
-        hint = ctx.redirect_to or hint  # the Location that carries user:password@
+        # the Location that carries user:password@, serialized as the URL Standard does
+        hint = _EMPTY_PASSWORD.sub(r"\1@", ctx.redirect_to or hint)
     # WebKit names the request's own origin ('null' once a redirect crossed origins) and the URL
     # of the reply that failed, not the one script asked for (WebKitGTK 2.50, conformance suite).
     origin = ctx.request_origin or ctx.page_origin
@@ -158,8 +170,22 @@ def safari_message(ctx: FailureContext) -> str:
                                   target=_without_userinfo(hint), url=ctx.url)
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
         reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
-    api = "XMLHttpRequest" if ctx.initiator == "XMLHttpRequest" else "Fetch API"
     return f"{reason}\n{api} cannot load {ctx.url} due to access control checks."
+
+
+_EMPTY_PASSWORD = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*):@")
+
+
+def _safari_bad_target(ctx: FailureContext, api: str) -> str:
+    """A redirect WebKit will not follow: an ftp: target, or any other non-http(s) or unparsable
+    Location (redir-location-ftp, -data, -invalid), reported for the redirecting URL."""
+    target, loading = (ctx.url, ctx.initial_url) if ctx.kind == "scheme" else (ctx.hint, ctx.url)
+    if target.lower().startswith("ftp:"):
+        reason = "FTP URLs are disabled"
+    else:
+        reason = (f"Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: "
+                  "not allowed to follow a cross-origin CORS redirection with non CORS scheme")
+    return f"{reason}\n{api} cannot load {loading} due to access control checks."
 
 
 def _without_userinfo(url: str) -> str:

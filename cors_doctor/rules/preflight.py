@@ -118,6 +118,8 @@ def max_age(headers: Headers, browser: Browser) -> MaxAge:
     values = header_values(headers, "Access-Control-Max-Age")
     cap = MAX_AGE_CAP[browser]
     if not values:
+        if browser == "firefox":  # cache-default: Firefox preflights the next request again
+            return MaxAge(None, 0, "no Access-Control-Max-Age: Firefox does not cache the preflight")
         return MaxAge(None, DEFAULT_MAX_AGE, f"no Access-Control-Max-Age: cached {DEFAULT_MAX_AGE} s")
     raw = ", ".join(v.strip(" \t") for v in values)
     if len(values) > 1 or not raw.lstrip("-").isdigit():

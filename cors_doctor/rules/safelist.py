@@ -35,6 +35,7 @@ _SAFELISTED_CONTENT_TYPES = frozenset(
 )
 _HTTP_WHITESPACE = " \t\r\n"
 _RANGE = re.compile(rb"bytes=([0-9]+)-([0-9]*)")
+_RANGE_ANY_CASE = re.compile(rb"bytes=([0-9]+)-([0-9]*)", re.IGNORECASE)
 CHROME_SAFELISTED_HINTS = frozenset({"dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"})
 _DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+)?")
 
@@ -84,13 +85,14 @@ _INT64_MAX = 2**63 - 1
 
 
 def _range_is_simple(value: bytes, browser: Browser) -> bool:
-    """`bytes=start-[end]`, case-sensitive (Chromium 156 preflights `Bytes=0-10` too), and the
-    numbers must fit an int64 in Chromium and Firefox (a 20-digit start forces a preflight)."""
-    match = _RANGE.fullmatch(value)
+    """`bytes=start-[end]`, case-sensitive in Chromium and Firefox (both preflight `Bytes=0-10`;
+    WebKit does not), and the numbers must fit an int64 (a 20-digit start forces a preflight in
+    all three)."""
+    match = (_RANGE_ANY_CASE if browser == "safari" else _RANGE).fullmatch(value)
     if not match:
         return False
     start, end = int(match.group(1)), match.group(2)
-    if browser in ("chrome", "firefox") and (start > _INT64_MAX or (end and int(end) > _INT64_MAX)):
+    if start > _INT64_MAX or (end and int(end) > _INT64_MAX):
         return False
     return not end or start <= int(end)
 

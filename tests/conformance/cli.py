@@ -36,10 +36,15 @@ class CliRun:
     doc: dict | None = None
     problem: str | None = None
     requests: list[dict] = field(default_factory=list)
+    case: Case | None = None
 
     @property
     def page_origin(self) -> str:
         return self.argv[self.argv.index("--origin") + 1]
+
+    @property
+    def browser(self) -> str:
+        return self.argv[self.argv.index("--browser") + 1]
 
     @property
     def foreign(self) -> list[dict]:
@@ -48,7 +53,7 @@ class CliRun:
 
     def fields(self, case: Case) -> dict:
         """The compared fields; `requests` is everything the server logged while the CLI ran."""
-        return from_cli(self.doc, self.returncode, self.requests, case)
+        return from_cli(self.doc, self.returncode, self.requests, case, self.browser)
 
     def explain(self) -> str:
         """Context for a failure message: command, exit code, stderr, problem."""
@@ -95,9 +100,9 @@ def run_cli(case: Case, server: CaseServer, browser: str = "chrome",
     except subprocess.TimeoutExpired as exc:
         return CliRun(argv, None, _text(exc.stdout), _text(exc.stderr),
                       problem=f"timed out after {timeout:.0f} s",
-                      requests=summarize_requests(server.take_log(case.id)))
+                      requests=summarize_requests(server.take_log(case.id)), case=case)
     run = CliRun(argv, proc.returncode, proc.stdout, proc.stderr,
-                 requests=summarize_requests(server.take_log(case.id)))
+                 requests=summarize_requests(server.take_log(case.id)), case=case)
     if "--json" not in extra:
         return run
     try:

@@ -14,13 +14,13 @@ so a request the CLI sends on its own, or a header it adds, shows up as a differ
     exit_code        0 when allowed, 1 when blocked       CLI: process exit code
     requests         every request that reached the server, in order, one line each (see wire())
     later_preflight  for cases with follow-up requests (case.then): whether each follow-up sent
-                     a preflight again. Engine: from the server log. CLI: a single check answers
-                     for one request with a cold preflight cache, so this is derived from its
-                     answer — a follow-up skips the preflight exactly when the first preflight
-                     passed, the CLI's `preflight.cache_seconds` for the browser is above 0, and
-                     the follow-up is no "more credentialed" than the first (the cache is keyed by
-                     credentials mode: an entry made without credentials does not serve a
-                     credentialed request).
+                     a preflight again. Engine: from the server log. CLI: a single check
+                     answers for one request with a cold preflight cache, so this is derived
+                     from its answer — a follow-up skips the preflight exactly when the first
+                     preflight passed, the CLI's `preflight.cache_seconds` for the browser is
+                     above 0, and the follow-up is no "more credentialed" than the first (the
+                     cache is keyed by credentials mode: an entry made without credentials
+                     does not serve a credentialed request).
 
 Which request headers are compared (wire()): every header is compared — name case-insensitively,
 value byte for byte, every line, order of lines with the same name kept — except those in
@@ -65,48 +65,51 @@ FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_me
 
 # Fields of a recorded engine observation that must stay stable from one engine version to the next.
 ENGINE_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
-                 "console_message", "requests")
+                 "console_message", "requests", "later")
 
+# Stands for "the engine blocked and printed no console line": there is no message to compare.
+NO_MESSAGE = "<the engine printed no console message>"
 ACRM = "Access-Control-Request-Method"
 ACRH = "Access-Control-Request-Headers"
 
 # Where cors-doctor knowingly does not follow an engine: (engine, case id) -> why. The tests mark
 # these xfail(strict=True), so a fix shows up as an unexpected pass; DISAGREEMENTS.md lists them.
 KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
-    # Recorded with the cases of sections 12-17 of docs/browser-differences.md; the CLI follows Chromium
-    # here and does not model these engines yet.
-    ("firefox", "line-tab-before-colon"): "Firefox ignores a `Name\t: value` line as it ignores `Name : value`; cors-doctor's parser trims the name as Chromium does",
-    ("firefox", "line-acac-and-empty-line"): "Firefox accepts ACAC `true` followed by an empty ACAC line (Chromium combines them to 'true, '); not modelled per browser yet",
-    ("firefox", "cache-default"): "Firefox 153 preflighted the second request again without Access-Control-Max-Age; its preflight cache under Marionette is not modelled yet",
-    ("firefox", "cache-plain-after-cred"): "Firefox did not serve a request without credentials from a credentialed cache entry; not modelled yet",
-    ("firefox", "wpt-pf-status-103"): "Firefox reads the 103's headers (two ACAO lines) and reports 'Multiple CORS header'; cors-doctor reports the missing final reply",
-    ("firefox", "xhr-upload-listener-get"): "Firefox preflights an XMLHttpRequest GET with an upload listener even without a body; cors-doctor follows Chromium",
-    ("firefox", "redir-cred-put-307-third-null"): "Firefox sends the new preflight with the page's Origin and then refuses ACAO null on the actual request; not modelled for credentialed 307s yet",
-    ("firefox", "redir-location-tab"): "Firefox percent-encodes a tab in Location (fi%09nal) where the URL Standard removes it",
-    ("firefox", "redir-location-empty"): "Firefox follows an empty Location as a redirect to the same URL until the limit; cors-doctor follows Chromium (no redirect)",
-    ("webkit", "line-tab-before-colon"): "WebKitGTK does not read a `Name\t: value` line; cors-doctor's parser trims the name as Chromium does",
-    ("webkit", "line-nul-in-value"): "WebKitGTK refuses the reply but prints no console line; cors-doctor prints Safari's 'Fetch API cannot load' line",
-    ("webkit", "line-nul-in-acao"): "WebKitGTK refuses the reply but prints no console line",
-    ("webkit", "line-content-length-conflict"): "WebKitGTK reads a reply with two different Content-Length values; cors-doctor refuses it as Chromium does",
-    ("webkit", "line-content-disposition-twice"): "WebKitGTK reads a reply with two different Content-Disposition values; cors-doctor refuses it as Chromium does",
-    ("webkit", "line-preflight-nul"): "WebKitGTK words the refused preflight 'Could not parse HTTP response ... due to access control checks'",
-    ("webkit", "line-location-twice"): "WebKitGTK follows the two Location values joined ('a, b'); cors-doctor refuses the reply as Chromium does",
-    ("webkit", "wpt-pf-status-103"): "WebKitGTK words it 'Connection terminated unexpectedly ... due to access control checks'",
-    ("webkit", "hdr-accept-language-latin1"): "WebKitGTK preflights the Latin-1 Accept-Language, then sends its own Accept-Language instead of the script's value",
-    ("webkit", "xhr-missing-acao"): "WebKitGTK's console pass prints only 'XMLHttpRequest cannot load ...' for XMLHttpRequest, without the reason line",
-    ("webkit", "xhr-cred-wildcard"): "WebKitGTK prints no reason line for XMLHttpRequest",
-    ("webkit", "xhr-cred-acac-missing"): "WebKitGTK prints no reason line for XMLHttpRequest",
-    ("webkit", "xhr-custom-header-denied"): "WebKitGTK prints no reason line for XMLHttpRequest",
-    ("webkit", "xhr-upload-listener-no-preflight-reply"): "WebKitGTK prints no reason line for XMLHttpRequest",
-    ("webkit", "xhr-upload-listener-get"): "WebKitGTK preflights an XMLHttpRequest GET with an upload listener even without a body",
-    ("webkit", "wpt-redir-user-only"): "WebKitGTK serializes `user:@` as `user@` in its message",
-    ("webkit", "redir-location-empty"): "WebKitGTK treats an empty Location as a redirect (blocked); cors-doctor follows Chromium",
-    ("webkit", "redir-location-invalid"): "WebKitGTK reports an unparsable Location as a non-CORS-scheme redirection",
-    ("webkit", "redir-location-data"): "WebKitGTK reports a data: redirect as a non-CORS-scheme redirection",
-    ("webkit", "redir-location-ftp"): "WebKitGTK reports 'FTP URLs are disabled'",
     ("firefox", "acao-space-before-colon"): (
         "Firefox ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
         "name the way Chromium does before any per-browser rule sees the headers"
+    ),
+    ("webkit", "acao-space-before-colon"): (
+        "WebKit ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
+        "name the way Chromium does before any per-browser rule sees the headers"
+    ),
+    **{(engine, "line-tab-before-colon"): (
+        f"{engine.capitalize()} ignores a `Name<TAB>: value` response header line; cors-doctor's HTTP "
+        "parser trims the name the way Chromium does before any per-browser rule sees the headers"
+    ) for engine in ("firefox", "webkit")},
+    ("firefox", "line-acac-and-empty-line"): (
+        "Firefox accepts `Access-Control-Allow-Credentials: true` followed by an empty line of the "
+        "same header; cors-doctor combines the lines into `true, ` as Chromium and WebKit do"
+    ),
+    **{("webkit", cid): (
+        "WebKit reads a reply with two different Content-Length or Content-Disposition lines; "
+        "cors-doctor's network layer refuses it for every --browser, as Chromium does"
+    ) for cid in ("line-content-length-conflict", "line-content-disposition-twice")},
+    ("webkit", "hdr-accept-language-latin1"): (
+        "WebKit sends a script-set Latin-1 byte as UTF-8 on the wire (`fr-Ã§`); cors-doctor sends "
+        "the byte itself, as Chromium and Firefox do"
+    ),
+    ("firefox", "redir-location-tab"): (
+        "Firefox keeps a tab inside a Location as %09 instead of removing it as the URL Standard "
+        "says; cors-doctor parses Location by the URL Standard, as Chromium and WebKit do"
+    ),
+    ("firefox", "redir-location-empty"): (
+        "Firefox follows an empty Location back to the same URL until it gives up after 20 "
+        "redirects; cors-doctor takes the 3xx as the response, as Chromium does"
+    ),
+    ("webkit", "redir-location-empty"): (
+        "WebKit fails the load on an empty Location, printing nothing; cors-doctor takes the 3xx "
+        "as the response, as Chromium does"
     ),
 }
 
@@ -166,6 +169,19 @@ def wire(requests: list[dict], case: Case) -> list[str]:
     return lines
 
 
+def later_preflights(case: Case, doc: dict, browser: str = "chrome") -> list[bool]:
+    """Whether each follow-up of `case` sends a preflight again, from a single check's answer
+    (see `later_preflight` above). Firefox keys its cache by credentials mode both ways: an entry
+    made with credentials does not serve a request without them either (cache-plain-after-cred)."""
+    preflight = doc.get("preflight")
+    if preflight is None:
+        return [False for _ in case.then]
+    cached = bool(preflight.get("passed")) and (preflight.get("cache_seconds") or 0) > 0
+    if browser == "firefox":
+        return [not cached or follow.credentials != case.credentials for follow in case.then]
+    return [not cached or (follow.credentials and not case.credentials) for follow in case.then]
+
+
 def preflight_fields(requests: list[dict]) -> dict:
     """preflight / acrm / acrh from the first preflight in a server log."""
     first = next((r for r in requests if r["preflight"]), None)
@@ -182,24 +198,17 @@ def from_engine(record: dict, case: Case) -> dict:
         "allowed": record["allowed"],
         **preflight_fields(record["requests"]),
         "exposed_headers": list(record["exposed_headers"]),
-        "browser_message": record["console_message"],
+        # A block the engine printed nothing for (it happens in WebKit) leaves nothing to compare.
+        "browser_message": (NO_MESSAGE if not record["allowed"] and record["console_message"] is None
+                            else record["console_message"]),
         "exit_code": 0 if record["allowed"] else 1,
         "requests": wire(record["requests"], case),
         "later_preflight": [step["preflight_sent"] for step in record.get("later", [])],
     }
 
 
-def later_preflights(case: Case, doc: dict) -> list[bool]:
-    """Whether each follow-up of `case` sends a preflight again, from a single check's answer
-    (see `later_preflight` above)."""
-    preflight = doc.get("preflight")
-    if preflight is None:
-        return [False for _ in case.then]
-    cached = bool(preflight.get("passed")) and (preflight.get("cache_seconds") or 0) > 0
-    return [not cached or (follow.credentials and not case.credentials) for follow in case.then]
-
-
-def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], case: Case) -> dict:
+def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], case: Case,
+             browser: str = "chrome") -> dict:
     """Comparable fields from the CLI's --json document (None: the CLI gave no JSON), its exit
     code and every request the server logged while it ran."""
     sent = {**preflight_fields(requests), "exit_code": returncode,
@@ -211,14 +220,14 @@ def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], cas
         "allowed": doc.get("allowed"),
         "exposed_headers": doc.get("exposed_headers"),
         "browser_message": doc.get("browser_message"),
-        "later_preflight": later_preflights(case, doc),
+        "later_preflight": later_preflights(case, doc, browser),
         **sent,
     }
 
 
 def engine_summary(record: dict, case: Case) -> dict:
     """The stable subset of an engine observation (placeholders, not ports)."""
-    out = {k: record[k] for k in ENGINE_FIELDS if k != "requests"}
+    out = {k: record[k] for k in ENGINE_FIELDS if k not in ("requests", "later")}
     out["requests"] = wire(record["requests"], case)
     out["later"] = [{"allowed": step["allowed"], "preflight_sent": step["preflight_sent"],
                      "requests": wire(step["requests"], case)} for step in record.get("later", [])]
@@ -226,8 +235,9 @@ def engine_summary(record: dict, case: Case) -> dict:
 
 
 def diff(expected: dict, actual: dict, fields=FIELDS) -> list[tuple[str, object, object]]:
-    """[(field, expected, actual)] for every field that differs."""
-    return [(f, expected.get(f), actual.get(f)) for f in fields if expected.get(f) != actual.get(f)]
+    """[(field, expected, actual)] for every field that differs (NO_MESSAGE matches anything)."""
+    return [(f, expected.get(f), actual.get(f)) for f in fields
+            if expected.get(f) is not NO_MESSAGE and expected.get(f) != actual.get(f)]
 
 
 def format_diff(case_id: str, diffs, left: str = "engine", right: str = "cli") -> str:

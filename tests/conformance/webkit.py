@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,7 +66,7 @@ DRIVEN_ARGS = ["--automation", f"--cookies-policy={COOKIES_POLICY}"]
 CONSOLE_ARGS = [f"--cookies-policy={COOKIES_POLICY}", "--enable-write-console-messages-to-stdout=true"]
 FETCH_ASYNC = ("const done = arguments[arguments.length - 1];\n"
                "(" + FETCH_JS.strip() + ")(arguments[0]).then(done);")
-LOAD_FAILED = "Fetch API cannot load "
+LOAD_FAILED = re.compile(r"^(?:Fetch API|XMLHttpRequest) cannot load ")
 
 
 def missing() -> str | None:
@@ -87,11 +88,11 @@ def console_message(console: list[str]) -> str | None:
 
     WebKit prints the reason (a security error such as "Origin ... is not allowed by
     Access-Control-Allow-Origin. Status code: 200") and then "Fetch API cannot load URL due to
-    access control checks." as two console errors; together they are one message, joined by a
+    access control checks." ("XMLHttpRequest cannot load ..." for XHR) as two console errors; together they are one message, joined by a
     newline. A failure without a CORS reason (a network error) has only the second line.
     """
     for index, line in enumerate(console):
-        if line.startswith(LOAD_FAILED):
+        if LOAD_FAILED.match(line):
             return "\n".join(console[max(0, index - 1):index + 1])
     return console[-1] if console else None
 

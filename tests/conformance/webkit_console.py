@@ -51,7 +51,9 @@ const runCase = %(fetch)s;
   for (const c of cases) {
     console.log("%(mark)s BEGIN " + c.id);
     const result = await runCase(c.args);
-    if (!result.ok) await new Promise(resolve => setTimeout(resolve, %(settle)d));
+    if (!result.ok || (result.later || []).some(r => !r.ok)) {
+      await new Promise(resolve => setTimeout(resolve, %(settle)d));  // a late console line
+    }
     console.log("%(mark)s RESULT " + c.id + " " + JSON.stringify(result));
   }
   console.log("%(mark)s DONE");
@@ -70,10 +72,10 @@ class ConsoleRun:
 
 
 def page_html(cases: list[Case], server: CaseServer) -> str:
-    items = [{"id": c.id, "args": page_args(c, server)} for c in cases]
+    items = [{"id": c.id, "args": page_args(c, server, FETCH_TIMEOUT_MS)} for c in cases]
     data = json.dumps(items, ensure_ascii=True).replace("</", "<\\/")
     script = PAGE_SCRIPT % {"cases": data, "fetch": FETCH_JS.strip(), "mark": MARK,
-                            "timeout": FETCH_TIMEOUT_MS, "settle": SETTLE_MS}
+                            "settle": SETTLE_MS}
     return ("<!doctype html><meta charset=utf-8><link rel=icon href=\"data:,\">"
             f"<title>cors-doctor console pass</title><script>{script}</script>")
 
