@@ -139,8 +139,10 @@ def origin_of(request: dict) -> str | None:
 
 
 def foreign_requests(requests: list[dict], page_origin: str) -> list[dict]:
-    """Requests whose Origin is neither the page's nor `null` (the only two a browser sends)."""
-    return [r for r in requests if origin_of(r) not in (page_origin, "null")]
+    """Requests from another origin: an Origin neither the page's nor `null`. A request without
+    Origin is the page's too (a no-cors GET carries none, nocors-*); whether one was due is
+    compared line by line in wire()."""
+    return [r for r in requests if origin_of(r) not in (page_origin, "null", None)]
 
 
 def wire(requests: list[dict], case: Case) -> list[str]:

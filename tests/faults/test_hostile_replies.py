@@ -210,23 +210,22 @@ def test_a_redirect_to_a_closed_port_names_that_port(serve):
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 def test_batch_checks_turn_a_refused_reply_into_the_same_verdict(serve, transport):
-    """ci, har and audit judge through probe_async: a NUL byte is the browser's network error there too."""
+    """ci, har and audit judge through run_check_async: a NUL byte is the browser's network error there too."""
     import asyncio
 
-    from cors_doctor.batch import make_async_client
     from cors_doctor.model import RequestSpec
-    from cors_doctor.net._probe import ProbeOptions, probe_async
-    from cors_doctor.net.senders import AiohttpSender
-    from cors_doctor.plan import build_plan
+    from cors_doctor.net import SendOptions, make_sender
+    from cors_doctor.pipeline import run_check_async
 
     server = serve({"/items": raw(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Nul: a\x00b\r\n"
                                   b"Content-Length: 0\r\n\r\n")})
-    plan = build_plan(RequestSpec(server.url("/items"), "http://localhost:5173"))
+    spec = RequestSpec(server.url("/items"), "http://localhost:5173")
 
     async def run():
-        sender = AiohttpSender() if transport == "aiohttp" else make_async_client(1, 5.0, True, None)
+        send = SendOptions(timeout=5.0)
+        sender = make_sender(transport, 1, send)
         try:
-            return await probe_async(plan, ProbeOptions(timeout=5.0), sender)
+            return (await run_check_async(spec, sender, send)).verdict
         finally:
             await sender.aclose()
 
