@@ -27,6 +27,7 @@ class CheckArgs:
     actual: bool = False
     browser: str = "chrome"
     data: str | None = None
+    client: str = "fetch"  # "xhr" when the message came from XMLHttpRequest
 
     def argv(self, show_secrets: bool = True) -> list[str]:
         args = ["cors-doctor", "check", self.url, "--origin", self.origin or ORIGIN_PLACEHOLDER]
@@ -42,6 +43,8 @@ class CheckArgs:
             args.append("--actual")
         if self.browser != "chrome":
             args += ["--browser", self.browser]
+        if self.client != "fetch":
+            args += ["--client", self.client]
         return args
 
     def shell(self, show_secrets: bool = True) -> str:
@@ -49,4 +52,4 @@ class CheckArgs:
 
     def spec(self) -> RequestSpec:
         return RequestSpec(self.url, self.origin or "", self.method, self.headers, self.credentials,
-                           body=self.data, browser=self.browser)  # type: ignore[arg-type]
+                           body=self.data, browser=self.browser, client=self.client)  # type: ignore[arg-type]

@@ -51,3 +51,12 @@ class TimeoutError_(TransportError):
 
 class ProtocolError(TransportError):
     """The server sent something that is not valid HTTP, or closed the connection mid-reply."""
+
+
+class RejectedReply(ProtocolError):
+    """The server answered, with bytes a browser refuses to read: the browser's network error
+    (`net_error`, Chromium's name) is the verdict, not a failure to reach the server."""
+
+    def __init__(self, message: str, net_error: str) -> None:
+        super().__init__(message)
+        self.net_error = net_error

@@ -8,8 +8,7 @@ browser's decision. Keeping one machine for every source is what makes the verdi
 from __future__ import annotations
 
 from dataclasses import replace
-
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from cors_doctor.cookies.parse import cookie_header, parse_cookie_option
 from cors_doctor.cookies.report import has_cookies
@@ -20,8 +19,8 @@ from cors_doctor.model import (
 )
 from cors_doctor.origin import origin_of
 from cors_doctor.plan import actual_request, finding, preflight_request
-from cors_doctor.rules import cors_check, exposure, preflight, redirects, safelist, wording
-from cors_doctor.rules.messages import FailureContext, browser_message
+from cors_doctor.rules import cors_check, exposure, preflight, redirects, reply, safelist, wording
+from cors_doctor.rules.messages import FailureContext, browser_message, network_error_message
 
 SAFE_TO_SEND = frozenset({"GET", "HEAD"})
 
@@ -49,7 +48,9 @@ class Simulation:
         self._headers: Headers = plan.headers
         self._body = plan.spec.body
         self._origin_header = plan.origin
-        self._cors = not plan.same_origin
+        # mode 'no-cors': no preflight, no CORS check, an opaque response (nothing readable).
+        self._opaque = plan.spec.mode == "no-cors"
+        self._cors = not plan.same_origin and not self._opaque
         self._redirects = 0
         self._hop_preflighted = False
         if plan.mixed_content:
@@ -68,10 +69,17 @@ class Simulation:
         request = self._pending
         if request is None or self._finished:
             raise RuntimeError("nothing is waiting for a reply")
+        if response is not None and network_error is None:
+            network_error = reply.browser_rejects(response.headers)
         self._exchanges.append(Exchange(request, response, network_error))
-        if response is None:
+        if network_error is not None or response is None:
             self._steps.append(Step(f"{request.method} {request.url}", False, f"network error: {network_error}"))
-            self._fail(FailureContext("network", request.url, self.plan.url, self.plan.origin, hint=network_error or ""), None)
+            refused = network_error is not None and network_error.startswith("net::ERR_")
+            self._fail(FailureContext("network", request.url, self.plan.url, self.plan.origin, hint=network_error or ""),
+                       Code.REPLY_REJECTED_BY_BROWSER if refused else None,
+                       f"the browser cannot read the reply to {request.method} {request.url}: {network_error}",
+                       "make the server send one well-formed reply (no NUL bytes, one value for Content-Length, "
+                       "Location and Content-Disposition, a final status after any 1xx)", request.kind)
             return
         if request.kind == "preflight":
             self._judge_preflight(request, response)
@@ -106,12 +114,21 @@ class Simulation:
     # -- hops ----------------------------------------------------------------------------
 
     def _start_hop(self) -> None:
-        unsafe = safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser)
-        needs = self._cors and (self._method not in safelist.SAFELISTED_METHODS or bool(unsafe))
+        firefox = self.plan.spec.browser == "firefox"
+        # The first hop uses the plan's list (built from script's entries, before merging).
+        unsafe = (self.plan.unsafe_header_names if self._redirects == 0
+                  else safelist.cors_unsafe_request_header_names(self._headers, self.plan.spec.browser))
+        needs = self._cors and (self._method not in safelist.SAFELISTED_METHODS or bool(unsafe) or self.plan.preflight_forced)
+        # Firefox and WebKit keep "needs a preflight" across redirects (a PUT turned GET by a
+        # 303 is still preflighted); Firefox sends its preflights with the page's Origin even
+        # once the actual request's origin became 'null'.
+        keeps_preflight = self.plan.spec.browser in ("firefox", "safari")
+        needs = needs or (keeps_preflight and self._cors and self._redirects > 0 and self.plan.preflight_required)
         self._unsafe = unsafe
         self._hop_preflighted = needs
         if needs:
-            self._pending = preflight_request(self.plan, self._url, self._method, unsafe, self._origin_header)
+            origin = self.plan.origin if firefox else self._origin_header
+            self._pending = preflight_request(self.plan, self._url, self._method, unsafe, origin)
         else:
             self._queue_actual()
 
@@ -136,8 +153,10 @@ class Simulation:
             return
         # The --cookie jar belongs to the first URL's host: a browser never sends it to another host.
         same_host = urlsplit(self._url).hostname == urlsplit(self.plan.url).hostname
+        # A no-cors GET or HEAD goes out without an Origin header (only CORS requests and unsafe methods carry one).
+        origin = None if self._opaque and self._method in SAFE_TO_SEND else self._origin_header
         self._pending = actual_request(
-            self.plan, self._url, self._method, self._headers, self._body, self._origin_header,
+            self.plan, self._url, self._method, self._headers, self._body, origin,
             self._cookie if same_host else None,
         )
 
@@ -156,27 +175,25 @@ class Simulation:
         h = response.headers
         self._steps.append(Step(f"Preflight OPTIONS {request.url}", None, f"status {response.status}"))
         ctx = self._context(request, response, on_preflight=True)
-        if preflight.is_redirect(response.status, h):
-            location = header_get(h, "Location") or ""
-            self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
-            self._preflight_passed = False
-            return self._fail(
-                replace(ctx, kind="redirect"), Code.PREFLIGHT_REDIRECT,
-                f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
-                f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
-            )
+        redirected = preflight.is_redirect(response.status, h)
+        if redirected and browser != "firefox":  # Firefox runs the CORS check on it first
+            return self._fail_preflight_redirect(ctx, h, response)
         ok_status = 200 <= response.status <= 299
         if browser == "safari" and not ok_status:
             return self._fail_status(ctx, response)
-        access = cors_check.check_access(h, self._origin_header, credentials)
+        # Firefox judges the preflight against the Origin it sent there: the page's (see _start_hop).
+        sent_origin = self.plan.origin if browser == "firefox" else self._origin_header
+        access = cors_check.check_access(h, sent_origin, credentials)
         self._record_access_steps(h, access, credentials, "preflight")
         if access is not None:
             self._preflight_passed = False
             return self._fail_access(access, ctx, response, "preflight")
+        if redirected:
+            return self._fail_preflight_redirect(ctx, h, response)
         if not ok_status:
             return self._fail_status(ctx, response)
         self._steps.append(Step("Preflight has an ok status (2xx)", True, str(response.status)))
-        failure, judgement = preflight.judge_preflight_lists(self._method, self._unsafe, h, credentials)
+        failure, judgement = preflight.judge_preflight_lists(self._method, self._unsafe, h, credentials, browser)
         self._record_list_steps(h, failure)
         if failure is not None:
             self._preflight_passed = False
@@ -194,6 +211,16 @@ class Simulation:
         self._steps.append(Step("Preflight result cached", None, f"{age.effective} s in {browser.capitalize()}", age.raw or ""))
         self._preflight_passed = True
         self._queue_actual()
+
+    def _fail_preflight_redirect(self, ctx: FailureContext, h: Headers, response: Response) -> None:
+        location = header_get(h, "Location") or ""
+        self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
+        self._preflight_passed = False
+        return self._fail(
+            replace(ctx, kind="redirect"), Code.PREFLIGHT_REDIRECT,
+            f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
+            f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
+        )
 
     def _context(self, request: OutgoingRequest, response: Response, on_preflight: bool = False) -> FailureContext:
         """What the console message of a failure on this reply names; `kind` is filled in by the failure."""
@@ -219,7 +246,7 @@ class Simulation:
         h = response.headers
         credentials = self.plan.spec.credentials
         self._steps.append(Step(f"Actual {request.method} {request.url}", None, f"status {response.status}"))
-        ctx = self._context(request, response)
+        ctx = replace(self._context(request, response), request_origin=self._origin_header)
         if self._cors:
             access = cors_check.check_access(h, self._origin_header, credentials)
             self._record_access_steps(h, access, credentials, "actual")
@@ -236,7 +263,12 @@ class Simulation:
             return self._follow_redirect(request, response)
         if self._cors and header_get(h, "Access-Control-Allow-Origin") == "null":
             self._findings.append(finding(Code.ALLOW_ORIGIN_NULL, "the reply allows the origin 'null'", "allow only the origins you trust", "actual"))
-        self._exposed = exposure.exposed_header_names(h, credentials) if self._cors else tuple(sorted({n.lower() for n, _ in h}))
+        if self._opaque:
+            self._exposed = ()
+        elif self._cors:
+            self._exposed = exposure.exposed_header_names(h, credentials)
+        else:
+            self._exposed = tuple(sorted({n.lower() for n, _ in h}))
         if self._cors:
             self._steps.append(Step("Response headers readable by script", None, ", ".join(self._exposed) or "(none)"))
             hidden = exposure.hidden_header_names(h, credentials)
@@ -270,12 +302,20 @@ class Simulation:
                               f"more than {redirects.MAX_REDIRECTS} redirects", "remove the redirect loop", "actual")
         target = redirects.redirect_target(request.url, response.headers)
         if target.problem == "userinfo":
-            # Chromium 156 prints an empty location in this message ("Redirect location ''").
-            return self._fail(replace(ctx, kind="userinfo", hint=""), Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
+            # Chromium 156 prints an empty location ("Redirect location ''"); Safari names it.
+            location = urljoin(request.url, target.location.strip())
+            return self._fail(replace(ctx, kind="userinfo", hint="", redirect_to=location),
+                              Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
                               f"the redirect Location {target.location!r} contains user:password",
                               "redirect to a URL without user info", "actual")
+        if target.problem == "scheme":
+            return self._fail(FailureContext("scheme", target.location, self.plan.url, self.plan.origin,
+                                             status=response.status), Code.UNSUPPORTED_SCHEME,
+                              f"the redirect goes to {target.location!r}: CORS requests can only go to http(s) URLs",
+                              "redirect to an http(s) URL", "actual")
         if target.url is None:
-            return self._fail(replace(ctx, kind="location", hint=target.location), Code.REDIRECT_BAD_LOCATION,
+            kind = "invalid-location" if target.problem == "invalid-location" else "location"
+            return self._fail(replace(ctx, kind=kind, hint=target.location), Code.REDIRECT_BAD_LOCATION,
                               f"the redirect Location {target.location!r} is not an http(s) URL",
                               "redirect to an http(s) URL", "actual")
         self._steps.append(Step(f"Redirect {response.status}", True, f"to {target.url}"))
@@ -286,13 +326,13 @@ class Simulation:
         current, nxt = origin_of(request.url), origin_of(target.url)
         if current != nxt:
             headers = tuple((n, v) for n, v in headers if n.lower() != "authorization")
-            if self._cors and self.plan.origin != current.serialize() and self._origin_header != "null":
+            if (self._cors or self._opaque) and self.plan.origin != current.serialize() and self._origin_header != "null":
                 self._origin_header = "null"
                 self._findings.append(finding(
                     Code.ORIGIN_BECOMES_NULL, f"the redirect from {current} to {nxt} makes the request's origin 'null'",
                     f"call {target.url} directly, or answer with Access-Control-Allow-Origin: * (no credentials)", "actual",
                 ))
-        if not self._cors and nxt.serialize() != self.plan.origin:
+        if not self._cors and not self._opaque and nxt.serialize() != self.plan.origin:
             self._cors = True
         self._url, self._method, self._headers, self._body = target.url, method, headers, body
         self._start_hop()
@@ -333,13 +373,24 @@ class Simulation:
         )
 
 
+# Redirect failures Chromium reports only as net::ERR_*, while Firefox and WebKit print a CORS line.
+_OWN_LINE_ELSEWHERE = frozenset({"too-many", "location", "invalid-location"})
+
+
 def _message(plan: Plan, failure: FailureContext) -> str | None:
-    if failure.kind in ("network", "too-many", "location"):
+    if failure.kind == "network" and failure.hint.startswith("net::ERR_"):
+        return network_error_message(plan.spec.browser, failure.url, failure.hint, plan.spec.client != "fetch")
+    if failure.kind in _OWN_LINE_ELSEWHERE and plan.spec.browser != "chrome":
+        return browser_message(plan.spec.browser, failure)  # only Chromium prints no CORS line
+    if failure.kind in ("network", "too-many", "location", "invalid-location"):
         return {
             "network": f"net::ERR_FAILED ({failure.hint})",
             "too-many": "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS",
             "location": "Failed to load resource: net::ERR_UNSAFE_REDIRECT",
+            "invalid-location": "Failed to load resource: net::ERR_INVALID_REDIRECT",
         }[failure.kind]
+    if plan.spec.client != "fetch":
+        failure = replace(failure, initiator="XMLHttpRequest")
     return browser_message(plan.spec.browser, failure)
 
 

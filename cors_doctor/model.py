@@ -12,6 +12,10 @@ from typing import Literal
 Headers = tuple[tuple[str, str], ...]
 Severity = Literal["error", "warning", "info"]
 Browser = Literal["chrome", "firefox", "safari"]
+Mode = Literal["cors", "no-cors"]
+# Who makes the request: fetch(), XMLHttpRequest, or XMLHttpRequest with an xhr.upload listener
+# (which sets the use-CORS-preflight flag whenever there is a body).
+Client = Literal["fetch", "xhr", "xhr-upload"]
 BROWSERS: tuple[Browser, ...] = ("chrome", "firefox", "safari")
 
 
@@ -29,7 +33,8 @@ def header_get(headers: Headers, name: str) -> str | None:
 
 @dataclass(frozen=True)
 class RequestSpec:
-    """What page script asks for: `fetch(url, {method, headers, body, credentials})` from `origin`."""
+    """What page script asks for: `fetch(url, {method, headers, body, credentials, mode})` from
+    `origin`, or the same through XMLHttpRequest (`client`)."""
 
     url: str
     origin: str
@@ -38,6 +43,8 @@ class RequestSpec:
     credentials: bool = False
     body: str | None = None
     browser: Browser = "chrome"
+    mode: Mode = "cors"
+    client: Client = "fetch"
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,7 @@ class Plan:
     findings: tuple[Finding, ...] = ()
     same_origin: bool = False
     mixed_content: bool = False  # an https page calling http: blocked before anything is sent
+    preflight_forced: bool = False  # an xhr.upload listener: preflighted whatever the method and headers
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from cors_doctor.diagnosis import Diagnosis, diagnose, echoes_origin_with_credentials
 from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN
-from cors_doctor.errors import CorsDoctorError, UsageError
+from cors_doctor.errors import CorsDoctorError, RejectedReply, UsageError
 from cors_doctor.evaluate import Simulation
 from cors_doctor.model import OutgoingRequest, Plan, RequestSpec, Response, Verdict
 from cors_doctor.net import AsgiSender, SendOptions, Sender, SyncSender, WsgiSender, is_asgi
@@ -74,7 +74,12 @@ def drive(plan: Plan, exchange: Callable[[OutgoingRequest], Response], options: 
         if request is None:
             return sim.verdict()
         _refuse_unsafe(request, options)
-        sim.feed(exchange(request))
+        try:
+            response = exchange(request)
+        except RejectedReply as exc:  # the browser's network error is the verdict
+            sim.feed(None, exc.net_error)
+            continue
+        sim.feed(response)
     if sim.next_request() is not None:
         raise CorsDoctorError(f"the check did not finish within {MAX_REQUESTS} requests")
     return sim.verdict()
@@ -90,7 +95,12 @@ async def drive_async(
         if request is None:
             return sim.verdict()
         _refuse_unsafe(request, options)
-        sim.feed(await exchange(request))
+        try:
+            response = await exchange(request)
+        except RejectedReply as exc:  # the browser's network error is the verdict, as in drive()
+            sim.feed(None, exc.net_error)
+            continue
+        sim.feed(response)
     if sim.next_request() is not None:
         raise CorsDoctorError(f"the check did not finish within {MAX_REQUESTS} requests")
     return sim.verdict()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from cors_doctor.rules.codes import Code
@@ -23,12 +24,15 @@ def finding(code: str, message: str, fix: str = "", step: str = "", severity: Se
     return Finding(code, severity or r.severity, r.title, message, fix, r.ref, step)
 
 
-def _merge_duplicates(headers: Headers) -> tuple[Headers, list[str]]:
-    """Fetch's header list combines same-named entries into `a, b` (first spelling wins)."""
+def _merge_duplicates(headers: Headers, browser: Browser = "chrome") -> tuple[Headers, list[str]]:
+    """Fetch's header list combines same-named entries into `a, b` (first spelling wins).
+    Firefox sends only the first Content-Type (its network layer keeps one value for it)."""
     merged: dict[str, tuple[str, list[str]]] = {}
     for name, value in headers:
         key = name.lower()
         if key in merged:
+            if browser == "firefox" and key == "content-type":
+                continue
             merged[key][1].append(value)
         else:
             merged[key] = (name, [value])
@@ -58,16 +62,19 @@ def build_plan(spec: RequestSpec) -> Plan:
     url = normalize_url(spec.url)
     page_origin = parse_origin(spec.origin)
     method = _method(spec)
+    no_cors = spec.mode == "no-cors"
     findings: list[Finding] = []
     kept, dropped = _script_headers(spec, findings)
-    headers = _browser_headers(spec, method, kept, findings)
+    headers, entries = _browser_headers(spec, method, kept, findings)
     target = origin_of(url)
     same = not page_origin.opaque and page_origin == target
     if same:
         findings.append(finding(Code.SAME_ORIGIN_REQUEST, f"{url} is same-origin with {page_origin}: the browser does not apply CORS", step="plan"))
     mixed = _environment_findings(page_origin, target, url, findings)
-    unsafe = safelist.cors_unsafe_request_header_names(headers, spec.browser)
-    reasons = _preflight_reasons(spec, method, headers, unsafe, findings)
+    # Firefox judges each entry of the header list, other browsers the combined values.
+    unsafe = () if no_cors else safelist.cors_unsafe_request_header_names(
+        entries if spec.browser == "firefox" else headers, spec.browser)
+    reasons, forced = _preflight_reasons(spec, method, headers, unsafe, findings)
     return Plan(
         spec=spec,
         origin=page_origin.serialize(),
@@ -75,12 +82,13 @@ def build_plan(spec: RequestSpec) -> Plan:
         method=method,
         headers=headers,
         dropped_headers=tuple(dropped),
-        preflight_required=bool(reasons) and not same,
+        preflight_required=bool(reasons) and not same and not no_cors,
         preflight_reasons=tuple(reasons),
         unsafe_header_names=unsafe,
         findings=tuple(findings),
         same_origin=same,
         mixed_content=mixed,
+        preflight_forced=forced,
     )
 
 
@@ -93,16 +101,27 @@ def _method(spec: RequestSpec) -> str:
     method = safelist.normalize_method(spec.method)
     if spec.body is not None and method in ("GET", "HEAD"):
         raise UsageError(f"fetch() refuses a body with {method} (TypeError); drop --data or use another method")
+    if spec.mode == "no-cors" and method not in safelist.SAFELISTED_METHODS:
+        raise UsageError(f"fetch() refuses mode 'no-cors' with the method {method} (TypeError): only GET, HEAD and POST")
     return method
 
 
 def _script_headers(spec: RequestSpec, findings: list[Finding]) -> tuple[list[tuple[str, str]], list[str]]:
-    """(kept, dropped): the headers script may set, and the forbidden ones the browser drops."""
+    """(kept, dropped): the headers script may set, and the ones the browser drops silently
+    (forbidden ones; in mode 'no-cors', all but the no-CORS-safelisted ones)."""
     kept: list[tuple[str, str]] = []
     dropped: list[str] = []
+    no_cors = spec.mode == "no-cors"
     for name, raw_value in spec.headers:
         value = raw_value.strip(" \t\r\n")
         _validate_header(name, value)
+        if no_cors and not safelist.is_no_cors_safelisted_request_header(name, safelist.header_bytes(value)):
+            dropped.append(name)
+            findings.append(finding(
+                Code.FORBIDDEN_REQUEST_HEADER, f"mode 'no-cors' keeps only safelisted Accept, Accept-Language, "
+                f"Content-Language and Content-Type headers: the browser drops {name} silently", step="plan",
+            ))
+            continue
         if safelist.is_forbidden_request_header(name, value, spec.browser):
             dropped.append(name)
             findings.append(finding(
@@ -117,13 +136,17 @@ def _script_headers(spec: RequestSpec, findings: list[Finding]) -> tuple[list[tu
     return kept, dropped
 
 
-def _browser_headers(spec: RequestSpec, method: str, kept: list[tuple[str, str]], findings: list[Finding]) -> Headers:
-    """Duplicates merged, the Content-Type a string body implies, and what the method turns into."""
-    headers, duplicates = _merge_duplicates(tuple(kept))
+def _browser_headers(spec: RequestSpec, method: str, kept: list[tuple[str, str]],
+                     findings: list[Finding]) -> tuple[Headers, Headers]:
+    """(headers, entries): duplicates merged (and the list as entries, unmerged), the
+    Content-Type a string body implies, and what the method turns into."""
+    headers, duplicates = _merge_duplicates(tuple(kept), spec.browser)
     for name in duplicates:
         findings.append(finding(Code.DUPLICATE_REQUEST_HEADER, f"{name} was given more than once; the browser sends one combined value", step="plan"))
+    entries: Headers = tuple(kept)
     if spec.body is not None and not any(n.lower() == "content-type" for n, _ in headers):
-        headers = (*headers, ("Content-Type", "text/plain;charset=UTF-8"))
+        implied = ("Content-Type", "text/plain;charset=UTF-8")
+        headers, entries = (*headers, implied), (*entries, implied)
         findings.append(finding(Code.IMPLICIT_CONTENT_TYPE, "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
     if method != spec.method.upper():
         findings.append(finding(
@@ -132,22 +155,33 @@ def _browser_headers(spec: RequestSpec, method: str, kept: list[tuple[str, str]]
             f"write {method.upper()!r} in the client, or allow {method!r} exactly in Access-Control-Allow-Methods",
             "plan",
         ))
-    return headers
+    return headers, entries
 
 
 def _preflight_reasons(spec: RequestSpec, method: str, headers: Headers, unsafe: tuple[str, ...],
-                       findings: list[Finding]) -> list[str]:
-    """Why the browser preflights this request (empty: it does not)."""
+                       findings: list[Finding]) -> tuple[list[str], bool]:
+    """(why the browser preflights this request, whether an upload listener forces it)."""
     reasons: list[str] = []
     if method not in safelist.SAFELISTED_METHODS:
         reasons.append(f"method {method} is not CORS-safelisted (only GET, HEAD and POST are)")
-    for name in unsafe:
+    for name in dict.fromkeys(unsafe):  # Firefox may list a name twice
         reasons.append(f"header {name} is not CORS-safelisted{_why_unsafe(name, headers, spec.browser)}")
+    # Chromium forces the preflight only when there is a body to upload; Firefox and WebKit
+    # preflight an XHR with an upload listener even without one (xhr-upload-listener-get).
+    forced = spec.client == "xhr-upload" and (spec.body is not None or spec.browser != "chrome")
+    if forced:
+        reasons.append("an xhr.upload event listener forces a preflight for a request with a body")
+    if spec.mode == "no-cors":
+        findings.append(finding(
+            Code.OPAQUE_RESPONSE, "mode 'no-cors': no preflight and no CORS check; script gets an opaque response "
+            "(status 0, no headers, empty body) and cannot read the reply", "drop mode: 'no-cors' and "
+            "let the server send Access-Control-Allow-Origin, if script needs the reply", "plan",
+        ))
     if spec.browser == "chrome":
         for name, _ in headers:
             if name.lower() in safelist.CHROME_SAFELISTED_HINTS and name.lower() not in unsafe:
                 findings.append(finding(Code.SAFELISTED_IN_CHROME_ONLY, f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
-    return reasons
+    return reasons, forced
 
 
 def only_the_actual_request_tells(plan: Plan) -> bool:
@@ -215,12 +249,14 @@ def _potentially_trustworthy(url: str) -> bool:
     return parts.scheme == "https" or is_loopback_host(parts.hostname or "")
 
 
-def _common_headers(plan: Plan, url: str, origin_header: str) -> list[tuple[str, str]]:
-    """Headers the browser adds to every CORS request (as recorded from Chromium 156)."""
-    headers = [("Origin", origin_header), ("User-Agent", USER_AGENT[plan.spec.browser])]
+def _common_headers(plan: Plan, url: str, origin_header: str | None) -> list[tuple[str, str]]:
+    """Headers the browser adds to every CORS request (as recorded from Chromium 156). A no-cors
+    GET or HEAD carries no Origin (origin_header None)."""
+    headers = [("Origin", origin_header)] if origin_header is not None else []
+    headers.append(("User-Agent", USER_AGENT[plan.spec.browser]))
     if _potentially_trustworthy(url):
         headers += [
-            ("Sec-Fetch-Mode", "cors"),
+            ("Sec-Fetch-Mode", plan.spec.mode),
             ("Sec-Fetch-Site", sec_fetch_site(plan.origin, url)),
             ("Sec-Fetch-Dest", "empty"),
         ]
@@ -228,6 +264,23 @@ def _common_headers(plan: Plan, url: str, origin_header: str) -> list[tuple[str,
         headers.append(("Referer", plan.origin + "/"))
     headers.append(("Accept-Language", "en-US,en;q=0.9"))
     return headers
+
+
+# No whitespace between the unit and "=": Chromium sends `bytes =100-200` as written (wpt-range-space-after-unit).
+_ONE_BYTE_RANGE = re.compile(r"[ \t]*bytes=[ \t]*([0-9]*)[ \t]*-[ \t]*([0-9]*)[ \t]*", re.IGNORECASE)
+_INT64_MAX = 2**63 - 1
+
+
+def _chromium_range(value: str) -> str:
+    """Chromium parses a Range of one byte range and writes it back as `bytes=first-last`, so
+    `Bytes=0-10` goes out as `bytes=0-10`; what it cannot parse goes out as written."""
+    match = _ONE_BYTE_RANGE.fullmatch(value)
+    if not match or not (match.group(1) or match.group(2)):
+        return value
+    first, last = match.group(1), match.group(2)
+    if any(n and int(n) > _INT64_MAX for n in (first, last)) or (first and last and int(first) > int(last)):
+        return value
+    return f"bytes={first}-{last}"
 
 
 def preflight_request(plan: Plan, url: str, method: str, unsafe: tuple[str, ...], origin_header: str) -> OutgoingRequest:
@@ -240,10 +293,12 @@ def preflight_request(plan: Plan, url: str, method: str, unsafe: tuple[str, ...]
 
 
 def actual_request(
-    plan: Plan, url: str, method: str, headers: Headers, body: str | None, origin_header: str, cookie: str | None
+    plan: Plan, url: str, method: str, headers: Headers, body: str | None, origin_header: str | None, cookie: str | None
 ) -> OutgoingRequest:
     """The request itself, with the headers script set plus the ones the browser adds."""
     out = list(headers)
+    if plan.spec.browser == "chrome":
+        out = [(n, _chromium_range(v) if n.lower() == "range" else v) for n, v in out]
     if plan.spec.browser == "chrome" and _potentially_trustworthy(url):
         out += _CHROME_UA_HINTS
     if not any(n.lower() == "accept" for n, _ in out):

@@ -250,6 +250,64 @@ def test_a_get_is_sent_once_with_the_page_origin(cli, loopback_server):
     assert [(r.method, r.header("Origin")) for r in server.received if r.header("Origin") == PAGE] == [("GET", PAGE)]
 
 
+def _no_cors_headers(request):
+    """No CORS headers at all: only a no-cors request can "succeed" here."""
+    return 200, [("Content-Type", "application/json")], b"{}"
+
+
+def test_mode_no_cors_is_opaque_and_sends_no_preflight(cli, loopback_server):
+    import json
+
+    server = loopback_server(_no_cors_headers)
+    result = cli("check", server.url + "/items", "--origin", PAGE, "--mode", "no-cors", "--method", "POST",
+                 "--header", "Content-Type: application/json", "--header", "X-Custom: 1", "--data", "{}",
+                 "--actual", "--json")
+    assert result.code == 0, result.stdout + result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["allowed"] is True and doc["preflight"] is None and doc["exposed_headers"] == []
+    assert {"CD116", "CD101"} <= {f["code"] for f in doc["findings"]}
+    assert [r.method for r in server.received] == ["POST"]
+    sent = server.received[0]
+    assert sent.header("Origin") == PAGE and sent.header("Sec-Fetch-Mode") == "no-cors"
+    assert sent.header("X-Custom") is None  # dropped, like the non-safelisted Content-Type
+    assert sent.header("Content-Type") == "text/plain;charset=UTF-8"
+
+
+def test_mode_no_cors_get_carries_no_origin(cli, loopback_server):
+    server = loopback_server(_no_cors_headers)
+    result = cli("check", server.url + "/items", "--origin", PAGE, "--mode", "no-cors")
+    assert result.code == 0, result.stdout + result.stderr
+    assert [(r.method, r.header("Origin")) for r in server.received] == [("GET", None)]
+
+
+def test_mode_no_cors_refuses_other_methods(cli):
+    _one_error(cli("check", UNUSED, "--origin", PAGE, "--mode", "no-cors", "--method", "PUT"), contains="no-cors")
+
+
+def test_an_unknown_mode_or_client(cli):
+    _one_error(cli("check", UNUSED, "--origin", PAGE, "--mode", "navigate"), contains="--mode")
+    _one_error(cli("check", UNUSED, "--origin", PAGE, "--client", "beacon"), contains="--client")
+
+
+def test_client_xhr_upload_forces_a_preflight_and_xhr_names_itself(cli, loopback_server):
+    import json
+
+    def no_cors_on_options(request):
+        return (204, [], b"") if request.method == "OPTIONS" else (200, [("Access-Control-Allow-Origin", "*")], b"")
+
+    server = loopback_server(no_cors_on_options)
+    result = cli("check", server.url + "/items", "--origin", PAGE, "--method", "POST", "--data", "x",
+                 "--client", "xhr-upload", "--json")
+    assert result.code == 1, result.stdout + result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["preflight"]["request_headers"]["Access-Control-Request-Method"] == "POST"
+    assert any("xhr.upload" in reason for reason in doc["preflight"]["reasons"])
+    assert doc["browser_message"].startswith("Access to XMLHttpRequest at ")
+    plain = cli("check", server.url + "/items", "--origin", PAGE, "--method", "POST", "--data", "x",
+                "--client", "xhr", "--actual", "--json")
+    assert plain.code == 0 and json.loads(plain.stdout)["preflight"] is None
+
+
 def test_root_help_lists_every_command_typer_knows():
     """The fast top-level help must not drift from the commands actually registered."""
     import typer

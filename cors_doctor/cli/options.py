@@ -150,10 +150,10 @@ class NetworkFlags:
     http2: bool = False
 
     def send_options(self) -> SendOptions:
-        from cors_doctor.net import SendOptions, lift_url_limit, ssl_context
+        from cors_doctor.net import SendOptions, ssl_context, use_browser_limits
 
         check_timeout(self.timeout)
-        lift_url_limit()  # URLs up to Chrome's 2 MiB: this process is cors-doctor's own
+        use_browser_limits()  # URLs and reply heads as Chromium takes them: this process is cors-doctor's own
         options = SendOptions(timeout=self.timeout, verify=not self.insecure, cacert=self.cacert, http2=self.http2)
         if self.cacert and not self.insecure:
             ssl_context(options)  # a bad bundle is a usage error now, not an error per request later

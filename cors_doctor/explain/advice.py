@@ -167,6 +167,14 @@ _FIXED: dict[str, Advice] = {
                        "The redirect's Location contains credentials.", "Redirect to a URL without user:password@."),
     "location": Advice("A CORS request can only be redirected to http(s) URLs.",
                        "The redirect points to another scheme.", "Redirect to an http(s) URL."),
+    "reply-rejected": Advice("The browser reads a reply only if its head is well-formed HTTP.",
+                             "The server answered with bytes Chrome refuses (a NUL byte in a header, two different "
+                             "Content-Length, Location or Content-Disposition values, or no final status after a 1xx), "
+                             "so the request failed before any CORS check.",
+                             "Fix the server or proxy that writes this reply head; no CORS header changes it. "
+                             "`cors-doctor check` shows which header is at fault."),
+    "invalid-location": Advice("A redirect's Location must be a URL.", "The Location does not parse as a URL.",
+                               "Send a valid absolute or relative URL in Location."),
     "too-many": Advice("Browsers follow at most 20 redirects.", "The request was redirected more than 20 times.",
                        "Remove the redirect loop."),
     "redirect-mode": Advice("fetch() was called with redirect: 'error' (or 'manual') and the server redirected.",

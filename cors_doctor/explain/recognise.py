@@ -26,7 +26,12 @@ _HEADER_EXAMPLES = {"content-type": "application/json", "authorization": "Bearer
 _MAX_OPEN_BREAKS = 8  # line breaks not at a space: each may be joined with or without one
 _MAX_CLOSEST_FOR = 3
 _NET_KINDS = {"net::ERR_TOO_MANY_REDIRECTS": "too-many", "net::ERR_UNSAFE_REDIRECT": "location",
-              "net::ERR_BLOCKED_BY_CLIENT": "blocked"}
+              "net::ERR_INVALID_REDIRECT": "location", "net::ERR_BLOCKED_BY_CLIENT": "blocked",
+              # replies Chrome refuses to read (conformance cases line-*, wpt-pf-status-103)
+              "net::ERR_INVALID_HTTP_RESPONSE": "reply-rejected", "net::ERR_EMPTY_RESPONSE": "reply-rejected",
+              "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH": "reply-rejected",
+              "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION": "reply-rejected",
+              "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION": "reply-rejected"}
 # Not about reaching the server: a CORS block (reason on another line) or a no-cors response blocker.
 _NET_NOT_EXPLAINED = frozenset({"net::ERR_FAILED", "net::ERR_BLOCKED_BY_ORB", "net::ERR_BLOCKED_BY_RESPONSE",
                                 "net::ERR_ABORTED"})
@@ -215,7 +220,8 @@ def _resolve(match: _Match) -> tuple[str, tuple[str, ...]]:
 def _check_args(match: _Match, kind: str, origin: str | None, method: str,
                 net: NetLine | None) -> tuple[CheckArgs | None, tuple[str, ...], str]:
     """The reproducing check, what had to be assumed for it, or why there is none."""
-    if kind in advice.NOT_CHECKABLE:
+    # A scheme error after a redirect is reproducible from the first URL (redir-location-ftp).
+    if kind in advice.NOT_CHECKABLE and not (kind == "scheme" and match.params.get("initial")):
         return None, (), "this happens inside the page, not on the wire: a check of the URL cannot reproduce it"
     url = match.params.get("initial") or match.params.get("url")
     if not url or not url.lower().startswith(("http://", "https://")):
@@ -244,7 +250,9 @@ def _check_args(match: _Match, kind: str, origin: str | None, method: str,
     if needs_actual:
         assumptions.append(f"--actual sends the {method} itself (the failing reply is the request's own): "
                            "the server may change data")
-    return CheckArgs(url, origin, method, tuple(headers), credentials, needs_actual, match.browser), tuple(assumptions), ""
+    client = "xhr" if match.params.get("resource") == "XMLHttpRequest" else "fetch"
+    return (CheckArgs(url, origin, method, tuple(headers), credentials, needs_actual, match.browser, client=client),
+            tuple(assumptions), "")
 
 
 def _explain(match: _Match, net: list[NetLine], origin: str | None, method: str | None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from cors_doctor.net._inprocess import AsgiSender, WsgiSender, framework_of, in_process_sender, is_asgi
 from cors_doctor.net._sync import SyncSender
-from cors_doctor.net._wire import lift_url_limit
+from cors_doctor.net._wire import use_browser_limits
 from cors_doctor.net.options import SendOptions, ssl_context
 from cors_doctor.net.senders import (
     TRANSPORTS, AiohttpSender, HttpxSender, Sender, as_sender, make_async_client, make_sender,
@@ -35,8 +35,8 @@ __all__ = [
     "framework_of",
     "in_process_sender",
     "is_asgi",
-    "lift_url_limit",
     "make_async_client",
     "make_sender",
     "ssl_context",
+    "use_browser_limits",
 ]

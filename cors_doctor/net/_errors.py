@@ -16,6 +16,7 @@ from cors_doctor.errors import (
     ConnectError,
     CorsDoctorError,
     ProtocolError,
+    RejectedReply,
     TimeoutError_,
     TLSError,
     TransportError,
@@ -223,6 +224,9 @@ def protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
         return ProtocolError(
             f"the reply headers from {where} are larger than 100 KiB; cors-doctor stops reading there "
             "(Chrome fails at 256 KiB with net::ERR_RESPONSE_HEADERS_TOO_BIG)")
+    rejected = _rejected_reply(lowered, attempt)
+    if rejected is not None:
+        return RejectedReply(f"{where} sent a reply browsers refuse: {text}", rejected)
     crash_hint = "look at the server's log: it may have crashed on this request"
     if attempt.url.startswith("http:"):
         crash_hint += f"; or is {where} an https:// port?"
@@ -247,6 +251,19 @@ def protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _rejected_reply(lowered: str, attempt: Attempt) -> str | None:
+    """Chromium's network error for a reply head it refuses, when h11 refused it for the same
+    reason (conformance cases line-nul-*, line-content-length-conflict, wpt-pf-status-103)."""
+    if "nul byte in a header line" in lowered:
+        return "net::ERR_INVALID_HTTP_RESPONSE"
+    if "conflicting content-length" in lowered:
+        return "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH"
+    informational = re.match(rb"HTTP/1\.[01] 1\d\d ", attempt.first_bytes)
+    if informational and ("without sending a response" in lowered or "disconnected without" in lowered):
+        return "net::ERR_EMPTY_RESPONSE"  # only a 1xx came: the browser got no final reply
+    return None
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:

@@ -49,6 +49,46 @@ def lift_url_limit() -> None:
     if getattr(_urlparse, "MAX_URL_LENGTH", BROWSER_MAX_URL) < BROWSER_MAX_URL:
         _urlparse.MAX_URL_LENGTH = BROWSER_MAX_URL
 
+def lenient_header_lines() -> None:
+    """Read reply header lines the way Chromium does, where h11 rejects the whole reply:
+    `Name : value` (whitespace before the colon) is the header `Name`; a line without a colon, or
+    whose name is empty or not a token, is skipped; a bare CR inside a value is kept. A NUL byte
+    anywhere in the head is still refused (Chromium: net::ERR_INVALID_HTTP_RESPONSE). Request
+    header values may carry any byte but NUL, CR and LF, as page script's may. cors-doctor must
+    judge what the browser sees (cases line-* of the conformance suite).
+
+    h11 keeps these rules in module globals, so this changes the process: only the command line
+    calls it (through `use_browser_limits`), as its process is cors-doctor's own. The library
+    leaves h11 as it is; its connections still read `Name : value` as Chromium does (_lenient.py)."""
+    import re
+
+    from h11 import _headers, _readers
+
+    # Outgoing values: fetch() refuses only NUL, CR and LF, and Chromium puts anything else on the
+    # wire as written (a vertical tab in wpt-ct-vertical-tab), where h11 refuses control bytes.
+    _headers._field_value_re = re.compile(rb"[^\x00\r\n]*")
+    if getattr(_readers._decode_header_lines, "like_chromium", False):
+        return
+    from cors_doctor.rules.safelist import is_token
+
+    def decode_header_lines(lines):
+        for line in _readers._obsolete_line_fold(lines):
+            if b"\x00" in line:
+                raise _readers.LocalProtocolError(f"NUL byte in a header line: {bytes(line)!r}")
+            name, colon, value = bytes(line).partition(b":")
+            name = name.strip(b" \t")
+            if colon and is_token(name.decode("latin-1")):
+                yield name, value.strip(b" \t")
+
+    decode_header_lines.like_chromium = True  # type: ignore[attr-defined]
+    _readers._decode_header_lines = decode_header_lines
+
+
+def use_browser_limits() -> None:
+    """For the command line only: URLs up to 2 MiB and header lines read as Chromium reads them."""
+    lift_url_limit()
+    lenient_header_lines()
+
 
 def excerpt(body: bytes) -> str:
     """The start of a reply body as text, for fingerprints and error hints."""

@@ -31,6 +31,7 @@ class FailureKind(StrEnum):
     # Redirects of the actual request.
     USERINFO = "userinfo"
     LOCATION = "location"
+    INVALID_LOCATION = "invalid-location"
     TOO_MANY = "too-many"
     REDIRECT_MODE = "redirect-mode"
     # Refused before anything is sent, or by the browser itself.
@@ -45,6 +46,7 @@ class FailureKind(StrEnum):
     NETWORK = "network"
     BLOCKED = "blocked"
     INVALID_RESPONSE = "invalid-response"
+    REPLY_REJECTED = "reply-rejected"  # a reply head the browser refuses to read (net::ERR_...)
     # What script may read or set.
     UNSAFE_HEADER_GET = "unsafe-header-get"
     UNSAFE_HEADER_SET = "unsafe-header-set"
@@ -67,6 +69,7 @@ FAILURE_CODES: dict[FailureKind, Code] = {
     FailureKind.PNA_PREFLIGHT: Code.LOCAL_NETWORK_ACCESS,
     FailureKind.USERINFO: Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
     FailureKind.LOCATION: Code.REDIRECT_BAD_LOCATION,
+    FailureKind.INVALID_LOCATION: Code.REDIRECT_BAD_LOCATION,
     FailureKind.TOO_MANY: Code.TOO_MANY_REDIRECTS,
     FailureKind.REDIRECT_MODE: Code.REDIRECT_MODE_ERROR,
     FailureKind.MIXED_CONTENT: Code.MIXED_CONTENT,
@@ -80,6 +83,7 @@ FAILURE_CODES: dict[FailureKind, Code] = {
     FailureKind.NETWORK: Code.NETWORK_ERROR,
     FailureKind.BLOCKED: Code.NETWORK_ERROR,
     FailureKind.INVALID_RESPONSE: Code.SERVICE_WORKER_INVALID_RESPONSE,
+    FailureKind.REPLY_REJECTED: Code.REPLY_REJECTED_BY_BROWSER,
     FailureKind.UNSAFE_HEADER_GET: Code.HEADER_NOT_EXPOSED,
     FailureKind.UNSAFE_HEADER_SET: Code.FORBIDDEN_REQUEST_HEADER,
 }

@@ -7,12 +7,17 @@ they must match byte for byte.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from cors_doctor.model import Browser
 
 _CHROME_NO_CORS_INFO = " Have the server send the header with a valid value."
 _CHROME_PREFLIGHT = "Response to preflight request doesn't pass access control check: "
+_CHROME_XHR_CREDENTIALS = (" The credentials mode of requests initiated by the XMLHttpRequest is controlled by the "
+                           "withCredentials attribute.")
 
 _CHROME = {
     "missing": "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
@@ -28,6 +33,9 @@ _CHROME = {
     "method": "Method {hint} is not allowed by Access-Control-Allow-Methods in preflight response.",
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers in preflight response.",
     "userinfo": "Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin requests.",
+    # the scheme list as Chromium 156 prints it (redir-location-ftp)
+    "scheme": "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, "
+              "chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
 }
 _CHROME_PREFLIGHT_PREFIXED = {"missing", "multiple", "invalid", "mismatch", "wildcard", "credentials", "status", "redirect"}
 
@@ -44,8 +52,16 @@ _FIREFOX = {
     "method": "Did not find method in CORS header ‘Access-Control-Allow-Methods’",
     "header": "header ‘{hint}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response",
     "userinfo": "CORS request did not succeed",
+    "too-many": "CORS request did not succeed",
+    "location": "CORS request did not succeed",
+    "invalid-location": "CORS request did not succeed",
+    "scheme": "CORS request did not succeed",
 }
-_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo"}
+_FIREFOX_WITH_STATUS = {"missing", "status", "userinfo", "too-many", "location", "invalid-location", "scheme"}
+# Firefox gives up on these before it has a reply to quote: its status is "(null)".
+_FIREFOX_NO_REPLY = {"userinfo", "too-many", "location", "invalid-location", "scheme"}
+# Redirects Firefox and WebKit refuse to follow (not http(s), unparsable) name the redirecting URL.
+_BAD_TARGET = {"location", "invalid-location", "scheme"}
 
 _SAFARI = {
     "missing": "Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: {status}",
@@ -54,12 +70,15 @@ _SAFARI = {
     "wildcard": "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
     "credentials": 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".',
     "status": "Preflight response is not successful. Status code: {status}",
-    "redirect": "Preflight response is not successful",
+    "redirect": "Preflight response is not successful. Status code: {status}",  # a 3xx is just not ok
     "methods-unparsable": "Header Access-Control-Allow-Methods has an invalid value: {value}",
     "headers-unparsable": "Header Access-Control-Allow-Headers has an invalid value: {value}",
     "method": "Method {hint} is not allowed by Access-Control-Allow-Methods.",
     "header": "Request header field {hint} is not allowed by Access-Control-Allow-Headers.",
-    "userinfo": "Cross-origin redirection to {hint} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+    "userinfo": "Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
+    "too-many": "Load cannot follow more than 20 redirections",
+    "scheme": "Cross-origin redirection to {url} denied by Cross-Origin Resource Sharing policy: not allowed to follow a "
+              "cross-origin CORS redirection with non CORS scheme",
 }
 
 
@@ -78,6 +97,8 @@ class FailureContext:
     value: str = ""  # the raw header value, for Safari's "invalid value" texts
     redirect_to: str = ""  # set when the failing reply is itself a redirect (Safari names the target)
     script_hint: str = ""  # the header name as script wrote it (Safari keeps its case)
+    request_origin: str = ""  # the request's Origin when it differs from the page's ('null' after a redirect)
+    initiator: str = "fetch"  # "fetch" or "XMLHttpRequest": named in the console line
 
 
 def _escape_hint(hint: str) -> str:
@@ -85,9 +106,17 @@ def _escape_hint(hint: str) -> str:
     return "".join(ch if 0x20 <= ord(ch) < 0x7F else f"\\u{ord(ch):04X}" for ch in hint)
 
 
+def _as_utf8(hint: str) -> str:
+    """Firefox reads header bytes as UTF-8 in its messages (a stray byte becomes U+FFFD)."""
+    try:
+        return hint.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return hint
+
+
 def chrome_message(ctx: FailureContext) -> str:
     redirected = f"(redirected from '{ctx.initial_url}') " if ctx.url != ctx.initial_url else ""
-    head = f"Access to fetch at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
+    head = f"Access to {ctx.initiator} at '{ctx.url}' {redirected}from origin '{ctx.page_origin}' has been blocked by CORS policy: "
     if ctx.kind == "mixed-content":
         return (
             f"Mixed Content: The page at '{ctx.page_origin}/' was loaded over HTTPS, but requested an insecure "
@@ -95,6 +124,8 @@ def chrome_message(ctx: FailureContext) -> str:
         )
     reason = _CHROME[ctx.kind].format(hint=_escape_hint(ctx.hint))
     prefix = _CHROME_PREFLIGHT if ctx.on_preflight and ctx.kind in _CHROME_PREFLIGHT_PREFIXED else ""
+    if ctx.initiator == "XMLHttpRequest" and ctx.kind in ("wildcard", "credentials"):
+        reason += _CHROME_XHR_CREDENTIALS
     return head + prefix + reason
 
 
@@ -106,11 +137,14 @@ def firefox_message(ctx: FailureContext) -> str:
         kind = "mismatch"  # Firefox counts header lines; one line "a, b" is a mismatch
     if kind == "invalid":
         kind = "mismatch"
-    reason = _FIREFOX[kind].format(hint=ctx.hint)
+    if kind == "scheme":  # its context names the target as url; Firefox names the redirecting URL
+        ctx = FailureContext(kind, ctx.initial_url, ctx.initial_url, ctx.page_origin, status=ctx.status)
+    reason = _FIREFOX[kind].format(hint=_as_utf8(ctx.hint))
     url = f"‘{ctx.url}’" if kind == "wildcard" else ctx.url
     text = f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason})."
     if kind in _FIREFOX_WITH_STATUS:
-        text += f" Status code: {ctx.status if ctx.status is not None else '(null)'}."
+        status = None if kind in _FIREFOX_NO_REPLY else ctx.status
+        text += f" Status code: {status if status is not None else '(null)'}."
     return text
 
 
@@ -123,10 +157,43 @@ def safari_message(ctx: FailureContext) -> str:
     if kind == "invalid":
         kind = "mismatch"
     hint = ctx.script_hint or ctx.hint
-    reason = _SAFARI[kind].format(hint=hint, origin=ctx.page_origin, status=ctx.status, value=ctx.value)
+    api = "XMLHttpRequest" if ctx.initiator == "XMLHttpRequest" else "Fetch API"
+    if kind in _BAD_TARGET:
+        return _safari_bad_target(ctx, api)
+    if kind == "userinfo":
+        # the Location that carries user:password@, serialized as the URL Standard does
+        hint = _EMPTY_PASSWORD.sub(r"\1@", ctx.redirect_to or hint)
+    # WebKit names the request's own origin ('null' once a redirect crossed origins) and the URL
+    # of the reply that failed, not the one script asked for (WebKitGTK 2.50, conformance suite).
+    origin = ctx.request_origin or ctx.page_origin
+    reason = _SAFARI[kind].format(hint=hint, origin=origin, status=ctx.status, value=ctx.value,
+                                  target=_without_userinfo(hint), url=ctx.url)
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
         reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
-    return f"{reason}\nFetch API cannot load {ctx.initial_url} due to access control checks."
+    return f"{reason}\n{api} cannot load {ctx.url} due to access control checks."
+
+
+_EMPTY_PASSWORD = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*):@")
+
+
+def _safari_bad_target(ctx: FailureContext, api: str) -> str:
+    """A redirect WebKit will not follow: an ftp: target, or any other non-http(s) or unparsable
+    Location (redir-location-ftp, -data, -invalid), reported for the redirecting URL."""
+    target, loading = (ctx.url, ctx.initial_url) if ctx.kind == "scheme" else (ctx.hint, ctx.url)
+    if target.lower().startswith("ftp:"):
+        reason = "FTP URLs are disabled"
+    else:
+        reason = (f"Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: "
+                  "not allowed to follow a cross-origin CORS redirection with non CORS scheme")
+    return f"{reason}\n{api} cannot load {loading} due to access control checks."
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL with its user:password@ removed (WebKit names the redirect target that way first)."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def browser_message(browser: Browser, ctx: FailureContext) -> str:
@@ -136,6 +203,17 @@ def browser_message(browser: Browser, ctx: FailureContext) -> str:
     if browser == "safari":
         return safari_message(ctx)
     return chrome_message(ctx)
+
+
+def network_error_message(browser: Browser, url: str, net_error: str, xhr: bool = False) -> str:
+    """The console line for a reply the browser refuses to read (`net_error`: Chromium's name):
+    no CORS text, only the network error (Firefox: "CORS request did not succeed")."""
+    if browser == "firefox":
+        return (f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. "
+                "(Reason: CORS request did not succeed). Status code: (null).")
+    if browser == "safari":
+        return f"{'XMLHttpRequest' if xhr else 'Fetch API'} cannot load {url}."
+    return f"Failed to load resource: {net_error}"
 
 
 AUTHORIZATION_WILDCARD_DEPRECATION = (

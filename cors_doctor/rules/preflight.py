@@ -24,7 +24,8 @@ class PreflightFailure:
 
 
 def is_redirect(status: int, headers: Headers) -> bool:
-    return status in REDIRECT_STATUSES and bool(header_values(headers, "Location"))
+    # An empty Location is no redirect: Chromium hands the 3xx itself to the page (redir-location-empty).
+    return status in REDIRECT_STATUSES and any(v.strip(" \t") for v in header_values(headers, "Location"))
 
 
 def parse_header_list(headers: Headers, name: str) -> list[str] | None:
@@ -82,16 +83,22 @@ def headers_allowed(unsafe_names: tuple[str, ...], allow_headers: list[str], cre
 
 
 def judge_preflight_lists(
-    method: str, unsafe_names: tuple[str, ...], headers: Headers, credentials: bool
+    method: str, unsafe_names: tuple[str, ...], headers: Headers, credentials: bool, browser: Browser = "chrome"
 ) -> tuple[PreflightFailure | None, HeaderJudgement | None]:
-    """Parse Allow-Methods then Allow-Headers, then check the method, then the headers."""
+    """Parse Allow-Methods then Allow-Headers, then check the method, then the headers.
+
+    Firefox checks the method before it parses Allow-Headers, so a refused method wins there
+    over an unparsable Allow-Headers."""
     allow_methods = parse_header_list(headers, "Access-Control-Allow-Methods")
     if allow_methods is None:
         return PreflightFailure("methods-unparsable", first_bad_item(headers, "Access-Control-Allow-Methods")), None
+    method_ok = method_allowed(method, allow_methods, credentials)
+    if browser == "firefox" and not method_ok:
+        return PreflightFailure("method", method), None
     allow_headers = parse_header_list(headers, "Access-Control-Allow-Headers")
     if allow_headers is None:
         return PreflightFailure("headers-unparsable", first_bad_item(headers, "Access-Control-Allow-Headers")), None
-    if not method_allowed(method, allow_methods, credentials):
+    if not method_ok:
         return PreflightFailure("method", method), None
     judgement = headers_allowed(unsafe_names, allow_headers, credentials)
     if judgement.missing is not None:
@@ -111,6 +118,8 @@ def max_age(headers: Headers, browser: Browser) -> MaxAge:
     values = header_values(headers, "Access-Control-Max-Age")
     cap = MAX_AGE_CAP[browser]
     if not values:
+        if browser == "firefox":  # cache-default: Firefox preflights the next request again
+            return MaxAge(None, 0, "no Access-Control-Max-Age: Firefox does not cache the preflight")
         return MaxAge(None, DEFAULT_MAX_AGE, f"no Access-Control-Max-Age: cached {DEFAULT_MAX_AGE} s")
     raw = ", ".join(v.strip(" \t") for v in values)
     if len(values) > 1 or not raw.lstrip("-").isdigit():

@@ -14,7 +14,7 @@ _BODY_HEADERS = frozenset({"content-encoding", "content-language", "content-loca
 @dataclass(frozen=True)
 class RedirectTarget:
     url: str | None
-    problem: str = ""  # "location" (unparsable / not http(s)) or "userinfo"
+    problem: str = ""  # "invalid-location" (not a URL), "location" (data:), "scheme" (another scheme) or "userinfo"
     location: str = ""
 
 
@@ -24,13 +24,17 @@ def redirect_target(current_url: str, headers: Headers) -> RedirectTarget:
     # A header value is bytes (kept as Latin-1 characters): a byte above 0x7F is percent-encoded
     # as that byte, not as the UTF-8 of the Latin-1 character it was read as.
     raw = "".join(f"%{ord(ch):02X}" if 0x80 <= ord(ch) <= 0xFF else ch for ch in location)
-    target = resolve_url(current_url, raw.strip())
+    target = resolve_url(current_url, raw)
     parts = url_parts(target) if target is not None else None
     if target is None or parts is None:
-        return RedirectTarget(None, "location", location)
+        return RedirectTarget(None, "invalid-location", location)
+    target = target.split("#", 1)[0]  # the fragment stays with the page, never goes on the wire
     scheme, host, userinfo = parts
-    if scheme not in {"http", "https"} or not host:
-        return RedirectTarget(None, "location", location)
+    if scheme not in {"http", "https"}:
+        # Chromium: data: is an unsafe redirect; any other scheme fails the CORS scheme check.
+        return RedirectTarget(None, "location" if scheme == "data" else "scheme", target)
+    if not host:
+        return RedirectTarget(None, "invalid-location", location)
     if userinfo:
         return RedirectTarget(None, "userinfo", location)
     return RedirectTarget(target, "", location)

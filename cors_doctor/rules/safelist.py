@@ -35,6 +35,7 @@ _SAFELISTED_CONTENT_TYPES = frozenset(
 )
 _HTTP_WHITESPACE = " \t\r\n"
 _RANGE = re.compile(rb"bytes=([0-9]+)-([0-9]*)")
+_RANGE_ANY_CASE = re.compile(rb"bytes=([0-9]+)-([0-9]*)", re.IGNORECASE)
 CHROME_SAFELISTED_HINTS = frozenset({"dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"})
 _DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+)?")
 
@@ -84,13 +85,14 @@ _INT64_MAX = 2**63 - 1
 
 
 def _range_is_simple(value: bytes, browser: Browser) -> bool:
-    """`bytes=start-[end]`, case-sensitive (Chromium 156 preflights `Bytes=0-10` too), and the
-    numbers must fit Chromium's int64 parser (a 20-digit start forces a preflight there)."""
-    match = _RANGE.fullmatch(value)
+    """`bytes=start-[end]`, case-sensitive in Chromium and Firefox (both preflight `Bytes=0-10`;
+    WebKit does not), and the numbers must fit an int64 (a 20-digit start forces a preflight in
+    all three)."""
+    match = (_RANGE_ANY_CASE if browser == "safari" else _RANGE).fullmatch(value)
     if not match:
         return False
     start, end = int(match.group(1)), match.group(2)
-    if browser == "chrome" and (start > _INT64_MAX or (end and int(end) > _INT64_MAX)):
+    if start > _INT64_MAX or (end and int(end) > _INT64_MAX):
         return False
     return not end or start <= int(end)
 
@@ -125,23 +127,37 @@ def is_safelisted_request_header(name: str, value: bytes, browser: Browser = "ch
     return False
 
 
+NO_CORS_SAFELISTED_NAMES = frozenset({"accept", "accept-language", "content-language", "content-type"})
+
+
+def is_no_cors_safelisted_request_header(name: str, value: bytes) -> bool:
+    """What a `mode: 'no-cors'` request keeps (the request-no-cors guard): these four names, with
+    a safelisted value; fetch() drops every other header silently."""
+    return name.lower() in NO_CORS_SAFELISTED_NAMES and is_safelisted_request_header(name, value, "firefox")
+
+
 def header_bytes(value: str) -> bytes:
     """A header value as the ByteString fetch() makes of it (each code point must be <= 0xFF)."""
     return value.encode("latin-1")
 
 
 def cors_unsafe_request_header_names(headers: Headers, browser: Browser = "chrome") -> tuple[str, ...]:
-    """The lowercased, de-duplicated, byte-sorted names that go into Access-Control-Request-Headers."""
-    unsafe: set[str] = set()
+    """The lowercased, de-duplicated, byte-sorted names that go into Access-Control-Request-Headers.
+
+    Firefox lists a name once per unsafe entry of the header list (`x-a,x-b,x-b` for X-B set
+    twice), so for it `headers` are the entries as script appended them and nothing is merged."""
+    unsafe: list[str] = []
     safelisted_total = 0
-    safelisted_names: set[str] = set()
+    safelisted_names: list[str] = []
     for name, value in headers:
         raw = header_bytes(value)
         if is_safelisted_request_header(name, raw, browser):
             safelisted_total += len(raw)
-            safelisted_names.add(name.lower())
+            safelisted_names.append(name.lower())
         else:
-            unsafe.add(name.lower())
+            unsafe.append(name.lower())
     if safelisted_total > 1024:
-        unsafe |= safelisted_names
+        unsafe += safelisted_names
+    if browser != "firefox":
+        unsafe = list(set(unsafe))
     return tuple(sorted(unsafe, key=lambda n: n.encode("latin-1")))

@@ -19,7 +19,7 @@ import threading
 import shutil
 from typing import Iterable
 
-from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, fetch_init, observe
+from .engine import FETCH_JS, Observation, observe, page_args
 from .engine import summarize_requests  # noqa: F401  (re-exported for older imports)
 from .model import Case
 from .server import CaseServer
@@ -170,10 +170,7 @@ class ChromiumRunner:
         def mine() -> list[str]:
             return [text for text, url in console if marker in text or marker in url]
 
-        result = await page.evaluate(
-            FETCH_JS,
-            {"url": server.url(case), "init": fetch_init(case), "timeoutMs": FETCH_TIMEOUT_MS},
-        )
+        result = await page.evaluate(FETCH_JS, page_args(case, server))
         if not result.get("ok"):
             # The console line can trail the rejected promise slightly; wait a bounded while.
             for _ in range(int(CONSOLE_GRACE_S / 0.05)):

@@ -1,7 +1,8 @@
 """Run a conformance case through the cors-doctor CLI, exactly as a user would.
 
 The command line mirrors what page script passes to fetch(): the same method spelling, the same
-header names and values, --credentials for credentials:'include', --data for a string body.
+header names and values, --credentials for credentials:'include', --data for a string body,
+--mode no-cors, and --client xhr / xhr-upload for XMLHttpRequest (with an upload listener).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compare import foreign_requests, from_cli
 from .engine import summarize_requests
-from .compare import browser_traffic, from_cli
 from .model import Case
 from .server import CaseServer
 
@@ -35,20 +36,24 @@ class CliRun:
     doc: dict | None = None
     problem: str | None = None
     requests: list[dict] = field(default_factory=list)
+    case: Case | None = None
 
     @property
     def page_origin(self) -> str:
         return self.argv[self.argv.index("--origin") + 1]
 
     @property
-    def probe_requests(self) -> list[dict]:
-        """Requests the CLI made on its own, from an origin other than the page's."""
-        own = browser_traffic(self.requests, self.page_origin)
-        return [r for r in self.requests if r not in own]
+    def browser(self) -> str:
+        return self.argv[self.argv.index("--browser") + 1]
 
-    def fields(self) -> dict:
-        return from_cli(self.doc, self.returncode,
-                        browser_traffic(self.requests, self.page_origin))
+    @property
+    def foreign(self) -> list[dict]:
+        """Requests from an Origin a browser on the page would never send."""
+        return foreign_requests(self.requests, self.page_origin)
+
+    def fields(self, case: Case) -> dict:
+        """The compared fields; `requests` is everything the server logged while the CLI ran."""
+        return from_cli(self.doc, self.returncode, self.requests, case, self.browser)
 
     def explain(self) -> str:
         """Context for a failure message: command, exit code, stderr, problem."""
@@ -61,10 +66,11 @@ class CliRun:
         return "\n".join(parts)
 
 
-def cli_argv(case: Case, server: CaseServer) -> list[str]:
-    """argv for `cors-doctor check` reproducing the case's fetch()."""
+def cli_argv(case: Case, server: CaseServer, browser: str = "chrome",
+             extra: tuple[str, ...] = ("--actual", "--json")) -> list[str]:
+    """argv for `cors-doctor check` reproducing the case's fetch() as `browser` would send it."""
     argv = [sys.executable, "-m", "cors_doctor", "check", server.url(case),
-            "--origin", server.origins.page]
+            "--origin", server.origins.page, "--browser", browser]
     if case.method != "GET":
         argv += ["--method", case.method]
     for name, value in case.headers:
@@ -73,12 +79,19 @@ def cli_argv(case: Case, server: CaseServer) -> list[str]:
         argv.append("--credentials")
     if case.body is not None:
         argv += ["--data", case.body]
-    return argv + ["--actual", "--json"]
+    if case.mode != "cors":
+        argv += ["--mode", case.mode]
+    if case.client != "fetch":
+        argv += ["--client", "xhr-upload" if case.upload_listener else "xhr"]
+    # keepalive has no option: Chromium treats a keepalive request like any other (keepalive-*).
+    return argv + list(extra)
 
 
-def run_cli(case: Case, server: CaseServer, timeout: float = CLI_TIMEOUT_S) -> CliRun:
-    """Run the CLI for one case (bounded by `timeout`) and parse its JSON."""
-    argv = cli_argv(case, server)
+def run_cli(case: Case, server: CaseServer, browser: str = "chrome",
+            extra: tuple[str, ...] = ("--actual", "--json"),
+            timeout: float = CLI_TIMEOUT_S) -> CliRun:
+    """Run the CLI for one case (bounded by `timeout`) and parse its JSON (when --json)."""
+    argv = cli_argv(case, server, browser, extra)
     server.take_log(case.id)
     env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
     try:
@@ -87,9 +100,11 @@ def run_cli(case: Case, server: CaseServer, timeout: float = CLI_TIMEOUT_S) -> C
     except subprocess.TimeoutExpired as exc:
         return CliRun(argv, None, _text(exc.stdout), _text(exc.stderr),
                       problem=f"timed out after {timeout:.0f} s",
-                      requests=summarize_requests(server.take_log(case.id)))
+                      requests=summarize_requests(server.take_log(case.id)), case=case)
     run = CliRun(argv, proc.returncode, proc.stdout, proc.stderr,
-                 requests=summarize_requests(server.take_log(case.id)))
+                 requests=summarize_requests(server.take_log(case.id)), case=case)
+    if "--json" not in extra:
+        return run
     try:
         doc = json.loads(proc.stdout)
         if isinstance(doc, dict):
@@ -108,8 +123,9 @@ def _text(output: str | bytes | None) -> str:
     return output or ""
 
 
-def run_many(cases: list[Case], server: CaseServer, workers: int = CLI_WORKERS) -> dict[str, CliRun]:
+def run_many(cases: list[Case], server: CaseServer, browser: str = "chrome",
+             workers: int = CLI_WORKERS) -> dict[str, CliRun]:
     """Run the CLI for many cases in a bounded thread pool."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        runs = list(pool.map(lambda c: run_cli(c, server), cases))
-    return {case.id: run for case, run in zip(cases, runs)}
+        runs = list(pool.map(lambda c: run_cli(c, server, browser), cases))
+    return {case.id: run for case, run in zip(cases, runs, strict=True)}

@@ -18,36 +18,20 @@ and where its runner lives (imported only when used: each pulls in a heavy drive
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Self
+from typing import Protocol, Self
 
 from .model import Case
+from .page import FETCH_TIMEOUT_MS, PAGE_JS, fetch_init, page_args, split_log  # noqa: F401  (runners use them)
 from .server import CaseServer, LoggedRequest
 
 HERE = Path(__file__).parent
 
-# Runs in the page. Header names come back lowercased and sorted by the Headers iterator itself.
-# Every engine runs this same function: `({url, init, timeoutMs}) => Promise<result>`.
-FETCH_JS = """
-async ({url, init, timeoutMs}) => {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const response = await fetch(url, {...init, signal: controller.signal});
-    const names = [];
-    for (const [name] of response.headers) names.push(name);
-    const body = await response.text();
-    return {ok: true, status: response.status, type: response.type,
-            headers: [...new Set(names)].sort(), body};
-  } catch (e) {
-    return {ok: false, error: String(e), timedOut: controller.signal.aborted};
-  } finally {
-    clearTimeout(timer);
-  }
-}
-"""
-FETCH_TIMEOUT_MS = 5000
+# Runs in the page: every engine runs this same function, `(page_args(case, server)) =>
+# Promise<result>` (page.py: fetch() or XMLHttpRequest, follow-up requests of case.then).
+FETCH_JS = PAGE_JS
 
 
 @dataclass(frozen=True)
@@ -69,6 +53,9 @@ class Observation:
     error: str | None = None
     console: list[str] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
+    # One entry per follow-up request of the case (case.then): allowed, preflight_sent, status,
+    # error and the requests it caused.
+    later: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -134,14 +121,9 @@ ENGINES: dict[str, Engine] = {
 }
 
 
-def fetch_init(case: Case) -> dict:
-    """The RequestInit page script passes to fetch() for a case."""
-    init: dict = {"method": case.method, "headers": [list(pair) for pair in case.headers]}
-    if case.credentials:
-        init["credentials"] = "include"
-    if case.body is not None:
-        init["body"] = case.body
-    return init
+def available() -> list[Engine]:
+    """Engines whose runner module is part of this checkout (all three once WebKit's is in)."""
+    return [e for e in ENGINES.values() if (HERE / f"{e.module}.py").exists()]
 
 
 def summarize_requests(log: list[LoggedRequest]) -> list[dict]:
@@ -168,8 +150,20 @@ def observe(
     """Combine the page's fetch() result, the engine's console lines and the server log.
 
     `pick_message` chooses the console line that explains a block (each engine words and splits
-    its messages differently).
+    its messages differently). The log is cut at the page's separator requests (page.split_log):
+    the first part belongs to the case's request, the others to its follow-ups (`later`).
     """
+    log, *later_logs = split_log(log)
+    later = [
+        {
+            "allowed": bool(res.get("ok")),
+            "preflight_sent": any(r.is_preflight for r in part),
+            "status": res.get("status"),
+            "error": res.get("error"),
+            "requests": summarize_requests(part),
+        }
+        for res, part in zip(result.get("later", []), later_logs, strict=False)  # a timed-out page may report fewer
+    ]
     preflights = [r for r in log if r.is_preflight]
     first = preflights[0] if preflights else None
     allowed = bool(result.get("ok"))
@@ -185,4 +179,5 @@ def observe(
         error=result.get("error"),
         console=list(console),
         requests=summarize_requests(log),
+        later=later,
     )

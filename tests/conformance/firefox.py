@@ -26,10 +26,12 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Self
 
-from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, fetch_init, observe
+from .engine import FETCH_JS, FETCH_TIMEOUT_MS, Observation, observe, page_args
 from .model import Case
 from .server import CaseServer
 
@@ -123,7 +125,8 @@ def console_message(console: list[str]) -> str | None:
     "CORS request did not succeed" line, else None."""
     blocked = [line for line in console if BLOCKED_MARKER in line]
     specific = [line for line in blocked if GENERIC_REASON not in line]
-    return (specific or blocked or [None])[0]
+    chosen = specific or blocked
+    return chosen[0] if chosen else None
 
 
 # Run in Marionette's chrome context.
@@ -152,7 +155,7 @@ class FirefoxRunner:
         self.user_agent: str | None = None
         self._home: tempfile.TemporaryDirectory | None = None
         self._proc: subprocess.Popen | None = None
-        self._client = None
+        self._client: Any = None  # marionette_driver.marionette.Marionette once started
 
     @property
     def settings(self) -> dict:
@@ -167,7 +170,7 @@ class FirefoxRunner:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> "FirefoxRunner":
+    def start(self) -> Self:
         from marionette_driver.marionette import Marionette
 
         self._home = tempfile.TemporaryDirectory(prefix="cors-doctor-firefox-")
@@ -202,10 +205,8 @@ class FirefoxRunner:
 
     def close(self) -> None:
         if self._client is not None:
-            try:
+            with suppress(Exception):  # the browser may already be gone; it is killed below anyway
                 self._client.delete_session()
-            except Exception:  # the browser may already be gone; we kill it below anyway
-                pass
             self._client = None
         if self._proc is not None:
             self._stop_process(self._proc)
@@ -228,12 +229,10 @@ class FirefoxRunner:
                 proc.wait(wait)
             except subprocess.TimeoutExpired:
                 continue
-        try:  # content processes may outlive the parent briefly
+        with suppress(ProcessLookupError):  # content processes may outlive the parent briefly
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
-    def __enter__(self) -> "FirefoxRunner":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -255,7 +254,7 @@ class FirefoxRunner:
     def _run_case(self, case: Case, server: CaseServer) -> Observation:
         self._chrome(_COOKIES_CLEAR + _CONSOLE_RESET)
         server.take_log(case.id)  # forget anything an earlier client left under this case
-        args = {"url": server.url(case), "init": fetch_init(case), "timeoutMs": FETCH_TIMEOUT_MS}
+        args = page_args(case, server)
         result = self._client.execute_async_script(_FETCH_ASYNC, script_args=[args],
                                                    sandbox=None, new_sandbox=False)
         marker = f"/c/{case.id}/"

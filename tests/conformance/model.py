@@ -41,9 +41,62 @@ class Route:
     preflight: Reply | None = None
 
 
+CLIENTS = ("fetch", "xhr")
+MODES = ("cors", "no-cors")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What page script asks for in one call: fetch(url, init) or an XMLHttpRequest.
+
+    client  "fetch" or "xhr" (XMLHttpRequest; credentials = withCredentials)
+    mode    fetch()'s mode: "cors" or "no-cors" (fetch only)
+    keepalive        fetch()'s keepalive flag
+    upload_listener  an xhr.upload progress listener is registered before send()
+    """
+
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()
+    credentials: bool = False
+    body: str | None = None
+    client: str = "fetch"
+    mode: str = "cors"
+    keepalive: bool = False
+    upload_listener: bool = False
+
+    def __post_init__(self) -> None:
+        if self.client not in CLIENTS or self.mode not in MODES:
+            raise ValueError(f"unknown client {self.client!r} or mode {self.mode!r}")
+        if self.client == "xhr" and (self.mode != "cors" or self.keepalive):
+            raise ValueError("mode and keepalive are fetch() options")
+        if self.upload_listener and self.client != "xhr":
+            raise ValueError("upload_listener is an XMLHttpRequest option")
+
+    def summary(self) -> str:
+        """Human-readable one-liner of the request, for reports."""
+        parts = [self.method] if self.client == "fetch" else [f"XMLHttpRequest {self.method}"]
+        parts += [f"{n}: {v}" for n, v in self.headers]
+        if self.credentials:
+            parts.append("credentials: include" if self.client == "fetch" else "withCredentials")
+        if self.body is not None:
+            parts.append(f"body {self.body!r}")
+        if self.mode != "cors":
+            parts.append(f"mode: {self.mode}")
+        if self.keepalive:
+            parts.append("keepalive")
+        if self.upload_listener:
+            parts.append("upload listener")
+        return ", ".join(parts)
+
+
 @dataclass(frozen=True, eq=False)
 class Case:
-    """One cross-origin fetch() from {page} to {api}/c/<id>/r and the server's scripted behaviour."""
+    """One cross-origin request from {page} to {api}/c/<id>/r and the server's scripted behaviour.
+
+    The request is described by the fields shared with `Request`; `then` lists further requests
+    the page makes to the same URL afterwards, one after another (preflight cache hits). `wpt`
+    names the web-platform-tests file and test title a case was ported from.
+    """
 
     id: str
     title: str
@@ -53,20 +106,35 @@ class Case:
     credentials: bool = False
     body: str | None = None
     group: str = ""
+    client: str = "fetch"
+    mode: str = "cors"
+    keepalive: bool = False
+    upload_listener: bool = False
+    then: tuple[Request, ...] = ()
+    wpt: str = ""
+
+    def __post_init__(self) -> None:
+        self.first  # validates client, mode and their combination
 
     @property
     def entry_path(self) -> str:
         return f"/c/{self.id}/r"
 
+    @property
+    def first(self) -> Request:
+        return Request(self.method, tuple(self.headers), self.credentials, self.body, self.client,
+                       self.mode, self.keepalive, self.upload_listener)
+
+    def requests(self) -> list[Request]:
+        """Every request the page makes, in order."""
+        return [self.first, *self.then]
+
     def request_summary(self) -> str:
-        """Human-readable one-liner of the request, for reports."""
-        parts = [self.method]
-        parts += [f"{n}: {v}" for n, v in self.headers]
-        if self.credentials:
-            parts.append("credentials: include")
-        if self.body is not None:
-            parts.append(f"body {self.body!r}")
-        return ", ".join(parts)
+        """Human-readable one-liner of the request(s), for reports."""
+        text = self.first.summary()
+        for request in self.then:
+            text += f"; then {request.summary()}"
+        return text
 
 
 def headers(*pairs: str) -> tuple[tuple[str, str], ...]:

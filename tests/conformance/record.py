@@ -21,12 +21,12 @@ if __package__ in (None, ""):  # run as a file: python tests/conformance/record.
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "tests.conformance"
 
-from . import verdicts  # noqa: E402
-from .cases import BY_ID, CASES  # noqa: E402
-from .compare import ENGINE_FIELDS, diff, engine_summary, format_diff  # noqa: E402
-from .engine import ENGINES, Engine  # noqa: E402
-from .model import Case  # noqa: E402
-from .server import CaseServer  # noqa: E402
+from . import verdicts
+from .cases import BY_ID, CASES
+from .compare import ENGINE_FIELDS, diff, engine_summary, format_diff
+from .engine import ENGINES, Engine
+from .model import Case
+from .server import CaseServer
 
 
 def check(engine: Engine, observations: dict, origins, output: Path) -> int:
@@ -39,7 +39,8 @@ def check(engine: Engine, observations: dict, origins, output: Path) -> int:
             print(f"{engine.name} {cid}: not in the fixture")
             changed += 1
             continue
-        diffs = diff(engine_summary(old), engine_summary(verdicts.masked(obs, origins)),
+        case = BY_ID[cid]
+        diffs = diff(engine_summary(old, case), engine_summary(verdicts.masked(obs, origins), case),
                      ENGINE_FIELDS)
         if diffs:
             changed += 1

@@ -82,6 +82,7 @@ class CaseServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._servers: list[asyncio.base_events.Server] = []
+        self._pages: dict[str, bytes] = {}
         self.origins: Origins | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -142,6 +143,18 @@ class CaseServer:
     def url(self, case: Case) -> str:
         """The URL page script (and the CLI) fetches for a case."""
         return self.origins.api + case.entry_path
+
+    def add_page(self, path: str, html: str) -> str:
+        """Serve `html` at `path` on the page origin (a runner's own page); returns its URL.
+
+        For engines that cannot be scripted from outside on every run (WebKit's console pass),
+        the page itself has to carry the script that runs the cases.
+        """
+        if not path.startswith("/") or case_id_of(path)[0] is not None:
+            raise ValueError(f"not a page path: {path!r}")
+        with self._lock:
+            self._pages[path] = html.encode("utf-8")
+        return self.origins.page + path
 
     def take_log(self, case_id: str) -> list[LoggedRequest]:
         """Return and forget the requests logged for a case (so runs do not mix)."""
@@ -207,7 +220,11 @@ class CaseServer:
         case_id, step = case_id_of(request.target)
         if case_id is None:
             if request.role == "page" and request.method == "GET" and request.target == "/":
-                return self._page()
+                return self._page(PAGE_HTML)
+            with self._lock:
+                page = self._pages.get(request.target) if request.role == "page" else None
+            if page is not None and request.method == "GET":
+                return self._page(page)
             return render(Reply(404), request.method, "not found")
         case = self._cases.get(case_id)
         route = case.routes.get(step) if case else None
@@ -231,9 +248,9 @@ class CaseServer:
         return render(filled, request.method, body)
 
     @staticmethod
-    def _page() -> bytes:
+    def _page(html: bytes) -> bytes:
         head = (
             "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-            f"Content-Length: {len(PAGE_HTML)}\r\nConnection: close\r\n\r\n"
+            f"Content-Length: {len(html)}\r\nConnection: close\r\n\r\n"
         )
-        return head.encode("latin-1") + PAGE_HTML
+        return head.encode("latin-1") + html

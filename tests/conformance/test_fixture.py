@@ -1,8 +1,9 @@
-"""The cors-doctor CLI against recorded Chromium verdicts (no browser needed).
+"""The cors-doctor CLI against every engine's recorded verdicts (no browser needed).
 
-For every case: start the case server, run `cors-doctor check ... --actual --json` the way the
-page called fetch(), and require the same verdict, preflight, Access-Control-Request-* values,
-exposed response headers, console message and exit code that Chromium produced.
+For every engine and case: start the case server, run `cors-doctor check ... --browser B
+--actual --json` the way the page called fetch(), and require the same verdict, the same requests
+on the wire (from the server's log), the same exposed response headers, console message and exit
+code that the engine produced when its fixture was recorded.
 """
 
 from __future__ import annotations
@@ -10,29 +11,47 @@ from __future__ import annotations
 import pytest
 
 from .cases import BY_ID, CASES
-from .compare import diff, format_diff, from_chromium
+from .compare import KNOWN_DISAGREEMENTS, diff, format_diff, from_engine
+from .engine import available
+
+ENGINE_NAMES = [e.name for e in available()]
+CASE_IDS = [c.id for c in CASES]
 
 
-def test_fixture_covers_every_case(recorded):
-    ids = {c.id for c in CASES}
-    stored = set(recorded["cases"])
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_fixture_covers_every_case(engine, fixtures):
+    ids = set(CASE_IDS)
+    stored = set(fixtures[engine]["cases"])
     assert not ids - stored, (
-        f"cases without a recorded verdict: {sorted(ids - stored)}; "
-        "run python -m tests.conformance.record --case ID"
+        f"cases without a recorded {engine} verdict: {sorted(ids - stored)}; "
+        f"run python -m tests.conformance.record --engine {engine} --case ID"
     )
     assert not stored - ids, f"recorded verdicts for unknown cases: {sorted(stored - ids)}"
 
 
-@pytest.mark.parametrize("case_id", [c.id for c in CASES])
-def test_cli_agrees_with_recorded_chromium(case_id, recorded, cli_runs, case_server):
-    record = recorded["cases"].get(case_id)
+def engine_case_params(engines: list[str]) -> list:
+    """(engine, case id) pairs; the known disagreements are strict xfails with their reason."""
+    return [
+        pytest.param(engine, cid, id=f"{engine}-{cid}", marks=(
+            [pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[engine, cid], strict=True)]
+            if (engine, cid) in KNOWN_DISAGREEMENTS else []))
+        for engine in engines for cid in CASE_IDS
+    ]
+
+
+@pytest.mark.parametrize(("engine", "case_id"), engine_case_params(ENGINE_NAMES))
+def test_cli_agrees_with_recorded(engine, case_id, fixtures, cli_runs, case_server):
+    doc = fixtures[engine]
+    record = doc["cases"].get(case_id)
     if record is None:
-        pytest.fail(f"{case_id} has no recorded verdict; run python -m tests.conformance.record")
-    expected = from_chromium(case_server.origins.fill_deep(record))
-    run = cli_runs[case_id]
-    diffs = diff(expected, run.fields())
+        pytest.fail(f"{case_id} has no recorded {engine} verdict; "
+                    f"run python -m tests.conformance.record --engine {engine}")
+    case = BY_ID[case_id]
+    expected = from_engine(case_server.origins.fill_deep(record), case)
+    run = cli_runs[engine][case_id]
+    diffs = diff(expected, run.fields(case))
     assert not diffs, (
-        f"{BY_ID[case_id].title} [{BY_ID[case_id].request_summary()}]\n"
-        + format_diff(case_id, diffs, f"chromium {recorded['version']}", "cors-doctor")
+        f"{case.title} [{case.request_summary()}]\n"
+        + format_diff(case_id, diffs, f"{engine} {doc['version']}", "cors-doctor")
         + "\n" + run.explain()
     )

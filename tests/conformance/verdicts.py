@@ -42,7 +42,7 @@ def build(engine: str, observations: dict[str, Observation], origins: Origins, r
         "version": runner.version,
         "user_agent": runner.user_agent,
         "settings": runner.settings,
-        "recorded": _dt.datetime.now(_dt.timezone.utc).date().isoformat(),
+        "recorded": _dt.datetime.now(_dt.UTC).date().isoformat(),
         "case_count": len(cases),
         "cases": dict(sorted(cases.items())),
     }

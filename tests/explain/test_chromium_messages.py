@@ -35,7 +35,8 @@ def test_round_trip_through_the_templates(case_id):
     e = result.explained[0]
     assert e.browser == "chrome" and e.code == code_for(e.kind)
     printed = chrome_message(FailureContext(
-        e.kind, e.url, e.initial_url or e.url, e.origin, hint=e.hint or "", on_preflight=bool(e.preflight)))
+        e.kind, e.url, e.initial_url or e.url, e.origin, hint=e.hint or "", on_preflight=bool(e.preflight),
+        initiator="XMLHttpRequest" if e.resource == "XMLHttpRequest" else "fetch"))
     assert printed == line
 
 
@@ -53,6 +54,7 @@ def test_the_reproducing_check_is_filled_in(case_id):
         assert any(a.lower().startswith(e.hint + ":") for a in argv)
     if e.kind in ("wildcard", "credentials"):
         assert "--credentials" in argv
+    assert ("--client" in argv) == (e.resource == "XMLHttpRequest")
     if e.preflight:  # something must make the reproduced request preflighted
         assert "--method" in argv or "--header" in argv
 

@@ -89,6 +89,12 @@ DOCUMENTED = [
     ('Refused to set unsafe header "Cookie"', "chrome", "unsafe-header-set", "CD101", {"hint": "Cookie"}),
     (f"GET {API} net::ERR_CONNECTION_REFUSED", "chrome", "network", "CD113", {"url": API, "method": "GET"}),
     ("Failed to load resource: net::ERR_TOO_MANY_REDIRECTS", "chrome", "too-many", "CD402", {}),
+    # replies Chromium 156 refuses to read (conformance cases line-nul-*, line-*-twice, wpt-pf-status-103)
+    ("Failed to load resource: net::ERR_INVALID_HTTP_RESPONSE", "chrome", "reply-rejected", "CD115", {}),
+    ("Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH", "chrome", "reply-rejected", "CD115", {}),
+    ("Failed to load resource: net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION", "chrome", "reply-rejected", "CD115", {}),
+    ("Failed to load resource: net::ERR_EMPTY_RESPONSE", "chrome", "reply-rejected", "CD115", {}),
+    ("Failed to load resource: net::ERR_INVALID_REDIRECT", "chrome", "location", "CD403", {}),
     (f"GET {API} net::ERR_BLOCKED_BY_CLIENT", "chrome", "blocked", "CD113", {}),
 ]
 

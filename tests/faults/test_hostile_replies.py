@@ -116,15 +116,30 @@ def test_non_ascii_in_allow_headers_fails_the_preflight_without_crashing(serve):
 
 
 @pytest.mark.parametrize("head", [
-    b"HTTP/1.1 200 OK\r\nX\x00Nul: 1\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nX-Nul: a\x00b\r\n\r\n",
     b"HTTP/1.1 2OO OK\r\n\r\n",
     b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
 ])
 def test_broken_reply_heads_are_one_clear_line(serve, head):
     server = serve({"/items": raw(head)})
     assert_one_error(check(server.url("/items")), "127.0.0.1:")
+
+
+@pytest.mark.parametrize(("head", "net_error"), [
+    (b"HTTP/1.1 200 OK\r\nX\x00Nul: 1\r\n\r\n", "net::ERR_INVALID_HTTP_RESPONSE"),
+    (b"HTTP/1.1 200 OK\r\nX-Nul: a\x00b\r\n\r\n", "net::ERR_INVALID_HTTP_RESPONSE"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
+     "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH"),
+    (b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", "net::ERR_EMPTY_RESPONSE"),
+])
+def test_reply_heads_a_browser_refuses_are_a_blocked_verdict(serve, head, net_error):
+    """The server was reached; the browser's network error is the answer (exit 1, not 2)."""
+    server = serve({"/items": raw(head)})
+    run = check(server.url("/items"), "--json")
+    assert run.code == 1, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["allowed"] is False
+    assert doc["browser_message"] == f"Failed to load resource: {net_error}"
+    assert "CD115" in {f["code"] for f in doc["findings"]}
 
 
 # -- redirects ----------------------------------------------------------------------------
@@ -191,3 +206,30 @@ def test_a_redirect_to_a_closed_port_names_that_port(serve):
     port = free_port()
     server = serve({"/items": _redirect_to(f"http://127.0.0.1:{port}/moved")})
     assert_one_error(check(server.url("/items")), f"connection refused by 127.0.0.1:{port}")
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_batch_checks_turn_a_refused_reply_into_the_same_verdict(serve, transport):
+    """ci, har and audit judge through run_check_async: a NUL byte is the browser's network error there too."""
+    import asyncio
+
+    from cors_doctor.model import RequestSpec
+    from cors_doctor.net import SendOptions, make_sender
+    from cors_doctor.pipeline import run_check_async
+
+    server = serve({"/items": raw(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Nul: a\x00b\r\n"
+                                  b"Content-Length: 0\r\n\r\n")})
+    spec = RequestSpec(server.url("/items"), "http://localhost:5173")
+
+    async def run():
+        send = SendOptions(timeout=5.0)
+        sender = make_sender(transport, 1, send)
+        try:
+            return (await run_check_async(spec, sender, send)).verdict
+        finally:
+            await sender.aclose()
+
+    verdict = asyncio.run(run())
+    assert verdict.allowed is False
+    assert verdict.browser_message == "Failed to load resource: net::ERR_INVALID_HTTP_RESPONSE"
+    assert "CD115" in {f.code for f in verdict.findings}

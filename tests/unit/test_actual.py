@@ -191,9 +191,18 @@ def test_a_twenty_first_redirect_fails_with_cd402():
     assert "ERR_TOO_MANY_REDIRECTS" in run.message
 
 
-def test_a_redirect_to_another_scheme_fails_with_cd403():
+def test_a_redirect_to_another_scheme_fails_the_scheme_check():
+    """Chromium 156 (conformance case redir-location-ftp): the CORS scheme error, naming the target."""
     run = simulate(make_plan("GET"), reply(302, acao(), ("Location", "ftp://files.example/x")))
+    assert run.error_codes == ["CD110"]
+    assert run.verdict.browser_message.startswith("Access to fetch at 'ftp://files.example/x' (redirected from ")
+    assert "Cross origin requests are only supported for protocol schemes: " in run.verdict.browser_message
+
+
+def test_a_redirect_to_a_data_url_is_an_unsafe_redirect():
+    run = simulate(make_plan("GET"), reply(302, acao(), ("Location", "data:text/plain,hi")))
     assert run.error_codes == ["CD403"]
+    assert run.verdict.browser_message == "Failed to load resource: net::ERR_UNSAFE_REDIRECT"
 
 
 def test_303_turns_a_preflighted_put_into_a_plain_get():

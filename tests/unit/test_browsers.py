@@ -61,9 +61,16 @@ def test_firefox_preflight_status():
 
 
 def test_firefox_preflight_redirect():
-    run = simulate(firefox("PUT"), reply(301, ("Location", API + "/")))
+    run = simulate(firefox("PUT"), reply(301, acao(), ("Location", API + "/")))
     assert run.error_codes == ["CD201"]
     assert run.message == FF_HEAD + "CORS request external redirect not allowed)."
+
+
+def test_firefox_checks_acao_on_a_preflight_redirect_first():
+    """Conformance case pf-redirect-302-no-acao: Firefox 153 reports the missing ACAO."""
+    run = simulate(firefox("PUT"), reply(302, ("Location", API + "/")))
+    assert run.error_codes == ["CD301"]
+    assert run.message == FF_HEAD + "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 302."
 
 
 def test_firefox_method():
@@ -134,9 +141,10 @@ def test_safari_allow_credentials():
 
 
 def test_safari_preflight_redirect():
+    # WebKitGTK 2.50 prints a redirected preflight like any other non-2xx one (pf-redirect-301).
     run = simulate(safari("PUT"), reply(301, ("Location", API + "/")))
     assert run.error_codes == ["CD201"]
-    assert run.message == "Preflight response is not successful" + SAFARI_TAIL
+    assert run.message == "Preflight response is not successful. Status code: 301" + SAFARI_TAIL
 
 
 def test_safari_method():

@@ -252,9 +252,20 @@ def test_chrome_preflights_a_range_start_that_overflows():
     assert make_plan("GET", [("Range", "bytes=99999999999999999999-")], browser="chrome").preflight_required
 
 
+def test_firefox_preflights_a_range_with_a_capital_b():
+    # Firefox 153 (recorded, hdr-range-capital-bytes) preflights it, as the spec says.
+    assert make_plan("GET", [("Range", "Bytes=0-10")], browser="firefox").preflight_required
+
+
+def test_webkit_reads_the_range_unit_case_insensitively():
+    # WebKitGTK 2.50 (recorded, hdr-range-capital-bytes) sends `Bytes=0-10` without a preflight.
+    assert not make_plan("GET", [("Range", "Bytes=0-10")], browser="safari").preflight_required
+
+
 @pytest.mark.parametrize("browser", ["firefox", "safari"])
-def test_spec_browsers_preflight_a_range_with_a_capital_b(browser):
-    assert make_plan("GET", [("Range", "Bytes=0-10")], browser=browser).preflight_required
+def test_every_engine_preflights_a_range_start_that_overflows(browser):
+    # hdr-range-overflow, recorded in Firefox 153 and WebKitGTK 2.50 as in Chromium 156.
+    assert make_plan("GET", [("Range", "bytes=99999999999999999999-")], browser=browser).preflight_required
 
 
 @pytest.mark.parametrize("name", ["X-Requested-With", "Authorization", "Last-Event-ID", "X-Custom", "DPR-Other"])

@@ -10,6 +10,7 @@ import typer
 
 from cors_doctor.cli import options
 from cors_doctor.cli.run import ExitCode, run_command, warn
+from cors_doctor.errors import UsageError
 
 if TYPE_CHECKING:
     from cors_doctor.diagnosis import Diagnosis
@@ -36,6 +37,8 @@ def check(
     cookie: options.Cookie = None,
     third_party_cookies: Annotated[str | None, typer.Option("--third-party-cookies", metavar="SETTING", help="allow, partition or block: the browser's third-party cookie setting, when not its default (Chrome in Incognito: block)")] = None,
     browser: options.Browser_ = "chrome",
+    mode: Annotated[str, typer.Option("--mode", metavar="MODE", help="fetch()'s mode: cors, or no-cors (an opaque reply script cannot read)")] = "cors",
+    client: Annotated[str, typer.Option("--client", metavar="CLIENT", help="fetch, xhr (XMLHttpRequest), or xhr-upload (XMLHttpRequest with an xhr.upload listener: always preflighted)")] = "fetch",
     framework: options.Framework = None,
     probe_reflection: Annotated[bool, typer.Option("--probe-reflection", help="When the reply allows your origin with credentials, ask once more from an origin nobody trusts, to tell an allow-list from origin reflection")] = False,
     timeout: options.Timeout = 10.0,
@@ -54,7 +57,7 @@ def check(
     """Check whether a browser would allow this cross-origin request, and why not."""
     # A typer command lists its options in its signature; everything after parsing takes the
     # small option objects below.
-    request = RequestFlags(url, origin, method, header or [], credentials, data, browser)
+    request = RequestFlags(url, origin, method, header or [], credentials, data, browser, mode, client)
     behaviour = BehaviourFlags(actual, cookie, framework, probe_reflection, app, app_dir, third_party_cookies)
     network = options.NetworkFlags(timeout, insecure, cacert, http2)
     output = options.OutputFlags(json_output, verbose, show_secrets, no_color)
@@ -72,6 +75,19 @@ class RequestFlags:
     credentials: bool
     data: str | None
     browser: str
+    mode: str = "cors"
+    client: str = "fetch"
+
+
+MODE_CHOICES = ("cors", "no-cors")
+CLIENT_CHOICES = ("fetch", "xhr", "xhr-upload")
+
+
+def parse_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    chosen = value.strip().lower()
+    if chosen not in choices:
+        raise UsageError(f"unknown {option} {options.echo(value)}; choose {', '.join(choices)}")
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,8 @@ def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.Netwo
         url=options.check_url_length(url), origin=request.origin, method=request.method,
         headers=options.parse_headers(request.headers), credentials=request.credentials, body=request.data,
         browser=options.parse_browser(request.browser),
+        mode=parse_choice("--mode", request.mode, MODE_CHOICES),  # type: ignore[arg-type]
+        client=parse_choice("--client", request.client, CLIENT_CHOICES),  # type: ignore[arg-type]
     )
     check_options = CheckOptions(actual=behaviour.actual, cookie=behaviour.cookie,
                                  framework=options.parse_framework(framework),

@@ -58,6 +58,7 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "status": pre.response.status if pre.response else None,
             "response_headers": _reply_headers(pre, show_secrets),
             "passed": verdict.preflight_passed,
+            "cache_seconds": preflight_cache_seconds(pre, plan.spec.browser) if verdict.preflight_passed else None,
         }
     hops = [_hop(ex, show_secrets) for ex in verdict.actual_hops]
     return {
@@ -72,6 +73,8 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
             "headers": _headers_dict(plan.headers, show_secrets),
             "dropped_headers": list(plan.dropped_headers),
             "credentials": plan.spec.credentials,
+            "mode": plan.spec.mode,
+            "client": plan.spec.client,
         },
         "preflight": preflight,
         "actual": {
@@ -102,6 +105,16 @@ def _cookies(cookies: CookieReport | None, cookie_fix: FixSuggestion | None) -> 
     from cors_doctor.render.check.cookies import cookies_dict
 
     return cookies_dict(cookies, cookie_fix)
+
+
+def preflight_cache_seconds(pre: Exchange, browser) -> int | None:
+    """How long the browser keeps this (passed) preflight's result: Access-Control-Max-Age read
+    with the browser's default, parsing quirks and cap."""
+    if pre.response is None:
+        return None
+    from cors_doctor.rules.preflight import max_age
+
+    return max_age(pre.response.headers, browser).effective
 
 
 def _not_sent_reason(verdict: Verdict) -> str:
