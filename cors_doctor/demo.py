@@ -113,7 +113,7 @@ class DemoServer:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def __enter__(self) -> DemoServer:
         self._thread.start()

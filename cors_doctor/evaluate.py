@@ -164,7 +164,7 @@ class Simulation:
         credentials = self.plan.spec.credentials
         h = response.headers
         self._steps.append(Step(f"Preflight OPTIONS {request.url}", None, f"status {response.status}"))
-        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status, on_preflight=True)
+        ctx = self._context(request, response, on_preflight=True)
         redirected = preflight.is_redirect(response.status, h)
         if redirected and browser != "firefox":  # Firefox runs the CORS check on it first
             return self._fail_preflight_redirect(ctx, h, response)
@@ -200,27 +200,33 @@ class Simulation:
         self._preflight_passed = True
         self._queue_actual()
 
-    def _fail_preflight_redirect(self, ctx: dict, h: Headers, response: Response) -> None:
+    def _fail_preflight_redirect(self, ctx: FailureContext, h: Headers, response: Response) -> None:
         location = header_get(h, "Location") or ""
         self._steps.append(Step("Preflight is not redirected", False, f"{response.status} to {location}"))
         self._preflight_passed = False
         return self._fail(
-            FailureContext("redirect", **ctx), Code.PREFLIGHT_REDIRECT,
+            replace(ctx, kind="redirect"), Code.PREFLIGHT_REDIRECT,
             f"the preflight got {response.status} redirecting to {location}; browsers never follow a preflight redirect",
             f"call the final URL ({location}) directly, and answer OPTIONS there with 2xx", "preflight",
         )
 
-    def _fail_status(self, ctx: dict, response: Response) -> None:
+    def _context(self, request: OutgoingRequest, response: Response, on_preflight: bool = False) -> FailureContext:
+        """What the console message of a failure on this reply names; `kind` is filled in by the failure."""
+        return FailureContext("", url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin,
+                              status=response.status, on_preflight=on_preflight,
+                              request_origin=self._origin_header)
+
+    def _fail_status(self, ctx: FailureContext, response: Response) -> None:
         self._preflight_passed = False
         self._steps.append(Step("Preflight has an ok status (2xx)", False, str(response.status)))
-        return self._fail(FailureContext("status", **ctx), Code.PREFLIGHT_STATUS, *wording.preflight_status(response), "preflight")
+        return self._fail(replace(ctx, kind="status"), Code.PREFLIGHT_STATUS, *wording.preflight_status(response), "preflight")
 
-    def _fail_list(self, failure: preflight.PreflightFailure, ctx: dict, h: Headers, credentials: bool) -> None:
+    def _fail_list(self, failure: preflight.PreflightFailure, ctx: FailureContext, h: Headers, credentials: bool) -> None:
         if failure.kind == "header":
-            ctx = {**ctx, "script_hint": next((n for n, _ in self._headers if n.lower() == failure.hint), "")}
+            ctx = replace(ctx, script_hint=next((n for n, _ in self._headers if n.lower() == failure.hint), ""))
         message, fix = wording.list_failure(failure, h, credentials)
         value = header_get(h, "Access-Control-Allow-Methods" if failure.kind == "methods-unparsable" else "Access-Control-Allow-Headers") or ""
-        return self._fail(FailureContext(failure.kind, hint=failure.hint, value=value, **ctx),
+        return self._fail(replace(ctx, kind=failure.kind, hint=failure.hint, value=value),
                           FAILURE_CODES[FailureKind(failure.kind)], message, fix, "preflight")
 
     # -- actual --------------------------------------------------------------------------
@@ -229,14 +235,13 @@ class Simulation:
         h = response.headers
         credentials = self.plan.spec.credentials
         self._steps.append(Step(f"Actual {request.method} {request.url}", None, f"status {response.status}"))
-        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status,
-                   request_origin=self._origin_header)
+        ctx = self._context(request, response)
         if self._cors:
             access = cors_check.check_access(h, self._origin_header, credentials)
             self._record_access_steps(h, access, credentials, "actual")
             if access is not None:
                 if preflight.is_redirect(response.status, h):
-                    ctx["redirect_to"] = redirects.redirect_target(request.url, h).url or ""
+                    ctx = replace(ctx, redirect_to=redirects.redirect_target(request.url, h).url or "")
                 if not self._hop_preflighted and request.method not in SAFE_TO_SEND:
                     self._findings.append(finding(
                         Code.REQUEST_REACHED_SERVER, f"the server received and ran this {request.method} (status {response.status}); only reading the reply was blocked",
@@ -279,16 +284,16 @@ class Simulation:
             ))
 
     def _follow_redirect(self, request: OutgoingRequest, response: Response) -> None:
-        ctx = dict(url=request.url, initial_url=self.plan.url, page_origin=self.plan.origin, status=response.status)
+        ctx = self._context(request, response)
         self._redirects += 1
         if self._redirects > redirects.MAX_REDIRECTS:
-            return self._fail(FailureContext("too-many", **ctx), Code.TOO_MANY_REDIRECTS,
+            return self._fail(replace(ctx, kind="too-many"), Code.TOO_MANY_REDIRECTS,
                               f"more than {redirects.MAX_REDIRECTS} redirects", "remove the redirect loop", "actual")
         target = redirects.redirect_target(request.url, response.headers)
         if target.problem == "userinfo":
             # Chromium 156 prints an empty location ("Redirect location ''"); Safari names it.
             location = urljoin(request.url, target.location.strip())
-            return self._fail(FailureContext("userinfo", hint="", redirect_to=location, **ctx),
+            return self._fail(replace(ctx, kind="userinfo", hint="", redirect_to=location),
                               Code.REDIRECT_WITH_CREDENTIALS_IN_URL,
                               f"the redirect Location {target.location!r} contains user:password",
                               "redirect to a URL without user info", "actual")
@@ -299,7 +304,7 @@ class Simulation:
                               "redirect to an http(s) URL", "actual")
         if target.url is None:
             kind = "invalid-location" if target.problem == "invalid-location" else "location"
-            return self._fail(FailureContext(kind, hint=target.location, **ctx), Code.REDIRECT_BAD_LOCATION,
+            return self._fail(replace(ctx, kind=kind, hint=target.location), Code.REDIRECT_BAD_LOCATION,
                               f"the redirect Location {target.location!r} is not an http(s) URL",
                               "redirect to an http(s) URL", "actual")
         self._steps.append(Step(f"Redirect {response.status}", True, f"to {target.url}"))
@@ -323,7 +328,7 @@ class Simulation:
 
     # -- shared --------------------------------------------------------------------------
 
-    def _record_access_steps(self, h: Headers, access, credentials: bool, where: str) -> None:
+    def _record_access_steps(self, h: Headers, access: cors_check.AccessFailure | None, credentials: bool, where: str) -> None:
         acao = header_values(h, "Access-Control-Allow-Origin")
         seen = " | ".join(acao) if acao else "(absent)"
         origin_ok = access is None or access.kind == "credentials"
@@ -333,7 +338,7 @@ class Simulation:
             self._steps.append(Step("Access-Control-Allow-Credentials is 'true'", access is None, "",
                                     " | ".join(acac) if acac else "(absent)"))
 
-    def _record_list_steps(self, h: Headers, failure) -> None:
+    def _record_list_steps(self, h: Headers, failure: preflight.PreflightFailure | None) -> None:
         kind = failure.kind if failure else None
         if kind in ("methods-unparsable",):
             self._steps.append(Step("Access-Control-Allow-Methods parses", False, "", header_get(h, "Access-Control-Allow-Methods") or ""))
@@ -347,12 +352,12 @@ class Simulation:
             self._steps.append(Step(f"Access-Control-Allow-Headers allows {', '.join(self._unsafe)}", kind != "header", "",
                                     header_get(h, "Access-Control-Allow-Headers") or "(absent)"))
 
-    def _fail_access(self, access: cors_check.AccessFailure, ctx: dict, response: Response, where: str) -> None:
+    def _fail_access(self, access: cors_check.AccessFailure, ctx: FailureContext, response: Response, where: str) -> None:
         if access.kind == "missing" and response.status >= 400 and where == "actual":
             self._findings.append(finding(Code.ERROR_REPLY_WITHOUT_CORS, *wording.error_reply_without_cors(response), where))
         message, fix = wording.access_failure(access, self._origin_header, response, where)
         return self._fail(
-            FailureContext(access.kind, hint=access.hint, acao_lines=access.lines, **ctx),
+            replace(ctx, kind=access.kind, hint=access.hint, acao_lines=access.lines),
             FAILURE_CODES[FailureKind(access.kind)], message, fix, where,
         )
 

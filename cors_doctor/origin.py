@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from cors_doctor.errors import UsageError
 
@@ -68,12 +68,12 @@ def _normalize_host(host: str) -> str:
     import idna
 
     try:
-        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        return str(idna.encode(host, uts46=True, transitional=False).decode("ascii"))
     except idna.IDNAError:
         raise UsageError(f"invalid host {host!r}") from None
 
 
-def _split(text: str):
+def _split(text: str) -> tuple[SplitResult, int | None]:
     try:
         parts = urlsplit(text)
         port = parts.port

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from cors_doctor.rules.codes import Code
 from cors_doctor.errors import UsageError
-from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec
+from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec, Severity
 from cors_doctor.origin import Origin, is_loopback_host, normalize_url, origin_of, parse_origin
 from cors_doctor.rules import safelist
 from cors_doctor.rules.catalog import rule
@@ -19,7 +19,7 @@ USER_AGENT = {
 }
 
 
-def finding(code: str, message: str, fix: str = "", step: str = "", severity: str | None = None) -> Finding:
+def finding(code: str, message: str, fix: str = "", step: str = "", severity: Severity | None = None) -> Finding:
     r = rule(code)
     return Finding(code, severity or r.severity, r.title, message, fix, r.ref, step)
 

@@ -7,7 +7,7 @@ failures for the summaries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from cors_doctor.model import Verdict, header_get, header_values
@@ -54,13 +54,14 @@ class Outcome:
 def judge(case: Case, verdict: Verdict | None, error: Exception | None, elapsed: float = 0.0) -> Outcome:
     """Hold one verdict (or the error that replaced it) against the case's expectations."""
     check = case.check
-    base = dict(
+    base = Outcome(
         index=case.index, check=check.name, check_number=check.number, line=check.line, method=check.method,
         url=case.url, origin=case.origin, expect=check.expect.verdict, elapsed=elapsed,
+        status="error", allowed=None, summary="",
     )
     if verdict is None:
         reason = str(error) if error is not None else "no verdict"
-        return Outcome(**base, status="error", allowed=None, summary=f"could not check: {reason}", problems=(reason,))
+        return replace(base, summary=f"could not check: {reason}", problems=(reason,))
 
     browser = BROWSER_NAMES.get(verdict.plan.spec.browser, verdict.plan.spec.browser)
     problems = _verdict_problems(check, verdict, browser)
@@ -79,8 +80,8 @@ def judge(case: Case, verdict: Verdict | None, error: Exception | None, elapsed:
     else:
         first = next((f for f in verdict.findings if f.severity == "error"), None)
         summary = "blocked, as expected" + (f" ({first.code}: {first.title})" if first else "")
-    return Outcome(
-        **base, status="fail" if problems else "pass", allowed=verdict.allowed, summary=summary,
+    return replace(
+        base, status="fail" if problems else "pass", allowed=verdict.allowed, summary=summary,
         problems=tuple(problems), findings=findings, notes=tuple(notes), browser_message=verdict.browser_message,
     )
 

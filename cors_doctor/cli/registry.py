@@ -47,6 +47,20 @@ def _root(
     """Would a browser allow this cross-origin request? If not, exactly why, and how to fix it."""
 
 
+def _command_class() -> type:
+    """typer's command, with one metavar style in the usage line: `URL`, as in the option list
+    (typer writes a required argument as `{URL}`)."""
+    import re
+
+    from typer.core import TyperCommand
+
+    class Command(TyperCommand):
+        def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+            return [re.sub(r"^\{(.*)\}$", r"\1", piece) for piece in super().collect_usage_pieces(ctx)]
+
+    return Command
+
+
 def build_app(names: list[str], completion: bool = False) -> typer.Typer:
     """A typer app with only the commands in `names` (their modules are imported here)."""
     import importlib
@@ -64,7 +78,7 @@ def build_app(names: list[str], completion: bool = False) -> typer.Typer:
     for name in names:
         module = importlib.import_module(COMMANDS[name].module)
         callback = getattr(module, name)
-        app.command(name, help=callback.__doc__, epilog=getattr(module, "EXAMPLES", None))(callback)
+        app.command(name, cls=_command_class(), help=callback.__doc__, epilog=getattr(module, "EXAMPLES", None))(callback)
     return app
 
 

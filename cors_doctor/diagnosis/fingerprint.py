@@ -87,8 +87,7 @@ def _body_clues(ex: Exchange, response: Response) -> Iterator[_Clue]:
         yield _Clue("spring", 10, f"{status} {first!r} (Spring's DefaultCorsProcessor)")
     elif _fastapi_detail(body):
         yield _Clue("fastapi", 6, f"{status} with the JSON body {first!r} (FastAPI's error format)")
-    elif _EXPRESS_CANNOT.search(body):
-        match = _EXPRESS_CANNOT.search(body)
+    elif (match := _EXPRESS_CANNOT.search(body)) is not None:
         yield _Clue("express", 8, f"{status} {match.group(0)!r} (Express's default 404 page)")
     elif "<center>nginx" in body:
         yield _Clue("nginx", 8, f"{status} with nginx's own error page")

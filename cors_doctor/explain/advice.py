@@ -115,7 +115,7 @@ def _preflight(f: Facts) -> Advice:
     hint = f.hint or ""
     if f.kind == "status":
         seen = f"The OPTIONS request was answered {f.status}." if f.status else "The OPTIONS reply's status is not 2xx."
-        notes = {401: "401/403: an authentication layer runs before CORS; preflights never carry cookies or "
+        by_status = {401: "401/403: an authentication layer runs before CORS; preflights never carry cookies or "
                       "Authorization, so exempt OPTIONS from authentication.",
                  404: "404/405: the router has no OPTIONS route; let the CORS layer answer OPTIONS first.",
                  500: "5xx: the OPTIONS request crashed the server."}
@@ -123,7 +123,7 @@ def _preflight(f: Facts) -> Advice:
         key = 500 if key >= 500 else key
         return Advice("A preflight reply must have an ok status (200-299).", seen,
                       "Answer OPTIONS with 204 (or 200) and the CORS headers, before routing and authentication.",
-                      (notes[key],) if key in notes else ())
+                      (by_status[key],) if key in by_status else ())
     if f.kind == "redirect":
         return Advice("Browsers never follow a redirect of a preflight.", "The OPTIONS request was redirected.",
                       "Call the URL the redirect points to (trailing slash, https, another host) and answer OPTIONS "

@@ -273,7 +273,8 @@ def _safari() -> tuple[re.Pattern[str], re.Pattern[str], list[Pattern]]:
         first, _, second = normalise_text(messages.safari_message(_context(kind, comma=kind == "multiple")).replace("\n", "\x00")).partition("\x00")
         reasons[kind] = first.strip()
         load_line = second.strip()
-    with_status, without = [], []
+    with_status: list[tuple[str, str]] = []
+    without: list[tuple[str, str]] = []
     for kind, reason in reasons.items():
         (with_status if reason.endswith(_SAFARI_STATUS) else without).append((kind, reason.removesuffix(_SAFARI_STATUS)))
     lines = _patterns("safari", with_status, suffix=r"(?: Status code: (?P<status>\d+))?\.?$")

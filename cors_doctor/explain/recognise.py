@@ -119,7 +119,8 @@ def _recognise(text: str) -> _Match | None:
         m = head.match(text)
         if m is None:
             continue
-        rest, preflight = m.group("rest"), False
+        rest = m.group("rest")
+        preflight: bool | None = False
         if rest.startswith(P.CHROME_PREFLIGHT_PREFIX):
             rest, preflight = rest[len(P.CHROME_PREFLIGHT_PREFIX):], True
         hits = _matches(P.CHROME_REASONS, rest)

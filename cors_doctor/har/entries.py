@@ -143,11 +143,14 @@ def read_entry(index: int, raw: Any, name: str) -> HarEntry:
         raise HarError(f"{name}: {where}.request has no 'url'")
     if not isinstance(method, str) or not method:
         raise HarError(f"{name}: {where}.request has no 'method'")
-    response = raw.get("response") if isinstance(raw.get("response"), dict) else {}
+    raw_response = raw.get("response")
+    response: dict[str, Any] = raw_response if isinstance(raw_response, dict) else {}
     request_headers = _headers(request.get("headers"), f"{where}.request", name)
     status = response.get("status")
-    content = response.get("content") if isinstance(response.get("content"), dict) else {}
-    text = content.get("text") if isinstance(content.get("text"), str) and content.get("encoding") != "base64" else ""
+    raw_content = response.get("content")
+    content: dict[str, Any] = raw_content if isinstance(raw_content, dict) else {}
+    raw_text = content.get("text")
+    text = raw_text if isinstance(raw_text, str) and content.get("encoding") != "base64" else ""
     initiator = raw.get("_initiator")
     time_ms = raw.get("time")
     return HarEntry(

@@ -53,8 +53,8 @@ def run_live(jobs: dict[str, CheckArgs], *, actual: bool, batch: BatchOptions, s
         try:
             queued.append(CheckJob(key, prepare(check.spec(), options), send, options))
             if not check.credentials:
-                credentialed = prepare(replace(check, credentials=True).spec(), options)
-                queued.append(CheckJob(key + _CREDENTIALED, credentialed, send, options))
+                with_credentials = prepare(replace(check, credentials=True).spec(), options)
+                queued.append(CheckJob(key + _CREDENTIALED, with_credentials, send, options))
         except CorsDoctorError as exc:
             results[key] = {"verdict": "error", "note": str(exc)}
     done = {r.key: r for r in run_jobs(queued, batch)}

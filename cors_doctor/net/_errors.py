@@ -74,7 +74,7 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
         return _tls_error(tls, attempt)
 
     dns = _find(chain, socket.gaierror)
-    if dns is not None:
+    if isinstance(dns, socket.gaierror):
         host = where.rsplit(":", 1)[0].strip("[]")
         what = f"the proxy host {host!r} ({attempt.proxy_source})" if via_proxy else f"the host {host!r}"
         reason = dns.strerror or str(dns)
@@ -111,7 +111,7 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
         return UsageError(f"invalid host name in {attempt.url!r}: {first_line(str(_find(chain, UnicodeError)))}")
 
     os_error = _find(chain, OSError)
-    if os_error is not None:
+    if isinstance(os_error, OSError):
         reason = os_error.strerror or first_line(str(os_error)) or os_error.__class__.__name__
         if attempt.stage == "connect" or _find_named(chain, "ConnectError") is not None:
             target = f"the proxy {where} ({attempt.proxy_source})" if via_proxy else where
@@ -133,9 +133,9 @@ def map_httpx_error(exc: BaseException, url: str) -> CorsDoctorError:
 # -- the kinds of failure -----------------------------------------------------------------
 
 
-def _cert_error(exc, attempt: Attempt) -> TLSError:
+def _cert_error(exc: BaseException, attempt: Attempt) -> TLSError:
     code = getattr(exc, "verify_code", None)
-    what = _VERIFY_CODES.get(code)
+    what = _VERIFY_CODES.get(code) if isinstance(code, int) else None
     detail = getattr(exc, "verify_message", "") or first_line(str(exc))
     host = urlsplit(attempt.url).hostname or attempt.where
     if code in (62, 64):

@@ -262,6 +262,7 @@ def make_transport(route: Route, ssl_context: ssl.SSLContext | None, http2: bool
 
     backend_class, transport_class = _wire_classes()
     backend = backend_class(watch)
+    pool: httpcore.ConnectionPool | httpcore.HTTPProxy
     if route.proxy:
         proxy = httpx.URL(route.proxy)
         auth = (proxy.username, proxy.password) if proxy.username else None

@@ -11,7 +11,8 @@ import pytest
 
 from cors_doctor.ci.outcome import CheckTally, FindingLine, Outcome, Tally
 from cors_doctor.render.ci.json import JsonStream
-from cors_doctor.render.ci.github import annotation, annotations, escape_data, escape_property
+from cors_doctor.render.ci.github import annotation, escape_data, escape_property
+from cors_doctor.render.ci.github import workflow_commands
 from cors_doctor.render.ci.junit import JUnitWriter
 from cors_doctor.render.ci.markdown import append_step_summary, summary_markdown
 
@@ -94,7 +95,7 @@ def test_github_annotations_escape_and_point_at_the_policy_line() -> None:
     assert line == ("::error file=ci/p.toml,line=7,title=cors-doctor%3A x%2Cy failed::"
                     "GET https://api.example.com/items/1 from https://app.example.com: expected allow: 100%25%0Ap2")
     tally = tally_of(*[outcome("error", i, summary="could not check: down", problems=("down",)) for i in range(60)])
-    lines = annotations(tally, "p.toml")
+    lines = workflow_commands(tally, "p.toml")
     assert len(lines) == 51 and lines[-1].startswith("::notice title=cors-doctor::10 more failed checks")
     assert "title=cors-doctor%3A api could not be checked" in lines[0]
 

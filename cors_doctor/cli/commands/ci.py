@@ -20,7 +20,7 @@ from cors_doctor.cli.run import ExitCode, run_command
 
 if TYPE_CHECKING:
     from cors_doctor.batch import BatchOptions, CheckJob, CheckResult
-    from cors_doctor.ci import Outcome, Policy, Shard, Tally
+    from cors_doctor.ci import Case, Outcome, Policy, Shard, Tally
     from cors_doctor.net import SendOptions
 
 EXAMPLES = """\b
@@ -100,7 +100,7 @@ class _Run:
         if junit_xml:
             from cors_doctor.render.ci.junit import JUnitWriter
 
-            properties = {"policy": policy.source, **({"shard": self.shard_label} if shard else {})}
+            properties = {"policy": policy.source} | ({"shard": self.shard_label} if self.shard_label else {})
             suite = f"cors-doctor: {policy.source}" + (f" (shard {self.shard_label})" if shard else "")
             try:
                 self.junit = JUnitWriter(junit_xml, suite, policy.source, properties)
@@ -111,8 +111,8 @@ class _Run:
             from cors_doctor.render.ci.json import JsonStream
 
             self.json = JsonStream(sys.stdout, policy.source, self.shard_label)
-        self._cases: dict[int, object] = {}
-        self._pending: dict[int, object] = {}
+        self._cases: dict[int, Case] = {}
+        self._pending: dict[int, Outcome] = {}
         self._next = 0
 
     def execute(self, batch: BatchOptions, send: SendOptions) -> Tally:
@@ -197,11 +197,11 @@ class _Run:
             except OSError as exc:
                 sys.stderr.write(f"cors-doctor: warning: cannot append to GITHUB_STEP_SUMMARY ({exc.strerror or exc})\n")
         if os.environ.get("GITHUB_ACTIONS") == "true" and not self.tally.ok:
-            from cors_doctor.render.ci.github import annotations
+            from cors_doctor.render.ci.github import workflow_commands
 
             # With --json, stdout carries the JSON; the Actions runner reads workflow commands on stderr too.
             stream = sys.stderr if self.json_output else sys.stdout
-            for line in annotations(self.tally, self.policy.source):
+            for line in workflow_commands(self.tally, self.policy.source):
                 stream.write(line + "\n")
             stream.flush()
 

@@ -32,7 +32,7 @@ def annotation(outcome: Outcome, policy_file: str | None = None) -> str:
     return f"::error {','.join(props)}::{escape_data(message)}"
 
 
-def annotations(tally: Tally, policy_file: str | None = None) -> list[str]:
+def workflow_commands(tally: Tally, policy_file: str | None = None) -> list[str]:
     lines = [annotation(outcome, policy_file) for outcome in tally.failures]
     if tally.unlisted_failures:
         lines.append(f"::notice title=cors-doctor::{tally.unlisted_failures} more failed checks are not annotated; "
