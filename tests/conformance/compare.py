@@ -80,7 +80,27 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
     ("webkit", "acao-space-before-colon"): (
         "WebKit ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
         "name the way Chromium does before any per-browser rule sees the headers"
+    ),    ("webkit", "line-tab-before-colon"): (
+        "WebKit ignores a `Name<TAB>: value` response header line; cors-doctor's HTTP parser trims "
+        "the name the way Chromium does before any per-browser rule sees the headers"
     ),
+    ("webkit", "redir-location-empty"): (
+        "WebKit fails the load on a 3xx with an empty Location (no console line); cors-doctor "
+        "treats that 3xx as the response, as Chromium does"
+    ),
+    ("webkit", "hdr-accept-language-latin1"): (
+        "WebKit replaces a script-set Accept-Language holding a Latin-1 byte with its own value; "
+        "cors-doctor sends the script's value"
+    ),
+    ("webkit", "wpt-redir-user-only"): (
+        "WebKit spells a Location with a user and no password as `user@` in its console line; "
+        "cors-doctor's URL parser gives `user:@`"
+    ),
+    **{("webkit", cid): (
+        "WebKit reports a redirect to a non-http(s) or unparsable Location with its own console "
+        "text (the CORS-scheme line, or `FTP URLs are disabled`); cors-doctor prints Chromium's "
+        "net:: error or names the target as the failing URL"
+    ) for cid in ("redir-location-invalid", "redir-location-data", "redir-location-ftp")},
 }
 
 BROWSER_ONLY = frozenset(name.lower() for name in (
