@@ -122,6 +122,15 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
         "WebKit fails the load on an empty Location, printing nothing; cors-doctor takes the 3xx "
         "as the response, as Chromium does"
     ),
+    ("webkit", "wpt-redir-user-only"): (
+        "WebKit spells a Location with a user and no password as `user@` in its console line; "
+        "cors-doctor's URL parser gives `user:@`"
+    ),
+    **{("webkit", cid): (
+        "WebKit reports a redirect to a non-http(s) or unparsable Location with its own console "
+        "text (the CORS-scheme line, or `FTP URLs are disabled`); cors-doctor prints Chromium's "
+        "net:: error or names the target as the failing URL"
+    ) for cid in ("redir-location-invalid", "redir-location-data", "redir-location-ftp")},
 }
 
 BROWSER_ONLY = frozenset(name.lower() for name in (

@@ -14,7 +14,7 @@ from .cases import BY_ID, CASES
 from .conftest import start_engine
 from .engine import ENGINES
 from .webkit import WebKitRunner, compare_passes, console_message, observe
-from .webkit_console import ConsoleRun, ConsolePass, page_html
+from .webkit_console import ConsolePass, ConsoleRun, page_html
 
 PAGE = "http://localhost:4000/webkit-console/0"
 
@@ -35,7 +35,7 @@ def test_console_lines_between_markers_belong_to_their_case():
         "(MiniBrowser:1): Gtk-WARNING **: not a console line",
         f'{PAGE}:24:16: CONSOLE LOG CORSDOCTOR RESULT a {{"ok":false,"error":"TypeError: Load failed"}}',
         f"{PAGE}:21:16: CONSOLE LOG CORSDOCTOR BEGIN b",
-        f'{PAGE}:7:3: CONSOLE LOG ERROR is only the text of a console.log',
+        f"{PAGE}:7:3: CONSOLE LOG ERROR is only the text of a console.log",
         f'{PAGE}:24:16: CONSOLE LOG CORSDOCTOR RESULT b {{"ok":true,"status":200}}',
         f"{PAGE}:26:14: CONSOLE LOG CORSDOCTOR DONE",
     )

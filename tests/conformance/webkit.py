@@ -64,8 +64,7 @@ CONSOLE_WORKERS = 2
 # WebKitWebDriver adds --automation itself only when no arguments are given.
 DRIVEN_ARGS = ["--automation", f"--cookies-policy={COOKIES_POLICY}"]
 CONSOLE_ARGS = [f"--cookies-policy={COOKIES_POLICY}", "--enable-write-console-messages-to-stdout=true"]
-FETCH_ASYNC = ("const done = arguments[arguments.length - 1];\n"
-               "(" + FETCH_JS.strip() + ")(arguments[0]).then(done);")
+FETCH_ASYNC = "const done = arguments[arguments.length - 1];\n(" + FETCH_JS.strip() + ")(arguments[0]).then(done);"
 LOAD_FAILED = re.compile(r"^(?:Fetch API|XMLHttpRequest) cannot load ")
 
 
@@ -93,7 +92,7 @@ def console_message(console: list[str]) -> str | None:
     """
     for index, line in enumerate(console):
         if LOAD_FAILED.match(line):
-            return "\n".join(console[max(0, index - 1):index + 1])
+            return "\n".join(console[max(0, index - 1) : index + 1])
     return console[-1] if console else None
 
 
@@ -109,8 +108,9 @@ class WebKitRunner:
 
     name = "webkit"
 
-    def __init__(self, minibrowser: str = MINIBROWSER, driver: str = WEBKIT_DRIVER,
-                 console_workers: int = CONSOLE_WORKERS):
+    def __init__(
+        self, minibrowser: str = MINIBROWSER, driver: str = WEBKIT_DRIVER, console_workers: int = CONSOLE_WORKERS
+    ):
         self.minibrowser = minibrowser
         self.driver = driver
         self.console_workers = console_workers
@@ -132,8 +132,8 @@ class WebKitRunner:
             "args": DRIVEN_ARGS,
             "console_pass_args": CONSOLE_ARGS,
             "cookies": f"--cookies-policy={COOKIES_POLICY} (MiniBrowser's default no-third-party "
-                       "would drop every cookie of the 127.0.0.1 API on a localhost page); "
-                       "libsoup drops a Secure cookie set over http, even on 127.0.0.1",
+            "would drop every cookie of the 127.0.0.1 API on a localhost page); "
+            "libsoup drops a Secure cookie set over http, even on 127.0.0.1",
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -157,9 +157,12 @@ class WebKitRunner:
         options.binary_location = self.minibrowser
         for arg in DRIVEN_ARGS:
             options.add_argument(arg)
-        self._service = Service(executable_path=self.driver, log_output=subprocess.DEVNULL,
-                                env=browser_env(self._home.name, self._xvfb.display),
-                                popen_kw={"start_new_session": True})
+        self._service = Service(
+            executable_path=self.driver,
+            log_output=subprocess.DEVNULL,
+            env=browser_env(self._home.name, self._xvfb.display),
+            popen_kw={"start_new_session": True},
+        )
         with self._watchdog(STARTUP_TIMEOUT_S) as fired:
             self._session = webdriver.WebKitGTK(options=options, service=self._service)
         if fired.is_set():
@@ -223,12 +226,15 @@ class WebKitRunner:
         driven = {case.id: self._run_bounded(case, server) for case in cases}
         self.timings["driven"] = time.monotonic() - started
         started = time.monotonic()
-        console = ConsolePass(self.minibrowser, CONSOLE_ARGS, self._xvfb.display,
-                              self.console_workers).run(cases, server)
+        console = ConsolePass(self.minibrowser, CONSOLE_ARGS, self._xvfb.display, self.console_workers).run(
+            cases, server
+        )
         self.timings["console"] = time.monotonic() - started
-        print(f"WebKit {self.version}: {len(cases)} cases, driven pass "
-              f"{self.timings['driven']:.1f} s, console pass {self.timings['console']:.1f} s",
-              file=sys.stderr)
+        print(
+            f"WebKit {self.version}: {len(cases)} cases, driven pass "
+            f"{self.timings['driven']:.1f} s, console pass {self.timings['console']:.1f} s",
+            file=sys.stderr,
+        )
         return {case.id: merge(*driven[case.id], console[case.id]) for case in cases}
 
     def _run_bounded(self, case: Case, server: CaseServer) -> tuple[dict, list[LoggedRequest]]:

@@ -41,8 +41,10 @@ SETTLE_MS = 150
 CASE_TIMEOUT_S = 20.0
 STARTUP_TIMEOUT_S = 30.0
 # "<url>:<line>:<column>: CONSOLE <source> <level> <text>"; the source is absent for console.*()
-CONSOLE_LINE = re.compile(r"^(?:\S*:\d+:\d+: )?CONSOLE (?:(?P<source>[A-Z-]+) )??"
-                          r"(?P<level>LOG|DEBUG|INFO|WARN|WARNING|ERROR) (?P<text>.*)$")
+CONSOLE_LINE = re.compile(
+    r"^(?:\S*:\d+:\d+: )?CONSOLE (?:(?P<source>[A-Z-]+) )??"
+    r"(?P<level>LOG|DEBUG|INFO|WARN|WARNING|ERROR) (?P<text>.*)$"
+)
 
 PAGE_SCRIPT = """
 const cases = %(cases)s;
@@ -74,10 +76,11 @@ class ConsoleRun:
 def page_html(cases: list[Case], server: CaseServer) -> str:
     items = [{"id": c.id, "args": page_args(c, server, FETCH_TIMEOUT_MS)} for c in cases]
     data = json.dumps(items, ensure_ascii=True).replace("</", "<\\/")
-    script = PAGE_SCRIPT % {"cases": data, "fetch": FETCH_JS.strip(), "mark": MARK,
-                            "settle": SETTLE_MS}
-    return ("<!doctype html><meta charset=utf-8><link rel=icon href=\"data:,\">"
-            f"<title>cors-doctor console pass</title><script>{script}</script>")
+    script = PAGE_SCRIPT % {"cases": data, "fetch": FETCH_JS.strip(), "mark": MARK, "settle": SETTLE_MS}
+    return (
+        '<!doctype html><meta charset=utf-8><link rel=icon href="data:,">'
+        f"<title>cors-doctor console pass</title><script>{script}</script>"
+    )
 
 
 class ConsolePass:
@@ -91,7 +94,7 @@ class ConsolePass:
         self._pages = count()
 
     def run(self, cases: list[Case], server: CaseServer) -> dict[str, ConsoleRun]:
-        chunks = [cases[i::self.workers] for i in range(self.workers)]
+        chunks = [cases[i :: self.workers] for i in range(self.workers)]
         chunks = [chunk for chunk in chunks if chunk]
         runs: dict[str, ConsoleRun] = {}
         with ThreadPoolExecutor(max_workers=len(chunks) or 1) as pool:
@@ -111,20 +114,26 @@ class ConsolePass:
                 break
             stalls[stuck] = stalls.get(stuck, 0) + 1
             if stalls[stuck] >= 2:
-                runs[stuck] = ConsoleRun(problem=f"MiniBrowser stalled twice on this case "
-                                                 f"(no output for {CASE_TIMEOUT_S:.0f} s)")
+                runs[stuck] = ConsoleRun(
+                    problem=f"MiniBrowser stalled twice on this case (no output for {CASE_TIMEOUT_S:.0f} s)"
+                )
             pending = [c for c in pending if c.id not in runs]
         return runs
 
-    def _run_browser(self, cases: list[Case], server: CaseServer,
-                     runs: dict[str, ConsoleRun]) -> str | None:
+    def _run_browser(self, cases: list[Case], server: CaseServer, runs: dict[str, ConsoleRun]) -> str | None:
         """One MiniBrowser over `cases`; fills `runs`; returns the id it stalled on, or None."""
         url = server.add_page(f"/webkit-console/{next(self._pages)}", page_html(cases, server))
         with tempfile.TemporaryDirectory(prefix="cors-doctor-webkit-") as home:
             proc = subprocess.Popen(
-                [self.minibrowser, *self.args, url], env=browser_env(home, self.display),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                start_new_session=True, text=True, encoding="utf-8", errors="replace",
+                [self.minibrowser, *self.args, url],
+                env=browser_env(home, self.display),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
             )
             lines: queue.Queue[str | None] = queue.Queue()
             reader = threading.Thread(target=_pump, args=(proc, lines), daemon=True)
@@ -151,7 +160,7 @@ class ConsolePass:
             match = CONSOLE_LINE.match(line)
             text = match.group("text") if match else None
             if match and match.group("level") == "LOG" and text.startswith(MARK + " "):
-                verb, _, rest = text[len(MARK) + 1:].partition(" ")
+                verb, _, rest = text[len(MARK) + 1 :].partition(" ")
                 if verb == "DONE":
                     return None
                 case_id, _, payload = rest.partition(" ")
@@ -180,7 +189,14 @@ def _pump(proc: subprocess.Popen, lines: queue.Queue) -> None:
 def browser_env(home: str, display: str) -> dict[str, str]:
     """Fresh HOME and XDG directories: no cookies, caches or settings from earlier runs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
-    env.update(HOME=home, XDG_CONFIG_HOME=f"{home}/config", XDG_CACHE_HOME=f"{home}/cache",
-               XDG_DATA_HOME=f"{home}/data", XDG_RUNTIME_DIR=home, DISPLAY=display,
-               GTK_A11Y="none", NO_AT_BRIDGE="1")
+    env.update(
+        HOME=home,
+        XDG_CONFIG_HOME=f"{home}/config",
+        XDG_CACHE_HOME=f"{home}/cache",
+        XDG_DATA_HOME=f"{home}/data",
+        XDG_RUNTIME_DIR=home,
+        DISPLAY=display,
+        GTK_A11Y="none",
+        NO_AT_BRIDGE="1",
+    )
     return env

@@ -13,6 +13,7 @@ import select
 import signal
 import subprocess
 import time
+from contextlib import suppress
 
 XVFB = "Xvfb"
 START_TIMEOUT_S = 10.0
@@ -30,10 +31,8 @@ def stop_group(proc: subprocess.Popen, grace_s: float = 5.0) -> None:
             break
         except subprocess.TimeoutExpired:
             continue
-    try:  # helpers (web and network processes) can outlive the leader for a moment
+    with suppress(ProcessLookupError):  # helpers (web and network processes) can outlive the leader
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     if proc.poll() is None:
         proc.wait(grace_s)
 
@@ -50,10 +49,12 @@ class Xvfb:
         read_end, write_end = os.pipe()
         try:
             self._proc = subprocess.Popen(
-                [XVFB, "-displayfd", str(write_end), "-screen", "0", self.geometry,
-                 "-nolisten", "tcp", "-noreset"],
-                pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True,
+                [XVFB, "-displayfd", str(write_end), "-screen", "0", self.geometry, "-nolisten", "tcp", "-noreset"],
+                pass_fds=(write_end,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
             )
             os.close(write_end)
             write_end = -1
