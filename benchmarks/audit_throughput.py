@@ -86,8 +86,11 @@ def main() -> int:
             url_file = f"{workdir}/urls.txt"
             with open(url_file, "w") as handle:
                 handle.write("\n".join(urls) + "\n")
-            requests = [(p.method, p.url, [list(h) for h in p.headers])
-                        for u in urls for p in plan_probes(make_target(u, [ORIGIN]))]
+            requests = [
+                (p.method, p.url, [list(h) for h in p.headers])
+                for u in urls
+                for p in plan_probes(make_target(u, [ORIGIN]))
+            ]
             request_file = f"{workdir}/requests.json"
             with open(request_file, "w") as handle:
                 json.dump(requests, handle)
@@ -97,8 +100,21 @@ def main() -> int:
 
             ours, theirs = [], []
             for _ in range(args.rounds):
-                elapsed, stdout = _timed([PY, "-m", "cors_doctor", "audit", "-i", url_file, "-o", ORIGIN,
-                                          "-c", str(args.concurrency), "--json"])
+                elapsed, stdout = _timed(
+                    [
+                        PY,
+                        "-m",
+                        "cors_doctor",
+                        "audit",
+                        "-i",
+                        url_file,
+                        "-o",
+                        ORIGIN,
+                        "-c",
+                        str(args.concurrency),
+                        "--json",
+                    ]
+                )
                 report = json.loads(stdout)
                 assert report["summary"]["audited"] == args.urls, report["summary"]
                 ours.append(elapsed)
@@ -110,8 +126,10 @@ def main() -> int:
     for name, times in (("cors-doctor audit", ours), ("aiohttp loop", theirs)):
         median = statistics.median(times)
         print(f"{name:<18} {median:7.2f} s  {args.urls / median:8.1f} URLs/s  {n_requests / median:9.1f} requests/s")
-    print(f"{args.urls} URLs, {n_requests} requests, concurrency {args.concurrency}, {args.rounds} rounds "
-          f"(whole processes, start-up included)")
+    print(
+        f"{args.urls} URLs, {n_requests} requests, concurrency {args.concurrency}, {args.rounds} rounds "
+        f"(whole processes, start-up included)"
+    )
     print(f"ratio audit/reference (requests/s): {statistics.median(theirs) / statistics.median(ours):.2f}")
     return 0
 

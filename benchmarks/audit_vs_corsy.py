@@ -56,11 +56,19 @@ _APP = """
     }}"""
 _RULES = {
     "reflect": ("set $a $http_origin;", ""),
-    "prefix": ('if ($http_origin ~ "^http://127\\.0\\.0\\.1") { set $a $http_origin; }', "add_header Vary Origin always;"),
-    "null": ('if ($http_origin = "null") { set $a $http_origin; }\n      '
-             'if ($http_origin = "http://$http_host") { set $a $http_origin; }', "add_header Vary Origin always;"),
-    "parser": ('if ($http_origin ~ "^http://127\\.0\\.0\\.1($|[^a-z0-9.-])") { set $a $http_origin; }',
-               "add_header Vary Origin always;"),
+    "prefix": (
+        'if ($http_origin ~ "^http://127\\.0\\.0\\.1") { set $a $http_origin; }',
+        "add_header Vary Origin always;",
+    ),
+    "null": (
+        'if ($http_origin = "null") { set $a $http_origin; }\n      '
+        'if ($http_origin = "http://$http_host") { set $a $http_origin; }',
+        "add_header Vary Origin always;",
+    ),
+    "parser": (
+        'if ($http_origin ~ "^http://127\\.0\\.0\\.1($|[^a-z0-9.-])") { set $a $http_origin; }',
+        "add_header Vary Origin always;",
+    ),
     "safe": ('if ($http_origin = "http://$http_host") { set $a $http_origin; }', "add_header Vary Origin always;"),
 }
 _STAR = """
@@ -132,8 +140,9 @@ def corsy_command(workdir: str, corsy_git: str) -> tuple[list[str], str]:
         os.makedirs(target)
         archive = subprocess.run(["git", "--git-dir", corsy_git, "archive", "HEAD"], check=True, capture_output=True)
         subprocess.run(["tar", "-x", "-C", target], input=archive.stdout, check=True)
-        commit = subprocess.run(["git", "--git-dir", corsy_git, "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "--git-dir", corsy_git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
         return [python, os.path.join(target, "corsy.py"), "-q"], f"Corsy @ {commit}"
     stand_in = os.path.join(workdir, "corsy_like.py")
     with open(stand_in, "w") as handle:
@@ -156,8 +165,14 @@ def run_corsy(command: list[str], urls_file: str, threads: int, out: str) -> flo
 def run_audit(urls_file: str, concurrency: int, checkout: str = REPO) -> tuple[float, dict]:
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": checkout}
-    proc = subprocess.run([PY, "-m", "cors_doctor", "audit", "-i", urls_file, "-c", str(concurrency), "--json",
-                           "--fail-on", "none"], capture_output=True, text=True, cwd=checkout, env=env, timeout=900)
+    proc = subprocess.run(
+        [PY, "-m", "cors_doctor", "audit", "-i", urls_file, "-c", str(concurrency), "--json", "--fail-on", "none"],
+        capture_output=True,
+        text=True,
+        cwd=checkout,
+        env=env,
+        timeout=900,
+    )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"cors-doctor audit failed ({proc.returncode}): {proc.stderr.strip()[-300:]}")
@@ -237,15 +252,21 @@ def main() -> int:
     for name, title in runs:
         median = statistics.median(times[name])
         rates[name] = (args.urls / median, sent[name] / median)
-        print(f"{title:<44} {median:7.2f} s {sent[name] / args.urls:6.1f} req/URL "
-              f"{rates[name][0]:8.1f} URLs/s {rates[name][1]:9.1f} req/s")
-    print(f"audit ÷ Corsy: {rates['audit'][1] / rates['corsy'][1]:.2f}× requests/s, "
-          f"{rates['audit'][0] / rates['corsy'][0]:.2f}× URLs/s, "
-          f"{statistics.median(times['audit']) / statistics.median(times['corsy']):.2f}× wall time")
+        print(
+            f"{title:<44} {median:7.2f} s {sent[name] / args.urls:6.1f} req/URL "
+            f"{rates[name][0]:8.1f} URLs/s {rates[name][1]:9.1f} req/s"
+        )
+    print(
+        f"audit ÷ Corsy: {rates['audit'][1] / rates['corsy'][1]:.2f}× requests/s, "
+        f"{rates['audit'][0] / rates['corsy'][0]:.2f}× URLs/s, "
+        f"{statistics.median(times['audit']) / statistics.median(times['corsy']):.2f}× wall time"
+    )
     if args.before:
-        print(f"before ÷ Corsy: {rates['before'][1] / rates['corsy'][1]:.2f}× requests/s, "
-              f"{rates['before'][0] / rates['corsy'][0]:.2f}× URLs/s, "
-              f"{statistics.median(times['before']) / statistics.median(times['corsy']):.2f}× wall time")
+        print(
+            f"before ÷ Corsy: {rates['before'][1] / rates['corsy'][1]:.2f}× requests/s, "
+            f"{rates['before'][0] / rates['corsy'][0]:.2f}× URLs/s, "
+            f"{statistics.median(times['before']) / statistics.median(times['corsy']):.2f}× wall time"
+        )
     return 0
 
 

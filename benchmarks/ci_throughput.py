@@ -58,7 +58,7 @@ NGINX_SERVER = """
     }"""
 
 # The fallback server: HTTP/1.1 keep-alive on asyncio, same replies as the nginx config.
-FALLBACK_SERVER = textwrap.dedent(r'''
+FALLBACK_SERVER = textwrap.dedent(r"""
     import asyncio, sys
     ORIGIN = sys.argv[2].encode()
     async def serve(reader, writer):
@@ -88,9 +88,10 @@ FALLBACK_SERVER = textwrap.dedent(r'''
         async with server:
             await server.serve_forever()
     asyncio.run(main())
-''')
+""")
 
-REF_HTTPX = textwrap.dedent(r'''
+REF_HTTPX = textwrap.dedent(
+    r"""
     import asyncio, sys, time
     sys.modules.setdefault("httpx._main", None)
     import httpx
@@ -111,9 +112,12 @@ REF_HTTPX = textwrap.dedent(r'''
             ok = sum(await asyncio.gather(*(one(i) for i in range(n))))
         print(f"ok={ok} inner_s={time.perf_counter() - started:.3f}")
     asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
-''' % ORIGIN)
+"""
+    % ORIGIN
+)
 
-REF_AIOHTTP = textwrap.dedent(r'''
+REF_AIOHTTP = textwrap.dedent(
+    r"""
     import asyncio, sys, time
     import aiohttp
     ORIGIN = "%s"
@@ -135,7 +139,9 @@ REF_AIOHTTP = textwrap.dedent(r'''
             ok = sum(await asyncio.gather(*(one(i) for i in range(n))))
         print(f"ok={ok} inner_s={time.perf_counter() - started:.3f}")
     asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
-''' % ORIGIN)
+"""
+    % ORIGIN
+)
 
 
 def start_server(scratch: str) -> tuple[subprocess.Popen, str, str]:
@@ -150,18 +156,33 @@ def start_server(scratch: str) -> tuple[subprocess.Popen, str, str]:
     with open(script, "w") as handle:
         handle.write(FALLBACK_SERVER)
     proc = subprocess.Popen([PY, script, str(port), ORIGIN])
-    print("warning: nginx is not installed (apt-get install nginx-light); using a small asyncio "
-          "server instead, so the figures below may measure that server, not the clients", file=sys.stderr)
+    print(
+        "warning: nginx is not installed (apt-get install nginx-light); using a small asyncio "
+        "server instead, so the figures below may measure that server, not the clients",
+        file=sys.stderr,
+    )
     wait_for_port(port, proc)
-    return proc, f"http://127.0.0.1:{port}", "FALLBACK asyncio server (nginx not found: the server may be the bottleneck)"
+    return (
+        proc,
+        f"http://127.0.0.1:{port}",
+        "FALLBACK asyncio server (nginx not found: the server may be the bottleneck)",
+    )
 
 
 def write_policy(path: str, base: str, checks: int) -> None:
     lines = [
-        "version = 1", "[defaults]", f'origins = ["{ORIGIN}"]', "timeout = 10",
-        'headers = { "X-Requested-With" = "XMLHttpRequest" }', f'base_url = "{base}"',
-        "[[check]]", 'name = "items"', 'expect = "allow"', "paths = [",
-        *(f'  "/api/items/{i}",' for i in range(checks)), "]",
+        "version = 1",
+        "[defaults]",
+        f'origins = ["{ORIGIN}"]',
+        "timeout = 10",
+        'headers = { "X-Requested-With" = "XMLHttpRequest" }',
+        f'base_url = "{base}"',
+        "[[check]]",
+        'name = "items"',
+        'expect = "allow"',
+        "paths = [",
+        *(f'  "/api/items/{i}",' for i in range(checks)),
+        "]",
     ]
     with open(path, "w") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -219,8 +240,10 @@ def throughput(args, base: str, scratch: str) -> None:
     }
     if args.with_httpx_transport:
         commands["cors-doctor ci --transport httpx"] = [*commands["cors-doctor ci"], "--transport", "httpx"]
-    print(f"{args.checks} checks (OPTIONS + GET each, distinct paths), concurrency {args.concurrency}, "
-          f"{args.rounds} rounds + 1 warm-up, whole processes")
+    print(
+        f"{args.checks} checks (OPTIONS + GET each, distinct paths), concurrency {args.concurrency}, "
+        f"{args.rounds} rounds + 1 warm-up, whole processes"
+    )
     walls: dict[str, list[float]] = {name: [] for name in commands}
     inners: dict[str, list[float]] = {name: [] for name in commands}
     ratios: list[float] = []
@@ -247,13 +270,19 @@ def throughput(args, base: str, scratch: str) -> None:
         w = walls[name]
         inner = statistics.median(inners[name]) if inners[name] else None
         inner_text = f"{inner:9.2f} {args.checks / inner:16.0f}" if inner else f"{'-':>9} {'-':>16}"
-        print(f"{name:34} {statistics.median(w):10.2f} ({min(w):.2f}-{max(w):.2f}){'':>6} "
-              f"{args.checks / statistics.median(w):9.0f} {inner_text}")
+        print(
+            f"{name:34} {statistics.median(w):10.2f} ({min(w):.2f}-{max(w):.2f}){'':>6} "
+            f"{args.checks / statistics.median(w):9.0f} {inner_text}"
+        )
     ratio = statistics.median(ratios)
-    print(f"\ncors-doctor checks/s ÷ faster reference, same round: median {ratio:.2f} "
-          f"(min {min(ratios):.2f}, max {max(ratios):.2f}); target ≥ 0.50: {'met' if ratio >= 0.5 else 'NOT met'}")
+    print(
+        f"\ncors-doctor checks/s ÷ faster reference, same round: median {ratio:.2f} "
+        f"(min {min(ratios):.2f}, max {max(ratios):.2f}); target ≥ 0.50: {'met' if ratio >= 0.5 else 'NOT met'}"
+    )
     for name in ("httpx.AsyncClient loop", "aiohttp loop"):
-        print(f"  ratio of medians vs {name}: {statistics.median(walls[name]) / statistics.median(walls['cors-doctor ci']):.2f}")
+        print(
+            f"  ratio of medians vs {name}: {statistics.median(walls[name]) / statistics.median(walls['cors-doctor ci']):.2f}"
+        )
 
 
 def memory(args, base: str, scratch: str) -> None:
@@ -268,8 +297,10 @@ def memory(args, base: str, scratch: str) -> None:
         peaks[checks] = rss
         print(f"  {checks:6} checks: {rss / 1024:6.1f} MiB peak RSS, {wall:.2f} s, {checks / wall:.0f} checks/s")
     growth = peaks[args.memory_checks] / peaks[args.checks]
-    print(f"  growth for {args.memory_checks // args.checks}× the checks: {growth:.2f}× "
-          f"({'flat' if growth <= 1.15 else 'NOT flat'}: target ≤ 1.15×)")
+    print(
+        f"  growth for {args.memory_checks // args.checks}× the checks: {growth:.2f}× "
+        f"({'flat' if growth <= 1.15 else 'NOT flat'}: target ≤ 1.15×)"
+    )
 
 
 def compare_transports(args, base: str) -> None:
@@ -345,8 +376,10 @@ def compare_transports(args, base: str) -> None:
     bare = statistics.median(times["bare aiohttp loop (no CORS evaluation)"])
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"  {name:46} {median:6.2f} s ({min(values):.2f}-{max(values):.2f})  {n / median:6.0f} checks/s  "
-              f"{bare / median:5.2f}× the bare loop")
+        print(
+            f"  {name:46} {median:6.2f} s ({min(values):.2f}-{max(values):.2f})  {n / median:6.0f} checks/s  "
+            f"{bare / median:5.2f}× the bare loop"
+        )
 
 
 def main() -> None:
@@ -356,16 +389,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--memory-checks", type=int, default=10000)
     parser.add_argument("--skip-memory", action="store_true")
-    parser.add_argument("--with-httpx-transport", action="store_true",
-                        help="also time `cors-doctor ci --transport httpx` (slow; for docs/design.md)")
-    parser.add_argument("--compare-transports", action="store_true",
-                        help="also time the batch engine on each candidate transport in one process (docs/design.md)")
+    parser.add_argument(
+        "--with-httpx-transport",
+        action="store_true",
+        help="also time `cors-doctor ci --transport httpx` (slow; for docs/design.md)",
+    )
+    parser.add_argument(
+        "--compare-transports",
+        action="store_true",
+        help="also time the batch engine on each candidate transport in one process (docs/design.md)",
+    )
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="cors-doctor-bench-")
     proc, base, description = start_server(scratch)
     try:
-        print(f"server: {description} at {base}; client and server share this machine's "
-              f"{os.cpu_count()} CPUs")
+        print(f"server: {description} at {base}; client and server share this machine's {os.cpu_count()} CPUs")
         throughput(args, base, scratch)
         # Memory before the in-process comparison: a child forked from a big parent starts out
         # with the parent's resident pages counted in its peak RSS.

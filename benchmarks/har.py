@@ -32,7 +32,6 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURE = os.path.join(REPO, "tests", "har", "fixtures", "chromium-cdp.har")
 
 
-
 def generate(path: str, entries: int) -> int:
     """Write a HAR of `entries` entries built from the recorded ones; returns its size in bytes."""
     with open(FIXTURE, encoding="utf-8") as fh:
@@ -56,8 +55,11 @@ def generate(path: str, entries: int) -> int:
                         if h["name"].lower() == "location":
                             h["value"] += suffix
                 started = datetime.fromisoformat(item["startedDateTime"].replace("Z", "+00:00"))
-                item["startedDateTime"] = (started + timedelta(seconds=2 * round_no)).isoformat(
-                    timespec="milliseconds").replace("+00:00", "Z")
+                item["startedDateTime"] = (
+                    (started + timedelta(seconds=2 * round_no))
+                    .isoformat(timespec="milliseconds")
+                    .replace("+00:00", "Z")
+                )
                 out.write(("" if written == 0 else ",\n") + json.dumps(item))
                 written += 1
             round_no += 1
@@ -68,9 +70,13 @@ def generate(path: str, entries: int) -> int:
 def run(path: str, *args: str) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, peak RSS in KB) of one `cors-doctor har` run."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "cors_doctor", "har", path, *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
-                            env={**os.environ, "NO_COLOR": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cors_doctor", "har", path, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     stderr = proc.stderr.read().decode() if proc.stderr else ""
@@ -93,8 +99,10 @@ def measure(entries: int, rounds: int, directory: str) -> None:
             cpus.append(cpu)
             peaks.append(peak)
         wall, cpu = statistics.median(walls), statistics.median(cpus)
-        print(f"  har {label:8} wall {wall:6.2f} s  {entries / wall:8,.0f} entries/s  {size / 1e6 / wall:5.1f} MB/s  |  "
-              f"CPU {cpu:6.2f} s  {entries / cpu:8,.0f} entries/CPU-s  |  peak RSS {max(peaks) / 1024:6.1f} MB")
+        print(
+            f"  har {label:8} wall {wall:6.2f} s  {entries / wall:8,.0f} entries/s  {size / 1e6 / wall:5.1f} MB/s  |  "
+            f"CPU {cpu:6.2f} s  {entries / cpu:8,.0f} entries/CPU-s  |  peak RSS {max(peaks) / 1024:6.1f} MB"
+        )
 
 
 def main() -> int:

@@ -54,10 +54,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
-        self._reply(204, [("Access-Control-Allow-Methods", "GET"), ("Access-Control-Allow-Headers", "X-Requested-With")])
+    def do_OPTIONS(self) -> None:
+        self._reply(
+            204, [("Access-Control-Allow-Methods", "GET"), ("Access-Control-Allow-Headers", "X-Requested-With")]
+        )
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._reply(200, [("Content-Type", "application/json")], b'{"ok": true}')
 
 
@@ -85,8 +87,12 @@ def _pair(name: str, a: list[str], b: list[str], runs: int, target: float) -> bo
     ratio = statistics.median(ratios)
     ok = ratio <= target
     print(f"\n{name}")
-    print(f"  A {statistics.median(ta) * 1000:7.1f} ms  (min {min(ta) * 1000:.1f}, max {max(ta) * 1000:.1f})  {' '.join(a[-3:])}")
-    print(f"  B {statistics.median(tb) * 1000:7.1f} ms  (min {min(tb) * 1000:.1f}, max {max(tb) * 1000:.1f})  reference")
+    print(
+        f"  A {statistics.median(ta) * 1000:7.1f} ms  (min {min(ta) * 1000:.1f}, max {max(ta) * 1000:.1f})  {' '.join(a[-3:])}"
+    )
+    print(
+        f"  B {statistics.median(tb) * 1000:7.1f} ms  (min {min(tb) * 1000:.1f}, max {max(tb) * 1000:.1f})  reference"
+    )
     print(f"  A/B median of {runs} paired ratios: {ratio:.2f}  (target <= {target})  {'OK' if ok else 'MISSED'}")
     return ok
 
@@ -101,11 +107,20 @@ def main() -> int:
     url = f"http://{host}:{port}/items"
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, local server {url}")
     try:
-        ok1 = _pair("cors-doctor --help  vs  python -c 'import typer'",
-                    [*_cli(), "--help"], [PY, "-c", "import typer"], args.runs, 1.5)
-        ok2 = _pair("cors-doctor check (preflight + GET)  vs  stdlib http.client script",
-                    [*_cli(), "check", url, "--origin", ORIGIN, "--header", "X-Requested-With: XMLHttpRequest"],
-                    [PY, "-c", STDLIB_CHECK, host, str(port), "/items"], args.runs, 4.0)
+        ok1 = _pair(
+            "cors-doctor --help  vs  python -c 'import typer'",
+            [*_cli(), "--help"],
+            [PY, "-c", "import typer"],
+            args.runs,
+            1.5,
+        )
+        ok2 = _pair(
+            "cors-doctor check (preflight + GET)  vs  stdlib http.client script",
+            [*_cli(), "check", url, "--origin", ORIGIN, "--header", "X-Requested-With: XMLHttpRequest"],
+            [PY, "-c", STDLIB_CHECK, host, str(port), "/items"],
+            args.runs,
+            4.0,
+        )
     finally:
         server.shutdown()
     print("\nall targets met" if ok1 and ok2 else "\nsome targets missed")

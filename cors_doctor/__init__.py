@@ -44,20 +44,32 @@ _EXPORTS = {
 __all__ = [*_EXPORTS, "__version__"]
 
 if TYPE_CHECKING:
-    from cors_doctor.errors import (  # noqa: F401
-        ConnectError, CorsDoctorError, ProtocolError, TimeoutError_, TLSError, TransportError, UsageError,
+    from cors_doctor.api import Fix, Verdict, check, check_async
+    from cors_doctor.cookies import CookieReport, cookie_report
+    from cors_doctor.diagnosis import Diagnosis
+    from cors_doctor.errors import (
+        ConnectError,
+        CorsDoctorError,
+        ProtocolError,
+        TimeoutError_,
+        TLSError,
+        TransportError,
+        UsageError,
     )
-    from cors_doctor.evaluate import Simulation, evaluate  # noqa: F401
-    from cors_doctor.api import Fix, Verdict, check, check_async  # noqa: F401
-    from cors_doctor.model import (  # noqa: F401
-        Exchange, Finding, OutgoingRequest, Plan, RequestSpec, Response, Step,
+    from cors_doctor.evaluate import Simulation, evaluate
+    from cors_doctor.model import (
+        Exchange,
+        Finding,
+        OutgoingRequest,
+        Plan,
+        RequestSpec,
+        Response,
+        Step,
     )
-    from cors_doctor.plan import build_plan  # noqa: F401
-    from cors_doctor.cookies import CookieReport, cookie_report  # noqa: F401
-    from cors_doctor.diagnosis import Diagnosis  # noqa: F401
-    from cors_doctor.net import SendOptions  # noqa: F401
-    from cors_doctor.pipeline import CheckOptions, run_check, run_check_async  # noqa: F401
-    from cors_doctor.rules.codes import Code  # noqa: F401
+    from cors_doctor.net import SendOptions
+    from cors_doctor.pipeline import CheckOptions, run_check, run_check_async
+    from cors_doctor.plan import build_plan
+    from cors_doctor.rules.codes import Code
 
 
 def __getattr__(name: str):

@@ -23,7 +23,7 @@ from typing import Any
 from cors_doctor.diagnosis import Diagnosis
 from cors_doctor.errors import CorsDoctorError, UsageError
 from cors_doctor.model import Plan, Verdict
-from cors_doctor.net import TRANSPORTS, SendOptions, Sender, as_sender, make_sender
+from cors_doctor.net import TRANSPORTS, Sender, SendOptions, as_sender, make_sender
 from cors_doctor.pipeline import CheckOptions, run_plan_async
 
 # Above this many workers a run only spends memory: each waits on a socket of its own.

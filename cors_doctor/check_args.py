@@ -9,8 +9,8 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from cors_doctor.model import Headers, RequestSpec
 from cors_doctor.masking import mask_value
+from cors_doctor.model import Headers, RequestSpec
 
 ORIGIN_PLACEHOLDER = "PAGE_ORIGIN"
 
@@ -51,5 +51,13 @@ class CheckArgs:
         return " ".join(shlex.quote(a) for a in self.argv(show_secrets))
 
     def spec(self) -> RequestSpec:
-        return RequestSpec(self.url, self.origin or "", self.method, self.headers, self.credentials,
-                           body=self.data, browser=self.browser, client=self.client)  # type: ignore[arg-type]
+        return RequestSpec(
+            self.url,
+            self.origin or "",
+            self.method,
+            self.headers,
+            self.credentials,
+            body=self.data,
+            browser=self.browser,
+            client=self.client,
+        )  # type: ignore[arg-type]

@@ -29,14 +29,31 @@ class DemoCase:
 CASES = (
     DemoCase("/no-cors", "No CORS headers at all", "GET", (), False, False),
     DemoCase("/wildcard-credentials", "Wildcard origin with credentials", "GET", (), True, False),
-    DemoCase("/json-without-allow-headers", "JSON POST, Content-Type missing from Allow-Headers", "POST",
-             (("Content-Type", "application/json"),), False, False),
-    DemoCase("/preflight-404", "Preflight answered 404 by the router", "PUT",
-             (("Content-Type", "application/json"),), False, False),
-    DemoCase("/error-500", "Error reply without CORS headers (the crash hides behind CORS)", "GET",
-             (("Authorization", "Bearer demo-token"),), False, False),
-    DemoCase("/ok", "A correct configuration", "GET",
-             (("Authorization", "Bearer demo-token"),), True, True),
+    DemoCase(
+        "/json-without-allow-headers",
+        "JSON POST, Content-Type missing from Allow-Headers",
+        "POST",
+        (("Content-Type", "application/json"),),
+        False,
+        False,
+    ),
+    DemoCase(
+        "/preflight-404",
+        "Preflight answered 404 by the router",
+        "PUT",
+        (("Content-Type", "application/json"),),
+        False,
+        False,
+    ),
+    DemoCase(
+        "/error-500",
+        "Error reply without CORS headers (the crash hides behind CORS)",
+        "GET",
+        (("Authorization", "Bearer demo-token"),),
+        False,
+        False,
+    ),
+    DemoCase("/ok", "A correct configuration", "GET", (("Authorization", "Bearer demo-token"),), True, True),
 )
 
 
@@ -44,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "cors-doctor-demo"
     sys_version = ""
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet demo
+    def log_message(self, format: str, *args) -> None:
         pass
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes = b"") -> None:
@@ -62,39 +79,64 @@ class _Handler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin", "")
         return origin if origin == DEMO_ORIGIN else ""
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
+    def do_OPTIONS(self) -> None:
         origin = self._origin()
         path = self.path
         if path == "/json-without-allow-headers":
-            return self._send(204, [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "GET, POST"), ("Vary", "Origin")])
+            return self._send(
+                204,
+                [
+                    ("Access-Control-Allow-Origin", origin),
+                    ("Access-Control-Allow-Methods", "GET, POST"),
+                    ("Vary", "Origin"),
+                ],
+            )
         if path == "/preflight-404":
             return self._send(404, [("Content-Type", "application/json")], b'{"detail":"Not Found"}')
         if path in ("/error-500", "/ok"):
-            return self._send(204, [
-                ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
-                ("Access-Control-Allow-Methods", "GET, POST, PUT"), ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
-                ("Access-Control-Max-Age", "600"), ("Vary", "Origin"),
-            ])
+            return self._send(
+                204,
+                [
+                    ("Access-Control-Allow-Origin", origin),
+                    ("Access-Control-Allow-Credentials", "true"),
+                    ("Access-Control-Allow-Methods", "GET, POST, PUT"),
+                    ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+                    ("Access-Control-Max-Age", "600"),
+                    ("Vary", "Origin"),
+                ],
+            )
         return self._send(405, [("Allow", "GET")])
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = json.dumps({"items": [1, 2, 3]}).encode()
         json_type = ("Content-Type", "application/json")
         path = self.path
         if path == "/wildcard-credentials":
-            return self._send(200, [json_type, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")], body)
+            return self._send(
+                200,
+                [json_type, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")],
+                body,
+            )
         if path == "/error-500":
             return self._send(500, [("Content-Type", "text/plain")], b"Internal Server Error")
         if path == "/ok":
-            return self._send(200, [
-                json_type, ("Access-Control-Allow-Origin", self._origin()), ("Access-Control-Allow-Credentials", "true"),
-                ("Access-Control-Expose-Headers", "X-Request-Id"), ("X-Request-Id", "demo-42"), ("Vary", "Origin"),
-            ], body)
+            return self._send(
+                200,
+                [
+                    json_type,
+                    ("Access-Control-Allow-Origin", self._origin()),
+                    ("Access-Control-Allow-Credentials", "true"),
+                    ("Access-Control-Expose-Headers", "X-Request-Id"),
+                    ("X-Request-Id", "demo-42"),
+                    ("Vary", "Origin"),
+                ],
+                body,
+            )
         return self._send(200, [json_type], body)
 
     do_HEAD = do_GET
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(min(length, 65536))
         self._send(201, [("Content-Type", "application/json")], b"{}")

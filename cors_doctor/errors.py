@@ -15,7 +15,6 @@ failures into the TransportError branch, next to the libraries it translates.
 from __future__ import annotations
 
 
-
 class CorsDoctorError(Exception):
     """Base class: something cors-doctor cannot judge, reported as one line."""
 
@@ -42,7 +41,7 @@ class ConnectError(TransportError):
 class TLSError(TransportError):
     """The TLS handshake or the certificate check failed."""
 
-    hint = "pass --cacert FILE to trust a private CA (mkcert: --cacert \"$(mkcert -CAROOT)/rootCA.pem\"), or --insecure to skip verification"
+    hint = 'pass --cacert FILE to trust a private CA (mkcert: --cacert "$(mkcert -CAROOT)/rootCA.pem"), or --insecure to skip verification'
 
 
 class TimeoutError_(TransportError):

@@ -100,8 +100,14 @@ class Finding:
     def to_dict(self) -> dict[str, str]:
         """The finding as plain data (the `findings` entries of every JSON output)."""
         return {
-            "code": self.code, "severity": self.severity, "title": self.title, "message": self.message,
-            "fix": self.fix, "rule": self.rule, "step": self.step, "docs": self.docs,
+            "code": self.code,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "fix": self.fix,
+            "rule": self.rule,
+            "step": self.step,
+            "docs": self.docs,
         }
 
 

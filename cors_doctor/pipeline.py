@@ -23,7 +23,7 @@ from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN
 from cors_doctor.errors import CorsDoctorError, RejectedReply, UsageError
 from cors_doctor.evaluate import Simulation
 from cors_doctor.model import OutgoingRequest, Plan, RequestSpec, Response, Verdict
-from cors_doctor.net import AsgiSender, SendOptions, Sender, SyncSender, WsgiSender, is_asgi
+from cors_doctor.net import AsgiSender, Sender, SendOptions, SyncSender, WsgiSender, is_asgi
 from cors_doctor.plan import build_plan, only_the_actual_request_tells
 from cors_doctor.rules.redirects import MAX_REDIRECTS
 
@@ -142,8 +142,9 @@ def run_plan(plan: Plan, exchange: Callable[[OutgoingRequest], Response], option
             canary = drive(second[0], exchange, second[1])
         except CorsDoctorError:
             canary = None
-    return diagnose(verdict, options.framework, canary, cookie=options.cookie,
-                    third_party_cookies=options.third_party_cookies)
+    return diagnose(
+        verdict, options.framework, canary, cookie=options.cookie, third_party_cookies=options.third_party_cookies
+    )
 
 
 async def run_check_async(
@@ -168,12 +169,14 @@ async def run_plan_async(plan: Plan, sender: Sender, send: SendOptions, options:
             canary = await drive_async(second[0], exchange, second[1])
         except CorsDoctorError:
             canary = None
-    return diagnose(verdict, options.framework, canary, cookie=options.cookie,
-                    third_party_cookies=options.third_party_cookies)
+    return diagnose(
+        verdict, options.framework, canary, cookie=options.cookie, third_party_cookies=options.third_party_cookies
+    )
 
 
-def run_check_in_process(spec: RequestSpec, app: Any, timeout: float = 10.0,
-                         options: CheckOptions = CheckOptions()) -> Diagnosis:
+def run_check_in_process(
+    spec: RequestSpec, app: Any, timeout: float = 10.0, options: CheckOptions = CheckOptions()
+) -> Diagnosis:
     """Check `spec` against an ASGI or WSGI application in this process (nothing is served).
 
     A WSGI application is called in this thread. An ASGI application runs in a fresh event loop

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from cors_doctor.rules.codes import Code
 from cors_doctor.errors import UsageError
 from cors_doctor.model import Browser, Finding, Headers, OutgoingRequest, Plan, RequestSpec, Severity
 from cors_doctor.origin import Origin, is_loopback_host, normalize_url, origin_of, parse_origin
 from cors_doctor.rules import safelist
 from cors_doctor.rules.catalog import rule
+from cors_doctor.rules.codes import Code
 
 USER_AGENT = {
     "chrome": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
@@ -69,11 +69,20 @@ def build_plan(spec: RequestSpec) -> Plan:
     target = origin_of(url)
     same = not page_origin.opaque and page_origin == target
     if same:
-        findings.append(finding(Code.SAME_ORIGIN_REQUEST, f"{url} is same-origin with {page_origin}: the browser does not apply CORS", step="plan"))
+        findings.append(
+            finding(
+                Code.SAME_ORIGIN_REQUEST,
+                f"{url} is same-origin with {page_origin}: the browser does not apply CORS",
+                step="plan",
+            )
+        )
     mixed = _environment_findings(page_origin, target, url, findings)
     # Firefox judges each entry of the header list, other browsers the combined values.
-    unsafe = () if no_cors else safelist.cors_unsafe_request_header_names(
-        entries if spec.browser == "firefox" else headers, spec.browser)
+    unsafe = (
+        ()
+        if no_cors
+        else safelist.cors_unsafe_request_header_names(entries if spec.browser == "firefox" else headers, spec.browser)
+    )
     reasons, forced = _preflight_reasons(spec, method, headers, unsafe, findings)
     return Plan(
         spec=spec,
@@ -102,7 +111,9 @@ def _method(spec: RequestSpec) -> str:
     if spec.body is not None and method in ("GET", "HEAD"):
         raise UsageError(f"fetch() refuses a body with {method} (TypeError); drop --data or use another method")
     if spec.mode == "no-cors" and method not in safelist.SAFELISTED_METHODS:
-        raise UsageError(f"fetch() refuses mode 'no-cors' with the method {method} (TypeError): only GET, HEAD and POST")
+        raise UsageError(
+            f"fetch() refuses mode 'no-cors' with the method {method} (TypeError): only GET, HEAD and POST"
+        )
     return method
 
 
@@ -117,49 +128,72 @@ def _script_headers(spec: RequestSpec, findings: list[Finding]) -> tuple[list[tu
         _validate_header(name, value)
         if no_cors and not safelist.is_no_cors_safelisted_request_header(name, safelist.header_bytes(value)):
             dropped.append(name)
-            findings.append(finding(
-                Code.FORBIDDEN_REQUEST_HEADER, f"mode 'no-cors' keeps only safelisted Accept, Accept-Language, "
-                f"Content-Language and Content-Type headers: the browser drops {name} silently", step="plan",
-            ))
+            findings.append(
+                finding(
+                    Code.FORBIDDEN_REQUEST_HEADER,
+                    f"mode 'no-cors' keeps only safelisted Accept, Accept-Language, "
+                    f"Content-Language and Content-Type headers: the browser drops {name} silently",
+                    step="plan",
+                )
+            )
             continue
         if safelist.is_forbidden_request_header(name, value, spec.browser):
             dropped.append(name)
-            findings.append(finding(
-                Code.FORBIDDEN_REQUEST_HEADER,
-                f"{name} is a forbidden request header: page script cannot set it, the browser drops it silently",
-                f"remove {name} from the request; the browser sets it itself" if name.lower() != "cookie"
-                else "use credentials: 'include' and let the browser send its cookies",
-                "plan",
-            ))
+            findings.append(
+                finding(
+                    Code.FORBIDDEN_REQUEST_HEADER,
+                    f"{name} is a forbidden request header: page script cannot set it, the browser drops it silently",
+                    f"remove {name} from the request; the browser sets it itself"
+                    if name.lower() != "cookie"
+                    else "use credentials: 'include' and let the browser send its cookies",
+                    "plan",
+                )
+            )
             continue
         kept.append((name, value))
     return kept, dropped
 
 
-def _browser_headers(spec: RequestSpec, method: str, kept: list[tuple[str, str]],
-                     findings: list[Finding]) -> tuple[Headers, Headers]:
+def _browser_headers(
+    spec: RequestSpec, method: str, kept: list[tuple[str, str]], findings: list[Finding]
+) -> tuple[Headers, Headers]:
     """(headers, entries): duplicates merged (and the list as entries, unmerged), the
     Content-Type a string body implies, and what the method turns into."""
     headers, duplicates = _merge_duplicates(tuple(kept), spec.browser)
     for name in duplicates:
-        findings.append(finding(Code.DUPLICATE_REQUEST_HEADER, f"{name} was given more than once; the browser sends one combined value", step="plan"))
+        findings.append(
+            finding(
+                Code.DUPLICATE_REQUEST_HEADER,
+                f"{name} was given more than once; the browser sends one combined value",
+                step="plan",
+            )
+        )
     entries: Headers = tuple(kept)
     if spec.body is not None and not any(n.lower() == "content-type" for n, _ in headers):
         implied = ("Content-Type", "text/plain;charset=UTF-8")
         headers, entries = (*headers, implied), (*entries, implied)
-        findings.append(finding(Code.IMPLICIT_CONTENT_TYPE, "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)", step="plan"))
+        findings.append(
+            finding(
+                Code.IMPLICIT_CONTENT_TYPE,
+                "the string body makes the browser send Content-Type: text/plain;charset=UTF-8 (safelisted)",
+                step="plan",
+            )
+        )
     if method != spec.method.upper():
-        findings.append(finding(
-            Code.METHOD_NOT_NORMALIZED,
-            f"the browser sends the method as {method!r}, not {method.upper()!r}: only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased",
-            f"write {method.upper()!r} in the client, or allow {method!r} exactly in Access-Control-Allow-Methods",
-            "plan",
-        ))
+        findings.append(
+            finding(
+                Code.METHOD_NOT_NORMALIZED,
+                f"the browser sends the method as {method!r}, not {method.upper()!r}: only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased",
+                f"write {method.upper()!r} in the client, or allow {method!r} exactly in Access-Control-Allow-Methods",
+                "plan",
+            )
+        )
     return headers, entries
 
 
-def _preflight_reasons(spec: RequestSpec, method: str, headers: Headers, unsafe: tuple[str, ...],
-                       findings: list[Finding]) -> tuple[list[str], bool]:
+def _preflight_reasons(
+    spec: RequestSpec, method: str, headers: Headers, unsafe: tuple[str, ...], findings: list[Finding]
+) -> tuple[list[str], bool]:
     """(why the browser preflights this request, whether an upload listener forces it)."""
     reasons: list[str] = []
     if method not in safelist.SAFELISTED_METHODS:
@@ -172,15 +206,25 @@ def _preflight_reasons(spec: RequestSpec, method: str, headers: Headers, unsafe:
     if forced:
         reasons.append("an xhr.upload event listener forces a preflight for a request with a body")
     if spec.mode == "no-cors":
-        findings.append(finding(
-            Code.OPAQUE_RESPONSE, "mode 'no-cors': no preflight and no CORS check; script gets an opaque response "
-            "(status 0, no headers, empty body) and cannot read the reply", "drop mode: 'no-cors' and "
-            "let the server send Access-Control-Allow-Origin, if script needs the reply", "plan",
-        ))
+        findings.append(
+            finding(
+                Code.OPAQUE_RESPONSE,
+                "mode 'no-cors': no preflight and no CORS check; script gets an opaque response "
+                "(status 0, no headers, empty body) and cannot read the reply",
+                "drop mode: 'no-cors' and let the server send Access-Control-Allow-Origin, if script needs the reply",
+                "plan",
+            )
+        )
     if spec.browser == "chrome":
         for name, _ in headers:
             if name.lower() in safelist.CHROME_SAFELISTED_HINTS and name.lower() not in unsafe:
-                findings.append(finding(Code.SAFELISTED_IN_CHROME_ONLY, f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it", step="plan"))
+                findings.append(
+                    finding(
+                        Code.SAFELISTED_IN_CHROME_ONLY,
+                        f"{name} is safelisted in Chrome only; Firefox and Safari would preflight it",
+                        step="plan",
+                    )
+                )
     return reasons, forced
 
 
@@ -208,18 +252,24 @@ def _environment_findings(page: Origin, target: Origin, url: str, findings: list
     """Findings about where page and target are; True when the request is mixed content."""
     mixed = page.scheme == "https" and target.scheme == "http" and not is_loopback_host(target.host)
     if mixed:
-        findings.append(finding(
-            Code.MIXED_CONTENT, f"the page is https but {url} is http: blocked as mixed content before any request",
-            "serve the API over https", "plan",
-        ))
+        findings.append(
+            finding(
+                Code.MIXED_CONTENT,
+                f"the page is https but {url} is http: blocked as mixed content before any request",
+                "serve the API over https",
+                "plan",
+            )
+        )
     if not page.opaque and not is_loopback_host(page.host) and is_loopback_host(target.host):
-        findings.append(finding(
-            Code.LOCAL_NETWORK_ACCESS,
-            f"{page} is not on loopback but {url} is: Chrome 142+ asks the user for Local Network Access permission, "
-            "and refuses it from http pages",
-            "use an https page and expect the permission prompt, or serve the page from localhost too",
-            "plan",
-        ))
+        findings.append(
+            finding(
+                Code.LOCAL_NETWORK_ACCESS,
+                f"{page} is not on loopback but {url} is: Chrome 142+ asks the user for Local Network Access permission, "
+                "and refuses it from http pages",
+                "use an https page and expect the permission prompt, or serve the page from localhost too",
+                "plan",
+            )
+        )
     return mixed
 
 
@@ -231,8 +281,10 @@ def sec_fetch_site(page: str, url: str) -> str:
     if origin_of(url).serialize() == page:
         return "same-origin"
     ph, th = (p.hostname or ""), (t.hostname or "")
-    if p.scheme == t.scheme and (ph == th or (ph.count(".") >= 1 and ph.split(".")[-2:] == th.split(".")[-2:]
-                                              and not ph.replace(".", "").isdigit())):
+    if p.scheme == t.scheme and (
+        ph == th
+        or (ph.count(".") >= 1 and ph.split(".")[-2:] == th.split(".")[-2:] and not ph.replace(".", "").isdigit())
+    ):
         return "same-site"
     return "cross-site"
 
@@ -283,7 +335,9 @@ def _chromium_range(value: str) -> str:
     return f"bytes={first}-{last}"
 
 
-def preflight_request(plan: Plan, url: str, method: str, unsafe: tuple[str, ...], origin_header: str) -> OutgoingRequest:
+def preflight_request(
+    plan: Plan, url: str, method: str, unsafe: tuple[str, ...], origin_header: str
+) -> OutgoingRequest:
     """The OPTIONS request: no credentials, no body, ACRH lowercased, sorted, comma-joined."""
     headers = [("Accept", "*/*"), ("Access-Control-Request-Method", method)]
     if unsafe:

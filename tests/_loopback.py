@@ -13,10 +13,11 @@ import socket
 import ssl
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterator, Optional, TypeVar
+from typing import TypeVar
 
 MAX_BODY = 1 << 20  # request bodies in tests are small; a cap keeps a bad client from filling memory
 POLL_INTERVAL = 0.05
@@ -52,7 +53,7 @@ class ReceivedRequest(HeaderLookup):
 
 
 Reply = tuple[int, list[tuple[str, str]], bytes]
-Respond = Callable[[ReceivedRequest], Optional[Reply]]  # None: hang up without answering
+Respond = Callable[[ReceivedRequest], Reply | None]  # None: hang up without answering
 
 
 class ServerThread:
@@ -61,7 +62,9 @@ class ServerThread:
     def __init__(self, server, scheme: str = "http") -> None:
         self._server = server
         self.scheme = scheme
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -98,7 +101,7 @@ def _handler(respond: Respond, log: list[ReceivedRequest], lock: threading.Lock)
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep test output clean
+        def log_message(self, format: str, *args) -> None:
             pass
 
         def _handle(self) -> None:

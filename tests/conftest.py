@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -36,7 +36,12 @@ def run_cli(*args: str, timeout: float = CLI_TIMEOUT, env: dict[str, str] | None
     full_env.pop("FORCE_COLOR", None)
     proc = subprocess.run(
         [sys.executable, "-m", "cors_doctor", *args],
-        capture_output=True, text=True, encoding="utf-8", timeout=timeout, env=full_env, cwd=REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        env=full_env,
+        cwd=REPO,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
@@ -52,6 +57,7 @@ def loopback_server() -> Iterator[Callable[[Respond], LoopbackServer]]:
     """Start request-logging loopback servers with a reply function; all are stopped afterwards."""
     with closing_all(LoopbackServer) as start:
         yield start
+
 
 # `pytester` runs pytest on generated test files (the cors-doctor pytest plugin's own tests).
 pytest_plugins = ["pytester"]

@@ -76,9 +76,9 @@ def test_there_is_no_import_cycle():
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append(stack[stack.index(nxt):] + [nxt] if nxt in stack else [node, nxt])
+                cycles.append([*stack[stack.index(nxt) :], nxt] if nxt in stack else [node, nxt])
             elif nxt not in state:
-                visit(nxt, stack + [nxt])
+                visit(nxt, [*stack, nxt])
         state[node] = 2
 
     for start in sorted(graph):
@@ -114,8 +114,10 @@ def test_the_core_imports_neither_the_network_nor_render_nor_the_cli():
     outer = ("cors_doctor.net", "cors_doctor.render", "cors_doctor.cli", "cors_doctor.pipeline", "cors_doctor.batch")
     bad = [
         f"{module} imports {target}"
-        for module, imports in _imports().items() if _within(module, CORE)
-        for target, _ in imports if _within(target, outer)
+        for module, imports in _imports().items()
+        if _within(module, CORE)
+        for target, _ in imports
+        if _within(target, outer)
     ]
     assert not bad, "\n".join(bad)
 
@@ -123,8 +125,10 @@ def test_the_core_imports_neither_the_network_nor_render_nor_the_cli():
 def test_http_libraries_are_imported_only_in_the_network_layer():
     bad = [
         f"{module} imports {target}"
-        for module, imports in _imports().items() if not _within(module, "cors_doctor.net")
-        for target, _ in imports if _within(target, HTTP_LIBRARIES)
+        for module, imports in _imports().items()
+        if not _within(module, "cors_doctor.net")
+        for target, _ in imports
+        if _within(target, HTTP_LIBRARIES)
     ]
     assert not bad, "\n".join(bad)
 
@@ -135,8 +139,10 @@ def test_render_is_imported_only_by_the_cli():
     allowed = ("cors_doctor.cli", "cors_doctor.render", "cors_doctor.api")
     bad = [
         f"{module} imports {target}"
-        for module, imports in _imports().items() if not _within(module, allowed)
-        for target, _ in imports if _within(target, "cors_doctor.render")
+        for module, imports in _imports().items()
+        if not _within(module, allowed)
+        for target, _ in imports
+        if _within(target, "cors_doctor.render")
     ]
     assert not bad, "\n".join(bad)
 
@@ -144,8 +150,10 @@ def test_render_is_imported_only_by_the_cli():
 def test_only_the_cli_imports_typer():
     bad = [
         f"{module} imports {target}"
-        for module, imports in _imports().items() if not _within(module, "cors_doctor.cli")
-        for target, _ in imports if _within(target, ("typer", "click"))
+        for module, imports in _imports().items()
+        if not _within(module, "cors_doctor.cli")
+        for target, _ in imports
+        if _within(target, ("typer", "click"))
     ]
     assert not bad, "\n".join(bad)
 

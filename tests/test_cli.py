@@ -31,6 +31,7 @@ def _one_error(result, *, contains: str = "") -> str:
 
 # -- help and version -------------------------------------------------------------------------
 
+
 def test_module_help(cli):
     result = cli("--help")
     assert result.code == 0
@@ -63,11 +64,19 @@ def test_module_version(cli):
 
 # -- demo ---------------------------------------------------------------------------------------
 
+
 def test_demo_checks_six_endpoints_and_exits_0(cli):
     result = cli("demo", "--no-color")
     assert result.code == 0, result.stderr
     out = result.stdout
-    for path in ("/no-cors", "/wildcard-credentials", "/json-without-allow-headers", "/preflight-404", "/error-500", "/ok"):
+    for path in (
+        "/no-cors",
+        "/wildcard-credentials",
+        "/json-without-allow-headers",
+        "/preflight-404",
+        "/error-500",
+        "/ok",
+    ):
         assert f"{path} --origin {PAGE}" in out, path
     assert out.count("BLOCKED") == 5
     assert out.count("ALLOWED") == 1
@@ -76,6 +85,7 @@ def test_demo_checks_six_endpoints_and_exits_0(cli):
 
 
 # -- bad input ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "url, contains",
@@ -189,6 +199,7 @@ def test_debug_shows_the_traceback(cli):
 
 # -- what is sent -----------------------------------------------------------------------------------
 
+
 def _permissive(request):
     """Allow the page origin whatever it asks, with credentials."""
     if request.header("Origin") != PAGE:
@@ -207,8 +218,21 @@ def _permissive(request):
 def test_a_put_without_actual_sends_only_the_preflight(cli, loopback_server):
     server = loopback_server(_permissive)
     result = cli(
-        "check", server.url + "/items", "--origin", PAGE, "--method", "PUT", "--header", "X-Custom: 1",
-        "--header", "Authorization: Bearer s3cret", "--credentials", "--cookie", "session=abc", "--data", "x",
+        "check",
+        server.url + "/items",
+        "--origin",
+        PAGE,
+        "--method",
+        "PUT",
+        "--header",
+        "X-Custom: 1",
+        "--header",
+        "Authorization: Bearer s3cret",
+        "--credentials",
+        "--cookie",
+        "session=abc",
+        "--data",
+        "x",
     )
     assert result.code == 3, result.stdout + result.stderr  # allowed by the preflight, reply not verified
     assert "rerun with --actual to verify" in result.stdout
@@ -259,9 +283,24 @@ def test_mode_no_cors_is_opaque_and_sends_no_preflight(cli, loopback_server):
     import json
 
     server = loopback_server(_no_cors_headers)
-    result = cli("check", server.url + "/items", "--origin", PAGE, "--mode", "no-cors", "--method", "POST",
-                 "--header", "Content-Type: application/json", "--header", "X-Custom: 1", "--data", "{}",
-                 "--actual", "--json")
+    result = cli(
+        "check",
+        server.url + "/items",
+        "--origin",
+        PAGE,
+        "--mode",
+        "no-cors",
+        "--method",
+        "POST",
+        "--header",
+        "Content-Type: application/json",
+        "--header",
+        "X-Custom: 1",
+        "--data",
+        "{}",
+        "--actual",
+        "--json",
+    )
     assert result.code == 0, result.stdout + result.stderr
     doc = json.loads(result.stdout)
     assert doc["allowed"] is True and doc["preflight"] is None and doc["exposed_headers"] == []
@@ -296,15 +335,38 @@ def test_client_xhr_upload_forces_a_preflight_and_xhr_names_itself(cli, loopback
         return (204, [], b"") if request.method == "OPTIONS" else (200, [("Access-Control-Allow-Origin", "*")], b"")
 
     server = loopback_server(no_cors_on_options)
-    result = cli("check", server.url + "/items", "--origin", PAGE, "--method", "POST", "--data", "x",
-                 "--client", "xhr-upload", "--json")
+    result = cli(
+        "check",
+        server.url + "/items",
+        "--origin",
+        PAGE,
+        "--method",
+        "POST",
+        "--data",
+        "x",
+        "--client",
+        "xhr-upload",
+        "--json",
+    )
     assert result.code == 1, result.stdout + result.stderr
     doc = json.loads(result.stdout)
     assert doc["preflight"]["request_headers"]["Access-Control-Request-Method"] == "POST"
     assert any("xhr.upload" in reason for reason in doc["preflight"]["reasons"])
     assert doc["browser_message"].startswith("Access to XMLHttpRequest at ")
-    plain = cli("check", server.url + "/items", "--origin", PAGE, "--method", "POST", "--data", "x",
-                "--client", "xhr", "--actual", "--json")
+    plain = cli(
+        "check",
+        server.url + "/items",
+        "--origin",
+        PAGE,
+        "--method",
+        "POST",
+        "--data",
+        "x",
+        "--client",
+        "xhr",
+        "--actual",
+        "--json",
+    )
     assert plain.code == 0 and json.loads(plain.stdout)["preflight"] is None
 
 

@@ -22,7 +22,7 @@ class _SlowHandler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         time.sleep(30)
 
     do_OPTIONS = do_GET
@@ -43,8 +43,14 @@ def slow_server():
 
 def _interrupted(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.Popen([sys.executable, "-m", "cors_doctor", *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cors_doctor", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=env,
+    )
     time.sleep(2.5)  # started, and waiting on the slow server
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(stdin, timeout=30)
@@ -60,14 +66,18 @@ def test_ctrl_c_is_exit_130_and_one_line_for_every_command(command, slow_server,
         args = ["audit", url, "--origin", "http://localhost:5173", "--timeout", "60"]
     elif command == "ci":
         policy = tmp_path / "p.toml"
-        policy.write_text(f'version = 1\n[[check]]\nurl = "{url}"\norigins = ["http://localhost:5173"]\n'
-                          'expect = "allow"\ntimeout = 60\n')
+        policy.write_text(
+            f'version = 1\n[[check]]\nurl = "{url}"\norigins = ["http://localhost:5173"]\n'
+            'expect = "allow"\ntimeout = 60\n'
+        )
         args = ["ci", str(policy)]
     else:
         har = tmp_path / "x.har"
-        har.write_text('{"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{"request": '
-                       f'{{"method": "GET", "url": "{url}", "headers": [{{"name": "Origin", "value": "http://localhost:5173"}}]}},'
-                       '"response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"}}]}}')
+        har.write_text(
+            '{"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{"request": '
+            f'{{"method": "GET", "url": "{url}", "headers": [{{"name": "Origin", "value": "http://localhost:5173"}}]}},'
+            '"response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"}}]}}'
+        )
         args = ["har", str(har), "--live", "--timeout", "60"]
     result = _interrupted(args)
     assert result.returncode == 130, (result.stdout, result.stderr)
@@ -76,8 +86,9 @@ def test_ctrl_c_is_exit_130_and_one_line_for_every_command(command, slow_server,
 
 
 def test_a_closed_pipe_ends_quietly_with_141():
-    proc = subprocess.Popen([sys.executable, "-m", "cors_doctor", "rule", "--all"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=REPO)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cors_doctor", "rule", "--all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO
+    )
     assert proc.stdout is not None
     proc.stdout.read(10)
     proc.stdout.close()  # the reader (`| head -c 10`) has seen enough

@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import REPO, run_cli
 from tests._loopback import free_port
+from tests.conftest import REPO, run_cli
 
 STARTUP_S = 20.0
 
@@ -33,8 +33,14 @@ def _demo_sections(text: str) -> list[tuple[str, str]]:
 def test_every_command_the_demo_prints_shows_what_the_demo_showed():
     port = free_port()
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250", "PYTHONIOENCODING": "utf-8"}
-    server = subprocess.Popen([sys.executable, "-m", "cors_doctor", "demo", "--serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cors_doctor", "demo", "--serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
+    )
     try:
         assert server.stdout is not None
         lines = []
@@ -70,7 +76,7 @@ def test_every_command_the_demo_prints_shows_what_the_demo_showed():
 def test_the_demo_shows_the_findings_check_shows_for_the_broken_endpoints():
     """The drift the single pipeline removed: CD605 on /preflight-404 and CD602 on /error-500."""
     demo = run_cli("demo", "--no-color")
-    sections = dict((re.search(r"/[\w-]+(?= )", command).group(0), output) for command, output in _demo_sections(demo.stdout))
+    sections = {re.search(r"/[\w-]+(?= )", command).group(0): output for command, output in _demo_sections(demo.stdout)}
     assert "CD605" in _finding_codes(sections["/preflight-404"])
     assert "CD602" in _finding_codes(sections["/error-500"])
 

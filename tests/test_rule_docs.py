@@ -52,11 +52,19 @@ LOCAL = "http://localhost:5173"
 ALLOW_APP = (("Access-Control-Allow-Origin", APP), ("Vary", "Origin"))
 EXAMPLE_CASES = {
     "CD203": ({"origin": APP, "method": "PUT"}, ALLOW_APP),
-    "CD204": ({"origin": APP, "method": "POST", "headers": (("Content-Type", "application/json"),)},
-              (*ALLOW_APP, ("Access-Control-Allow-Methods", "POST"))),
+    "CD204": (
+        {"origin": APP, "method": "POST", "headers": (("Content-Type", "application/json"),)},
+        (*ALLOW_APP, ("Access-Control-Allow-Methods", "POST")),
+    ),
     "CD205": ({"origin": APP, "method": "PUT"}, ALLOW_APP),
-    "CD206": ({"origin": APP, "method": "POST", "headers": (("Authorization", "Bearer t"), ("Content-Type", "application/json"))},
-              (*ALLOW_APP, ("Access-Control-Allow-Methods", "POST"))),
+    "CD206": (
+        {
+            "origin": APP,
+            "method": "POST",
+            "headers": (("Authorization", "Bearer t"), ("Content-Type", "application/json")),
+        },
+        (*ALLOW_APP, ("Access-Control-Allow-Methods", "POST")),
+    ),
     "CD301": ({"origin": APP}, ()),
     "CD302": ({"origin": APP}, (("Vary", "Origin"),)),
     "CD303": ({"origin": APP}, (("Vary", "Origin"),)),

@@ -10,29 +10,54 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import SplitResult, urlsplit
 
-from cors_doctor.rules.codes import Code
 from cors_doctor.audit.followup import cookie_trigger
 from cors_doctor.audit.model import (
-    SUFFIX_LURE, AuditFinding, AuditResult, AuditSeverity, AuditTarget, ProbeOutcome, TrustedStatus,
-    is_private_host, severity_rank,
+    SUFFIX_LURE,
+    AuditFinding,
+    AuditResult,
+    AuditSeverity,
+    AuditTarget,
+    ProbeOutcome,
+    TrustedStatus,
+    is_private_host,
+    severity_rank,
 )
-from cors_doctor.rules.catalog import rule
 from cors_doctor.audit.texts import FIX, IMPACT, LEAD, PREFLIGHT_ONLY
+from cors_doctor.rules.catalog import rule
+from cors_doctor.rules.codes import Code
 
 KIND_CODES = {
-    "arbitrary": Code.ORIGIN_REFLECTED, "null": Code.NULL_ORIGIN_ALLOWED, "prefix": Code.ORIGIN_PREFIX_MATCH, "suffix": Code.ORIGIN_SUFFIX_MATCH, "substring": Code.ORIGIN_SUBSTRING_MATCH,
-    "unescaped-dot": Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN, "subdomain": Code.ANY_SUBDOMAIN_TRUSTED, "http": Code.HTTP_ORIGIN_TRUSTED, "special-char": Code.SPECIAL_CHARACTER_ORIGIN,
-    "third-party": Code.THIRD_PARTY_ORIGIN_TRUSTED, "localhost": Code.LOCALHOST_ORIGIN_TRUSTED,
+    "arbitrary": Code.ORIGIN_REFLECTED,
+    "null": Code.NULL_ORIGIN_ALLOWED,
+    "prefix": Code.ORIGIN_PREFIX_MATCH,
+    "suffix": Code.ORIGIN_SUFFIX_MATCH,
+    "substring": Code.ORIGIN_SUBSTRING_MATCH,
+    "unescaped-dot": Code.UNESCAPED_DOT_IN_ORIGIN_PATTERN,
+    "subdomain": Code.ANY_SUBDOMAIN_TRUSTED,
+    "http": Code.HTTP_ORIGIN_TRUSTED,
+    "special-char": Code.SPECIAL_CHARACTER_ORIGIN,
+    "third-party": Code.THIRD_PARTY_ORIGIN_TRUSTED,
+    "localhost": Code.LOCALHOST_ORIGIN_TRUSTED,
 }
 WILDCARD_CREDENTIALS, WILDCARD, VARY, ERROR_PATH, PRIVATE_NETWORK, MALFORMED = (
-    Code.WILDCARD_WITH_CREDENTIALS_AUDIT, Code.WILDCARD_ORIGIN, Code.VARYING_ALLOW_ORIGIN_WITHOUT_VARY, Code.ERROR_REPLY_WITHOUT_CORS_AUDIT, Code.PRIVATE_NETWORK_ALLOWED, Code.MALFORMED_ALLOW_ORIGIN)
+    Code.WILDCARD_WITH_CREDENTIALS_AUDIT,
+    Code.WILDCARD_ORIGIN,
+    Code.VARYING_ALLOW_ORIGIN_WITHOUT_VARY,
+    Code.ERROR_REPLY_WITHOUT_CORS_AUDIT,
+    Code.PRIVATE_NETWORK_ALLOWED,
+    Code.MALFORMED_ALLOW_ORIGIN,
+)
 
 # (with credentials, without credentials), for a GET reply that accepted the origin.
 _SEVERITY = {
-    "anyone": ("high", "low"), "browser": ("medium", "low"), "subdomain": ("medium", "info"),
-    "network": ("medium", "info"), "local": ("low", "info"),
+    "anyone": ("high", "low"),
+    "browser": ("medium", "low"),
+    "subdomain": ("medium", "info"),
+    "network": ("medium", "info"),
+    "local": ("low", "info"),
 }
 _ORDER: tuple[AuditSeverity, ...] = ("info", "low", "medium", "high")
+
 
 def _step_down(severity: AuditSeverity) -> AuditSeverity:
     return _ORDER[max(0, _ORDER.index(severity) - 1)]
@@ -97,7 +122,11 @@ def _fold(accepted: list[tuple[ProbeOutcome, AuditSeverity]]):
         into = None
         if crafted.kind != "arbitrary" and severity_rank(s) <= broad.get(("arbitrary", ctx), -1):
             into = Code.ORIGIN_REFLECTED
-        elif crafted.kind != "subdomain" and crafted.reach == "subdomain" and severity_rank(s) <= broad.get(("subdomain", ctx), -1):
+        elif (
+            crafted.kind != "subdomain"
+            and crafted.reach == "subdomain"
+            and severity_rank(s) <= broad.get(("subdomain", ctx), -1)
+        ):
             into = Code.ANY_SUBDOMAIN_TRUSTED
         if into is None:
             kept.append((o, s))
@@ -137,6 +166,7 @@ def _class_of(o: ProbeOutcome, accepted: Sequence[tuple[ProbeOutcome, AuditSever
 
 def _pick(items: list[tuple[ProbeOutcome, AuditSeverity]], code: str) -> tuple[ProbeOutcome, AuditSeverity]:
     """The strongest proof: the worst severity, a GET before a preflight, the class's own look-alike."""
+
     def strength(item: tuple[ProbeOutcome, AuditSeverity]) -> tuple[int, bool, bool]:
         crafted = item[0].probe.crafted
         native = crafted is not None and KIND_CODES[crafted.kind] == code
@@ -155,7 +185,8 @@ def _cookie_evidence(best: ProbeOutcome, outcomes: Sequence[ProbeOutcome]) -> tu
     return (before, best), (
         f" Without a cookie the {'preflight' if before.probe.is_preflight else 'GET'} answered {answered}; the same "
         f"GET with a dummy `Cookie` was answered with the origin echoed and credentials allowed. A browser with "
-        "a session always sends its cookie, so this is what an attacker's page gets.")
+        "a session always sends its cookie, so this is what an attacker's page gets."
+    )
 
 
 def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFinding]:
@@ -183,20 +214,32 @@ def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFi
         evidence, cookie_note = _cookie_evidence(best, outcomes)
         message += cookie_note
         if _no_data(best):
-            message += f" The reply was a {best.response.status}, so there is little to read; audit a URL that returns data."
+            message += (
+                f" The reply was a {best.response.status}, so there is little to read; audit a URL that returns data."
+            )
         impact = IMPACT[(best.probe.crafted.reach, creds)]
         if best.probe.is_preflight and creds:
             impact += PREFLIGHT_ONLY
-        findings.append(_finding(code, severity, message, impact, evidence, origins, creds,
-                                 _context([o for o, _ in items])))
+        findings.append(
+            _finding(code, severity, message, impact, evidence, origins, creds, _context([o for o, _ in items]))
+        )
     return findings
 
 
-def _finding(code: str, severity: AuditSeverity, message: str, impact: str, evidence: tuple[ProbeOutcome, ...],
-             origins: tuple[str, ...] = (), credentials: bool | None = None, context: str = "") -> AuditFinding:
+def _finding(
+    code: str,
+    severity: AuditSeverity,
+    message: str,
+    impact: str,
+    evidence: tuple[ProbeOutcome, ...],
+    origins: tuple[str, ...] = (),
+    credentials: bool | None = None,
+    context: str = "",
+) -> AuditFinding:
     r = rule(code)
-    return AuditFinding(code, severity, r.title, message, impact, FIX[code], r.ref, context, evidence, origins,
-                        credentials)
+    return AuditFinding(
+        code, severity, r.title, message, impact, FIX[code], r.ref, context, evidence, origins, credentials
+    )
 
 
 def _wildcard_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
@@ -205,25 +248,52 @@ def _wildcard_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
         return []  # no `*` at all, or the cookie probe showed the real answer (an echo: CD701 and co.)
     with_creds = [o for o in star if o.allows_credentials]
     if with_creds:
-        return [_finding(
-            WILDCARD_CREDENTIALS, "low",
-            "The reply allows every origin (`*`) and also sends `Access-Control-Allow-Credentials: true`. "
-            "Browsers refuse this pair for credentialed requests, so it is not exploitable as is, but the "
-            "server means to share credentialed replies with everyone.",
-            "Nothing leaks today; the usual 'fix' (echoing the Origin) would make every site able to read "
-            "the user's data.", (with_creds[0],), (), True, _context(with_creds))]
-    return [_finding(
-        WILDCARD, "info",
-        "The reply allows every origin (`*`), without credentials: any page can read it, without cookies.",
-        "Public data stays public; only data the user's network position unlocks (intranet, IP allow-lists) "
-        "would be exposed.", (star[0],), (), False, _context(star))]
+        return [
+            _finding(
+                WILDCARD_CREDENTIALS,
+                "low",
+                "The reply allows every origin (`*`) and also sends `Access-Control-Allow-Credentials: true`. "
+                "Browsers refuse this pair for credentialed requests, so it is not exploitable as is, but the "
+                "server means to share credentialed replies with everyone.",
+                "Nothing leaks today; the usual 'fix' (echoing the Origin) would make every site able to read "
+                "the user's data.",
+                (with_creds[0],),
+                (),
+                True,
+                _context(with_creds),
+            )
+        ]
+    return [
+        _finding(
+            WILDCARD,
+            "info",
+            "The reply allows every origin (`*`), without credentials: any page can read it, without cookies.",
+            "Public data stays public; only data the user's network position unlocks (intranet, IP allow-lists) "
+            "would be exposed.",
+            (star[0],),
+            (),
+            False,
+            _context(star),
+        )
+    ]
 
 
 def _cache_evidence(outcomes: Sequence[ProbeOutcome]) -> bool:
     """A shared cache answers, or may store, these replies."""
     for o in outcomes:
-        if any(o.header(h) is not None for h in ("Age", "X-Cache", "CF-Cache-Status", "X-Varnish", "Via",
-                                                 "X-Served-By", "X-Proxy-Cache", "Akamai-Cache-Status")):
+        if any(
+            o.header(h) is not None
+            for h in (
+                "Age",
+                "X-Cache",
+                "CF-Cache-Status",
+                "X-Varnish",
+                "Via",
+                "X-Served-By",
+                "X-Proxy-Cache",
+                "Akamai-Cache-Status",
+            )
+        ):
             return True
         control = (o.header("Cache-Control") or "").lower()
         if ("public" in control or "s-maxage" in control) and "no-store" not in control and "private" not in control:
@@ -236,8 +306,11 @@ def _shown(value: str | None) -> str:
 
 
 def _vary_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
-    gets = [o for o in outcomes if o.response is not None and not o.probe.is_preflight
-            and o.probe.purpose in ("baseline", "trusted", "crafted")]
+    gets = [
+        o
+        for o in outcomes
+        if o.response is not None and not o.probe.is_preflight and o.probe.purpose in ("baseline", "trusted", "crafted")
+    ]
     if len({o.allow_origin for o in gets}) <= 1:
         return []  # static (or no) Access-Control-Allow-Origin: nothing for a cache to mix up
     per_origin = [o for o in gets if o.allow_origin not in (None, "*") and not _vary_has_origin(o)]
@@ -245,68 +318,106 @@ def _vary_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
         first = per_origin[0]
         other = next(o for o in gets if o.allow_origin != first.allow_origin)
         shared = _cache_evidence(gets)
-        return [_finding(
-            VARY, "medium" if shared else "low",
-            f"Access-Control-Allow-Origin changes with the request's Origin (`{first.allow_origin}` for "
-            f"{first.probe.origin}, {_shown(other.allow_origin)} for {other.probe.origin or 'a request without Origin'})"
-            " but the reply has no `Vary: Origin`"
-            f"{'; a shared cache answers for this server' if shared else ''}.",
-            "A cache (CDN, proxy, browser) can store the reply made for one origin and serve it to another: "
-            "an attacker can poison the cache so the real front end breaks, or a reply allowing one site is "
-            "replayed to others.", (first, other))]
+        return [
+            _finding(
+                VARY,
+                "medium" if shared else "low",
+                f"Access-Control-Allow-Origin changes with the request's Origin (`{first.allow_origin}` for "
+                f"{first.probe.origin}, {_shown(other.allow_origin)} for {other.probe.origin or 'a request without Origin'})"
+                " but the reply has no `Vary: Origin`"
+                f"{'; a shared cache answers for this server' if shared else ''}.",
+                "A cache (CDN, proxy, browser) can store the reply made for one origin and serve it to another: "
+                "an attacker can poison the cache so the real front end breaks, or a reply allowing one site is "
+                "replayed to others.",
+                (first, other),
+            )
+        ]
     missing = [o for o in gets if o.allow_origin is None and not _vary_has_origin(o)]
     if missing:
         allowed = next(o for o in gets if o.allow_origin is not None)
-        return [_finding(
-            VARY, "info",
-            f"Access-Control-Allow-Origin is sent to some requests (`{allowed.allow_origin}` for {allowed.probe.origin}) "
-            f"but not to others (for example {missing[0].probe.origin or 'a request without Origin'}), and the replies "
-            "without it have no `Vary: Origin`.",
-            "A cache can store the reply without CORS headers and serve it to the front end, which then fails "
-            "intermittently.", (missing[0], allowed))]
+        return [
+            _finding(
+                VARY,
+                "info",
+                f"Access-Control-Allow-Origin is sent to some requests (`{allowed.allow_origin}` for {allowed.probe.origin}) "
+                f"but not to others (for example {missing[0].probe.origin or 'a request without Origin'}), and the replies "
+                "without it have no `Vary: Origin`.",
+                "A cache can store the reply without CORS headers and serve it to the front end, which then fails "
+                "intermittently.",
+                (missing[0], allowed),
+            )
+        ]
     return []
 
 
 def _error_path_findings(outcomes: Sequence[ProbeOutcome], primary: str) -> tuple[list[AuditFinding], list[str]]:
-    main = next((o for o in outcomes if o.probe.purpose == "trusted" and not o.probe.is_preflight
-                 and o.probe.origin == primary), None)
+    main = next(
+        (
+            o
+            for o in outcomes
+            if o.probe.purpose == "trusted" and not o.probe.is_preflight and o.probe.origin == primary
+        ),
+        None,
+    )
     error = next((o for o in outcomes if o.probe.purpose == "error-path"), None)
     if main is None or error is None or error.response is None:
         return [], []
     if not (main.accepted or main.allow_origin == "*"):
         return [], []
     if error.response.status < 400:
-        return [], [f"the error path {error.probe.url} answered {error.response.status}, so CORS on error replies "
-                    "was not checked"]
+        return [], [
+            f"the error path {error.probe.url} answered {error.response.status}, so CORS on error replies "
+            "was not checked"
+        ]
     if error.allow_origin is not None:
         return [], []
-    return [_finding(
-        ERROR_PATH, "info",
-        f"The URL allows {primary}, but a {error.response.status} reply next to it carries no "
-        "Access-Control-Allow-Origin.",
-        "Not exploitable: the front end cannot read the error and the browser reports a CORS error instead, "
-        "which hides the real status from users and developers.", (main, error), (primary,))], []
+    return [
+        _finding(
+            ERROR_PATH,
+            "info",
+            f"The URL allows {primary}, but a {error.response.status} reply next to it carries no "
+            "Access-Control-Allow-Origin.",
+            "Not exploitable: the front end cannot read the error and the browser reports a CORS error instead, "
+            "which hides the real status from users and developers.",
+            (main, error),
+            (primary,),
+        )
+    ], []
 
 
-def _private_network_findings(outcomes: Sequence[ProbeOutcome], url: str, primary: str) -> tuple[list[AuditFinding], list[str]]:
+def _private_network_findings(
+    outcomes: Sequence[ProbeOutcome], url: str, primary: str
+) -> tuple[list[AuditFinding], list[str]]:
     findings, notes = [], []
     private = is_private_host(urlsplit(url).hostname or "")
     for o in outcomes:
         if o.probe.purpose != "private-network" or o.response is None:
             continue
-        granted = (200 <= o.response.status < 300 and o.header("Access-Control-Allow-Private-Network") == "true"
-                   and o.allow_origin in (o.probe.origin, "*"))
+        granted = (
+            200 <= o.response.status < 300
+            and o.header("Access-Control-Allow-Private-Network") == "true"
+            and o.allow_origin in (o.probe.origin, "*")
+        )
         if o.probe.origin == primary:
-            notes.append(f"Private Network Access preflight from {primary}: "
-                         f"{'granted' if granted else 'not granted'} (status {o.response.status})")
+            notes.append(
+                f"Private Network Access preflight from {primary}: "
+                f"{'granted' if granted else 'not granted'} (status {o.response.status})"
+            )
         elif granted:
-            findings.append(_finding(
-                PRIVATE_NETWORK, "low" if private else "info",
-                f"A Private Network Access preflight from {o.probe.origin} was answered with "
-                "`Access-Control-Allow-Private-Network: true`.",
-                "Public web sites may reach this " + ("private or loopback server" if private else "server")
-                + " from the user's browser wherever the browser relies on this header (Chrome before Local "
-                "Network Access prompts).", (o,), (o.probe.origin or "",)))
+            findings.append(
+                _finding(
+                    PRIVATE_NETWORK,
+                    "low" if private else "info",
+                    f"A Private Network Access preflight from {o.probe.origin} was answered with "
+                    "`Access-Control-Allow-Private-Network: true`.",
+                    "Public web sites may reach this "
+                    + ("private or loopback server" if private else "server")
+                    + " from the user's browser wherever the browser relies on this header (Chrome before Local "
+                    "Network Access prompts).",
+                    (o,),
+                    (o.probe.origin or "",),
+                )
+            )
     return findings, notes
 
 
@@ -328,32 +439,62 @@ def _malformed_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
         lines = sum(1 for n, _ in o.response.headers if n.lower() == "access-control-allow-origin")
         parts = _split(value) if "://" in value else None
         if lines > 1 or "," in value or " " in value or "*" in value or parts is None or parts.path or not parts.netloc:
-            return [_finding(
-                MALFORMED, "info",
-                f"Access-Control-Allow-Origin is `{value}`"
-                f"{f' on {lines} lines' if lines > 1 else ''}: not one origin, so browsers reject it.",
-                "Not exploitable: browsers refuse the reply, so legitimate front ends fail too.", (o,))]
+            return [
+                _finding(
+                    MALFORMED,
+                    "info",
+                    f"Access-Control-Allow-Origin is `{value}`"
+                    f"{f' on {lines} lines' if lines > 1 else ''}: not one origin, so browsers reject it.",
+                    "Not exploitable: browsers refuse the reply, so legitimate front ends fail too.",
+                    (o,),
+                )
+            ]
     return []
 
 
 def _trusted_status(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> tuple[TrustedStatus, ...]:
     out = []
     for t in target.trusted:
-        get = next((o for o in outcomes if o.probe.purpose == "trusted" and o.probe.origin == t.origin
-                    and not o.probe.is_preflight), None)
-        pre = next((o for o in outcomes if o.probe.purpose == "trusted" and o.probe.origin == t.origin
-                    and o.probe.is_preflight), None)
+        get = next(
+            (
+                o
+                for o in outcomes
+                if o.probe.purpose == "trusted" and o.probe.origin == t.origin and not o.probe.is_preflight
+            ),
+            None,
+        )
+        pre = next(
+            (
+                o
+                for o in outcomes
+                if o.probe.purpose == "trusted" and o.probe.origin == t.origin and o.probe.is_preflight
+            ),
+            None,
+        )
         allowed = None if get is None or get.response is None else (get.accepted or get.allow_origin == "*")
-        out.append(TrustedStatus(t.origin, t.source, allowed, bool(get and get.accepted and get.allows_credentials),
-                                 None if pre is None or pre.response is None else pre.accepted))
+        out.append(
+            TrustedStatus(
+                t.origin,
+                t.source,
+                allowed,
+                bool(get and get.accepted and get.allows_credentials),
+                None if pre is None or pre.response is None else pre.accepted,
+            )
+        )
     return tuple(out)
 
 
 def _no_data_note(status: int, findings: Sequence[AuditFinding]) -> str:
     """What the no-data cap (_no_data) did to these findings, said from the same rule."""
     note = f"the URL answered {status}: findings that rest on a {status} reply are capped at low"
-    kept = [f for f in findings if f.evidence and f.evidence[-1].response is not None and not _no_data(f.evidence[-1])
-            and severity_rank(f.severity) > severity_rank("low")]
+    kept = [
+        f
+        for f in findings
+        if f.evidence
+        and f.evidence[-1].response is not None
+        and not _no_data(f.evidence[-1])
+        and severity_rank(f.severity) > severity_rank("low")
+    ]
     for f in kept:
         proof = f.evidence[-1]
         what = "preflight" if proof.probe.is_preflight else "reply"
@@ -370,8 +511,10 @@ def _notes(target: AuditTarget, outcomes: Sequence[ProbeOutcome], findings: Sequ
     if base is not None and base.response is not None:
         status = base.response.status
         if 300 <= status < 400:
-            notes.append(f"the URL answered {status} (Location: {base.header('Location') or '?'}); redirects are "
-                         "not followed, so audit the redirect target too")
+            notes.append(
+                f"the URL answered {status} (Location: {base.header('Location') or '?'}); redirects are "
+                "not followed, so audit the redirect target too"
+            )
         elif _no_data(base):
             notes.append(_no_data_note(status, findings))
     if not any(o.allow_origin is not None for o in outcomes):
@@ -380,8 +523,10 @@ def _notes(target: AuditTarget, outcomes: Sequence[ProbeOutcome], findings: Sequ
     if failed:
         notes.append(f"{len(failed)} of {len(outcomes)} requests failed (first: {failed[0].error})")
     if all(t.source == "derived" for t in target.trusted):
-        notes.append("trusted origins were derived from the URL; pass --origin with the real front-end origins "
-                     "for a sharper audit")
+        notes.append(
+            "trusted origins were derived from the URL; pass --origin with the real front-end origins "
+            "for a sharper audit"
+        )
     return notes
 
 
@@ -397,4 +542,3 @@ def analyse(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> AuditResul
     findings.sort(key=lambda f: (-severity_rank(f.severity), f.code))
     notes = _notes(target, outcomes, findings) + error_notes + pna_notes
     return AuditResult(target.url, tuple(findings), _trusted_status(target, outcomes), tuple(outcomes), tuple(notes))
-

@@ -19,8 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cors_doctor.audit.model import (
-    FIRST_ROUND, ARBITRARY_ORIGIN, AuditTarget, CraftedOrigin, Probe, ProbeOutcome, crafted_origins,
-    get_probe, preflight_probe,
+    ARBITRARY_ORIGIN,
+    FIRST_ROUND,
+    AuditTarget,
+    CraftedOrigin,
+    Probe,
+    ProbeOutcome,
+    crafted_origins,
+    get_probe,
+    preflight_probe,
 )
 
 # Sent only when the first round suggests cookies change the answer; it names no real session.
@@ -33,8 +40,11 @@ def _verdict(o: ProbeOutcome) -> tuple[bool, bool]:
 
 def paths_disagree(outcomes: Sequence[ProbeOutcome]) -> bool:
     """True when, for some origin sent both ways, the preflight and the GET were answered differently."""
-    gets = {o.probe.origin: o for o in outcomes
-            if not o.probe.is_preflight and o.probe.purpose in ("trusted", "crafted") and o.response is not None}
+    gets = {
+        o.probe.origin: o
+        for o in outcomes
+        if not o.probe.is_preflight and o.probe.purpose in ("trusted", "crafted") and o.response is not None
+    }
     for o in outcomes:
         if o.probe.is_preflight and o.probe.purpose in ("trusted", "crafted") and o.response is not None:
             get = gets.get(o.probe.origin)
@@ -45,8 +55,14 @@ def paths_disagree(outcomes: Sequence[ProbeOutcome]) -> bool:
 
 def reflects_with_credentials(outcomes: Sequence[ProbeOutcome], preflight: bool) -> bool:
     """The arbitrary origin was allowed with credentials: no look-alike can be answered worse."""
-    return any(o.probe.origin == ARBITRARY_ORIGIN and o.probe.purpose == "crafted" and o.accepted
-               and o.allows_credentials and o.probe.is_preflight == preflight for o in outcomes)
+    return any(
+        o.probe.origin == ARBITRARY_ORIGIN
+        and o.probe.purpose == "crafted"
+        and o.accepted
+        and o.allows_credentials
+        and o.probe.is_preflight == preflight
+        for o in outcomes
+    )
 
 
 def _look_alikes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list[Probe]:
@@ -56,20 +72,34 @@ def _look_alikes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list[
     if not reflects_with_credentials(outcomes, preflight=False):
         probes += [get_probe(f"GET {c.value}", "crafted", url, c.value, extra, crafted=c) for c in look_alikes]
     if paths_disagree(outcomes) and not reflects_with_credentials(outcomes, preflight=True):
-        probes += [preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c)
-                   for c in look_alikes if c.preflight]
+        probes += [
+            preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c)
+            for c in look_alikes
+            if c.preflight
+        ]
     return probes
 
 
 def cookie_trigger(outcomes: Sequence[ProbeOutcome]) -> ProbeOutcome | None:
     """The reply that makes a cookie worth trying: `*` with credentials to a forged origin, or a
     preflight that allowed a forged origin with credentials while its GET did not."""
-    credentialed_gets = {o.probe.origin for o in outcomes if not o.probe.is_preflight and o.accepted
-                         and o.allows_credentials}
-    star = [o for o in outcomes if o.probe.purpose == "crafted" and not o.probe.is_preflight
-            and o.allow_origin == "*" and o.allows_credentials]
-    preflights = [o for o in outcomes if o.probe.purpose == "crafted" and o.probe.is_preflight and o.accepted
-                  and o.allows_credentials and o.probe.origin not in credentialed_gets]
+    credentialed_gets = {
+        o.probe.origin for o in outcomes if not o.probe.is_preflight and o.accepted and o.allows_credentials
+    }
+    star = [
+        o
+        for o in outcomes
+        if o.probe.purpose == "crafted" and not o.probe.is_preflight and o.allow_origin == "*" and o.allows_credentials
+    ]
+    preflights = [
+        o
+        for o in outcomes
+        if o.probe.purpose == "crafted"
+        and o.probe.is_preflight
+        and o.accepted
+        and o.allows_credentials
+        and o.probe.origin not in credentialed_gets
+    ]
     candidates = star + preflights
     # The arbitrary origin first: whatever it proves, it proves for every site.
     candidates.sort(key=lambda o: o.probe.origin != ARBITRARY_ORIGIN)
@@ -84,8 +114,11 @@ def _cookie_probe(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> list
         return []
     crafted: CraftedOrigin = trigger.probe.crafted
     extra = (*target.extra_headers, DUMMY_COOKIE)
-    return [get_probe(f"GET {crafted.value} with a cookie", "with-cookie", target.url, crafted.value, extra,
-                      crafted=crafted)]
+    return [
+        get_probe(
+            f"GET {crafted.value} with a cookie", "with-cookie", target.url, crafted.value, extra, crafted=crafted
+        )
+    ]
 
 
 def follow_up_probes(target: AuditTarget, outcomes: Sequence[ProbeOutcome]) -> tuple[Probe, ...]:

@@ -42,12 +42,20 @@ SUFFIX_LURE = "evil"
 
 # Places where anyone can publish a page under a shared name.
 THIRD_PARTY_ORIGINS = (
-    "https://evil.github.io", "https://evil.gitlab.io", "https://evil.netlify.app",
-    "https://evil.vercel.app", "https://evil.pages.dev", "https://evil.herokuapp.com",
-    "https://evil.web.app", "https://cdpn.io", "https://fiddle.jshell.net",
-    "https://output.jsbin.com", "https://evil.repl.co",
+    "https://evil.github.io",
+    "https://evil.gitlab.io",
+    "https://evil.netlify.app",
+    "https://evil.vercel.app",
+    "https://evil.pages.dev",
+    "https://evil.herokuapp.com",
+    "https://evil.web.app",
+    "https://cdpn.io",
+    "https://fiddle.jshell.net",
+    "https://output.jsbin.com",
+    "https://evil.repl.co",
 )
 LOCAL_ORIGINS = ("http://localhost", "http://localhost:3000", "http://127.0.0.1")
+
 
 @dataclass(frozen=True)
 class TrustedOrigin:
@@ -191,8 +199,9 @@ def _trusted(origin: str, source: Literal["given", "derived"]) -> TrustedOrigin:
     return TrustedOrigin(parsed.serialize(), parsed.scheme, parsed.host, port, source)
 
 
-def make_target(url: str, origins: Sequence[str] = (), extra_headers: Headers = (),
-                preflight_method: str = PREFLIGHT_METHOD) -> AuditTarget:
+def make_target(
+    url: str, origins: Sequence[str] = (), extra_headers: Headers = (), preflight_method: str = PREFLIGHT_METHOD
+) -> AuditTarget:
     """Validate the URL and the trusted origins; without any, derive candidates from the URL:
     its own origin, then the registrable domain and its www name."""
     url = normalize_url(url)
@@ -230,7 +239,7 @@ def _host_variants(t: TrustedOrigin, preflight: bool) -> list[CraftedOrigin]:
         # Every dot of the subdomain part, up to the one before the registrable domain.
         sub = h[: -len(d)].rstrip(".").split(".") if h != d else []
         for i in range(len(sub)):
-            add("unescaped-dot", ".".join(sub[: i + 1]) + "x" + ".".join(sub[i + 1:] + [d]))
+            add("unescaped-dot", ".".join(sub[: i + 1]) + "x" + ".".join([*sub[i + 1 :], d]))
         for name in dict.fromkeys([h, d]):
             add("subdomain", f"evil.{name}")
     return out
@@ -240,14 +249,24 @@ def crafted_origins(trusted: Sequence[TrustedOrigin]) -> tuple[CraftedOrigin, ..
     """Every forged origin for these trusted origins, without duplicates or trusted values.
     Odd characters and preflights are tried on the first trusted origin only, to keep the
     number of requests modest; the parser and the preflight path do not depend on the name."""
-    found: list[CraftedOrigin] = [CraftedOrigin(ARBITRARY_ORIGIN, "arbitrary", "anyone"),
-                                  CraftedOrigin("null", "null", "anyone")]
+    found: list[CraftedOrigin] = [
+        CraftedOrigin(ARBITRARY_ORIGIN, "arbitrary", "anyone"),
+        CraftedOrigin("null", "null", "anyone"),
+    ]
     for i, t in enumerate(trusted):
         found += _host_variants(t, preflight=i == 0)
     if trusted and not trusted[0].host.startswith("["):
         first = trusted[0]
-        found += [CraftedOrigin(first.with_host(f"{first.host}{c}.{ATTACKER_DOMAIN}"), "special-char", "browser",
-                                first.origin, preflight=False) for c in SPECIAL_CHARACTERS]
+        found += [
+            CraftedOrigin(
+                first.with_host(f"{first.host}{c}.{ATTACKER_DOMAIN}"),
+                "special-char",
+                "browser",
+                first.origin,
+                preflight=False,
+            )
+            for c in SPECIAL_CHARACTERS
+        ]
     found += [CraftedOrigin(o, "third-party", "anyone", preflight=False) for o in THIRD_PARTY_ORIGINS]
     found += [CraftedOrigin(o, "localhost", "local", preflight=False) for o in LOCAL_ORIGINS]
     trusted_values = {t.origin for t in trusted}
@@ -280,9 +299,19 @@ def error_path_url(url: str) -> str:
 
 
 # Names of the headers the audit itself puts on every probe (the rest came from --header/--cookie).
-AUDIT_HEADER_NAMES = frozenset({"origin", "accept", "user-agent", "cache-control", "sec-fetch-mode",
-                                "sec-fetch-site", "sec-fetch-dest", "access-control-request-method",
-                                "access-control-request-private-network"})
+AUDIT_HEADER_NAMES = frozenset(
+    {
+        "origin",
+        "accept",
+        "user-agent",
+        "cache-control",
+        "sec-fetch-mode",
+        "sec-fetch-site",
+        "sec-fetch-dest",
+        "access-control-request-method",
+        "access-control-request-private-network",
+    }
+)
 
 
 def _browser_headers(origin: str | None, cors: Headers = ()) -> Headers:
@@ -301,8 +330,9 @@ def get_probe(key: str, purpose, url: str, origin: str | None, extra: Headers, *
     return Probe(key, purpose, "GET", url, _browser_headers(origin) + tuple(extra), origin, **kw)
 
 
-def preflight_probe(key: str, purpose, url: str, origin: str, method: str, *, private_network: bool = False,
-                    **kw) -> Probe:
+def preflight_probe(
+    key: str, purpose, url: str, origin: str, method: str, *, private_network: bool = False, **kw
+) -> Probe:
     # Browsers never send cookies or Authorization on a preflight, so extra headers stay off.
     cors = [("Access-Control-Request-Method", method)]
     if private_network:
@@ -331,8 +361,17 @@ def plan_probes(target: AuditTarget) -> tuple[Probe, ...]:
             probes.append(preflight_probe(f"OPTIONS {c.value}", "crafted", url, c.value, method, crafted=c))
     probes.append(get_probe("error-path", "error-path", error_path_url(url), primary, extra, trusted=primary))
     for origin in (primary, ARBITRARY_ORIGIN):
-        probes.append(preflight_probe(f"PNA {origin}", "private-network", url, origin, "GET", private_network=True,
-                                      trusted=origin if origin == primary else None))
+        probes.append(
+            preflight_probe(
+                f"PNA {origin}",
+                "private-network",
+                url,
+                origin,
+                "GET",
+                private_network=True,
+                trusted=origin if origin == primary else None,
+            )
+        )
     return tuple(probes)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from cors_doctor.model import Verdict, header_get, header_values
 from cors_doctor.ci.policy import Case, Expect, PolicyCheck
+from cors_doctor.model import Verdict, header_get, header_values
 
 Status = Literal["pass", "fail", "error"]
 BROWSER_NAMES = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
@@ -55,9 +55,18 @@ def judge(case: Case, verdict: Verdict | None, error: Exception | None, elapsed:
     """Hold one verdict (or the error that replaced it) against the case's expectations."""
     check = case.check
     base = Outcome(
-        index=case.index, check=check.name, check_number=check.number, line=check.line, method=check.method,
-        url=case.url, origin=case.origin, expect=check.expect.verdict, elapsed=elapsed,
-        status="error", allowed=None, summary="",
+        index=case.index,
+        check=check.name,
+        check_number=check.number,
+        line=check.line,
+        method=check.method,
+        url=case.url,
+        origin=case.origin,
+        expect=check.expect.verdict,
+        elapsed=elapsed,
+        status="error",
+        allowed=None,
+        summary="",
     )
     if verdict is None:
         reason = str(error) if error is not None else "no verdict"
@@ -81,8 +90,14 @@ def judge(case: Case, verdict: Verdict | None, error: Exception | None, elapsed:
         first = next((f for f in verdict.findings if f.severity == "error"), None)
         summary = "blocked, as expected" + (f" ({first.code}: {first.title})" if first else "")
     return replace(
-        base, status="fail" if problems else "pass", allowed=verdict.allowed, summary=summary,
-        problems=tuple(problems), findings=findings, notes=tuple(notes), browser_message=verdict.browser_message,
+        base,
+        status="fail" if problems else "pass",
+        allowed=verdict.allowed,
+        summary=summary,
+        problems=tuple(problems),
+        findings=findings,
+        notes=tuple(notes),
+        browser_message=verdict.browser_message,
     )
 
 
@@ -107,7 +122,9 @@ def _max_age_problems(check: PolicyCheck, verdict: Verdict) -> list[str]:
         return [f"no preflight was sent, so there is no Access-Control-Max-Age (expected at least {wanted})"]
     age = max_age(pre.response.headers, check.browser)
     if age.raw is None:
-        return [f"the preflight reply has no Access-Control-Max-Age (the browser caches it {age.effective} s); expected at least {wanted}"]
+        return [
+            f"the preflight reply has no Access-Control-Max-Age (the browser caches it {age.effective} s); expected at least {wanted}"
+        ]
     if not age.raw.lstrip("-").isdigit():
         return [f"Access-Control-Max-Age is {age.raw!r}, not a number of seconds; expected at least {wanted}"]
     if int(age.raw) < wanted:
@@ -126,7 +143,9 @@ def _exposed_problems(check: PolicyCheck, verdict: Verdict) -> list[str]:
     if not missing:
         return []
     shown = ", ".join(verdict.exposed_headers) or "none"
-    return [f"script cannot read {', '.join(missing)} (readable: {shown}); send it and list it in Access-Control-Expose-Headers"]
+    return [
+        f"script cannot read {', '.join(missing)} (readable: {shown}); send it and list it in Access-Control-Expose-Headers"
+    ]
 
 
 def _vary_problems(verdict: Verdict) -> list[str]:
@@ -140,7 +159,9 @@ def _vary_problems(verdict: Verdict) -> list[str]:
     vary = {token.strip().lower() for line in header_values(reply.headers, "Vary") for token in line.split(",")}
     if "origin" in vary or "*" in vary:
         return []
-    return [f"Access-Control-Allow-Origin reflects {acao} but the reply has no Vary: Origin; a cache can serve it to other origins"]
+    return [
+        f"Access-Control-Allow-Origin reflects {acao} but the reply has no Vary: Origin; a cache can serve it to other origins"
+    ]
 
 
 @dataclass

@@ -18,7 +18,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 DEFAULT_TIMEOUT = 10.0
 
 
-
 class PolicyError(UsageError):
     """The policy file is invalid; `problems` holds one line per problem."""
 

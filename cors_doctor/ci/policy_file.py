@@ -9,21 +9,36 @@ light scan of the text (_Lines).
 from __future__ import annotations
 
 import math
-
 import re
 from typing import Any
 
+from cors_doctor.ci.policy import DEFAULT_TIMEOUT, Case, Expectation, Policy, PolicyCheck, PolicyError
 from cors_doctor.errors import UsageError
 from cors_doctor.model import BROWSERS, Browser, Headers
-from cors_doctor.ci.policy import DEFAULT_TIMEOUT, Case, Expectation, Policy, PolicyCheck, PolicyError
 
 _TOP_KEYS = ("version", "app", "app_dir", "defaults", "check")
 # Paths of a policy that names an application (app = "main:app") and no base_url live here.
 _APP_BASE = "http://testserver"
 _DEFAULT_KEYS = ("origins", "browser", "timeout", "headers", "credentials", "base_url")
 _CHECK_KEYS = (
-    "name", "url", "urls", "path", "paths", "base_url", "origins", "method", "headers", "credentials",
-    "actual", "body", "browser", "timeout", "expect", "max_age_at_least", "exposed_headers", "vary_origin",
+    "name",
+    "url",
+    "urls",
+    "path",
+    "paths",
+    "base_url",
+    "origins",
+    "method",
+    "headers",
+    "credentials",
+    "actual",
+    "body",
+    "browser",
+    "timeout",
+    "expect",
+    "max_age_at_least",
+    "exposed_headers",
+    "vary_origin",
 )
 
 
@@ -59,10 +74,12 @@ def validate(text: str, source: str) -> Policy:
 def _syntax_problem(message: str, text: str, source: str) -> str:
     match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if match:
-        return f"{source}:{match[1]}:{match[2]}: invalid TOML: {message[:match.start()]}"
+        return f"{source}:{match[1]}:{match[2]}: invalid TOML: {message[: match.start()]}"
     if message.endswith("(at end of document)"):
         line = max(1, len(text.rstrip("\n").splitlines()))
-        return f"{source}:{line}: invalid TOML: {message.removesuffix(' (at end of document)')} (at the end of the file)"
+        return (
+            f"{source}:{line}: invalid TOML: {message.removesuffix(' (at end of document)')} (at the end of the file)"
+        )
     return f"{source}: invalid TOML: {message}"
 
 
@@ -123,7 +140,12 @@ class _Validator:
                 self.problem("top", key, "top level", _unknown(key, _TOP_KEYS))
         version = self.data.get("version", 1)
         if version != 1 or isinstance(version, bool):
-            self.problem("top", "version", "top level", f"version = {version!r} is not supported; this cors-doctor reads version = 1")
+            self.problem(
+                "top",
+                "version",
+                "top level",
+                f"version = {version!r} is not supported; this cors-doctor reads version = 1",
+            )
         app, app_dir = self._app()
         defaults = self._defaults(self.data.get("defaults", {}))
         if app is not None:
@@ -149,7 +171,9 @@ class _Validator:
         app, app_dir = self.data.get("app"), self.data.get("app_dir")
         if app is not None:
             if not isinstance(app, str):
-                self.problem("top", "app", "top level", f'app must be an import string such as "main:app", not {_type(app)}')
+                self.problem(
+                    "top", "app", "top level", f'app must be an import string such as "main:app", not {_type(app)}'
+                )
                 app = None
             else:
                 try:
@@ -219,9 +243,20 @@ class _Validator:
         if len(self.problems) > before or expect is None:
             return None
         check = PolicyCheck(
-            number, name.strip() if isinstance(name, str) else _derived_name(method, entry, urls),
-            self.lines.of(section), urls, origins, method, headers, credentials, actual, body, browser,
-            float(timeout), expect, on_app=self.on_app,
+            number,
+            name.strip() if isinstance(name, str) else _derived_name(method, entry, urls),
+            self.lines.of(section),
+            urls,
+            origins,
+            method,
+            headers,
+            credentials,
+            actual,
+            body,
+            browser,
+            float(timeout),
+            expect,
+            on_app=self.on_app,
         )
         self._against_plans(check, bad)
         return check if len(self.problems) == before else None
@@ -234,7 +269,7 @@ class _Validator:
         elif "origins" in defaults:
             value, report = defaults["origins"], lambda m: dbad("origins", m)
         else:
-            bad(None, "no origins: set origins = [\"https://app.example.com\"] in the check or in [defaults]")
+            bad(None, 'no origins: set origins = ["https://app.example.com"] in the check or in [defaults]')
             return ()
         items = _string_list(value, "origins", report)
         for position, origin in enumerate(items):
@@ -250,7 +285,10 @@ class _Validator:
         given = [k for k in ("url", "urls", "path", "paths") if k in entry]
         if not given:
             if not misspelled & {"url", "urls", "path", "paths"}:
-                bad(None, "missing url: give url = \"https://api.example.com/items\", urls = [...], or paths = [...] with base_url")
+                bad(
+                    None,
+                    'missing url: give url = "https://api.example.com/items", urls = [...], or paths = [...] with base_url',
+                )
             return ()
         if len(given) > 1:
             bad(given[1], f"give only one of url, urls, path and paths (found {', '.join(given)})")
@@ -269,7 +307,7 @@ class _Validator:
                 bad(key, f"{key} needs base_url (in the check or in [defaults]) to build URLs from")
                 return ()
             if not isinstance(base, str) or not base.strip():
-                bad("base_url", f"base_url must be a URL string such as \"https://api.example.com\", not {base!r}")
+                bad("base_url", f'base_url must be a URL string such as "https://api.example.com", not {base!r}')
                 return ()
             if "?" in base or "#" in base:
                 bad("base_url", f"base_url {base!r} must not have a query or fragment")
@@ -294,22 +332,29 @@ class _Validator:
     def _expectation(self, entry, bad, misspelled) -> Expectation | None:
         if "expect" not in entry:
             if "expect" not in misspelled:
-                bad(None, "missing expect: write expect = \"allow\" (the browser must let script read the reply) or \"block\"")
+                bad(
+                    None,
+                    'missing expect: write expect = "allow" (the browser must let script read the reply) or "block"',
+                )
             return None
         verdict = entry["expect"]
         if verdict not in ("allow", "block"):
-            bad("expect", f"expect = {verdict!r}: choose \"allow\" or \"block\"")
+            bad("expect", f'expect = {verdict!r}: choose "allow" or "block"')
             return None
         max_age = entry.get("max_age_at_least")
         if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0):
             bad("max_age_at_least", f"max_age_at_least must be a whole number of seconds ≥ 0, not {max_age!r}")
-        exposed = _string_list(entry.get("exposed_headers", []), "exposed_headers", lambda m: bad("exposed_headers", m), allow_empty=True)
+        exposed = _string_list(
+            entry.get("exposed_headers", []), "exposed_headers", lambda m: bad("exposed_headers", m), allow_empty=True
+        )
         vary = _boolean(entry.get("vary_origin", False), lambda m: bad("vary_origin", f"vary_origin {m}"))
         if verdict == "block":
             for key in ("max_age_at_least", "exposed_headers"):
                 if key in entry:
-                    bad(key, f"{key} only applies to expect = \"allow\" (a blocked reply has nothing to read)")
-        return Expectation(verdict, max_age if isinstance(max_age, int) else None, tuple(h.strip() for h in exposed), bool(vary))
+                    bad(key, f'{key} only applies to expect = "allow" (a blocked reply has nothing to read)')
+        return Expectation(
+            verdict, max_age if isinstance(max_age, int) else None, tuple(h.strip() for h in exposed), bool(vary)
+        )
 
     def _against_plans(self, check: PolicyCheck, bad) -> None:
         """Build the plan of each distinct (target origin, page origin) pair: it validates method,
@@ -329,22 +374,34 @@ class _Validator:
                 if plan.same_origin:
                     continue
                 if check.preflight_only and only_the_actual_request_tells(plan):
-                    return bad("method", f"a {method} with these headers needs no preflight, so the {method} itself is the only "
-                                         "request to check: set actual = true to send it (it may change data on the server)")
+                    return bad(
+                        "method",
+                        f"a {method} with these headers needs no preflight, so the {method} itself is the only "
+                        "request to check: set actual = true to send it (it may change data on the server)",
+                    )
                 if check.expect.max_age_at_least is not None and not plan.preflight_required:
-                    return bad("max_age_at_least", f"max_age_at_least needs a preflighted request, but this {method} is "
-                                                   "CORS-safelisted (no preflight is sent)")
+                    return bad(
+                        "max_age_at_least",
+                        f"max_age_at_least needs a preflighted request, but this {method} is "
+                        "CORS-safelisted (no preflight is sent)",
+                    )
                 if check.preflight_only and (check.expect.exposed_headers or check.expect.vary_origin):
                     key = "exposed_headers" if check.expect.exposed_headers else "vary_origin"
-                    return bad(key, f"{key} is judged on the actual reply, which a {method} check gets only with actual = true")
+                    return bad(
+                        key, f"{key} is judged on the actual reply, which a {method} check gets only with actual = true"
+                    )
 
     def _unique_names(self, checks: list[PolicyCheck], entries: list[dict[str, Any]]) -> None:
         seen: dict[str, int] = {}
         for check in checks:
             explicit = isinstance(entries[check.number - 1].get("name"), str)
             if check.name in seen and explicit:
-                self.problem(("check", check.number), "name", f"check #{check.number} {check.name!r}",
-                             f"the name is already used by check #{seen[check.name]}; names identify checks in reports")
+                self.problem(
+                    ("check", check.number),
+                    "name",
+                    f"check #{check.number} {check.name!r}",
+                    f"the name is already used by check #{seen[check.name]}; names identify checks in reports",
+                )
             seen.setdefault(check.name, check.number)
 
 
@@ -393,7 +450,7 @@ def _browser(value: Any, report) -> Browser:
 
 def _string_list(value: Any, key: str, report, allow_empty: bool = False) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        report(f"{key} must be a list of strings, e.g. {key} = [\"...\"], not {_type(value)}")
+        report(f'{key} must be a list of strings, e.g. {key} = ["..."], not {_type(value)}')
         return []
     if not value and not allow_empty:
         report(f"{key} is empty")
@@ -419,7 +476,9 @@ def _headers(value: Any, report) -> Headers:
             else:
                 pairs.append((name, item.strip(" \t")))
         return tuple(pairs)
-    report(f"headers must be a table ({{ \"X-Requested-With\" = \"fetch\" }}) or a list of \"Name: value\", not {_type(value)}")
+    report(
+        f'headers must be a table ({{ "X-Requested-With" = "fetch" }}) or a list of "Name: value", not {_type(value)}'
+    )
     return ()
 
 

@@ -14,7 +14,7 @@ def _toml_string(value: str) -> str:
 def starter_policy(url: str, origins: list[str], filename: str = DEFAULT_FILE) -> str:
     """The commented starter file (valid as written; `cors-doctor ci` accepts it)."""
     origin_list = ", ".join(_toml_string(o) for o in origins)
-    return f'''# cors-doctor policy: which web pages may call this API from a browser, and which may not.
+    return f"""# cors-doctor policy: which web pages may call this API from a browser, and which may not.
 # Run it with:  cors-doctor ci {filename}
 # Format: docs/ci.md. Exit codes: 0 all expectations hold, 1 one failed or a target was
 # unreachable, 2 this file is invalid.
@@ -46,5 +46,4 @@ name = "hostile origin is refused"
 url = {_toml_string(url)}
 origins = [{_toml_string(HOSTILE_ORIGIN)}, "null"]  # any other site, and sandboxed iframes / file: pages
 expect = "block"          # the browser must refuse to show the reply to these origins
-'''
-
+"""

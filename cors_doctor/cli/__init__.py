@@ -40,8 +40,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
         names = []  # --version, or an unknown option typer reports
     elif name not in COMMANDS:
         guess = closest(name)
-        write_error(f"no such command {name!r}" + (f"; did you mean {guess!r}?" if guess else ""),
-                    "run 'cors-doctor --help' for the list of commands")
+        write_error(
+            f"no such command {name!r}" + (f"; did you mean {guess!r}?" if guess else ""),
+            "run 'cors-doctor --help' for the list of commands",
+        )
         raise SystemExit(ExitCode.USAGE)
     else:
         names = [name]

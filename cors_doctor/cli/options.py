@@ -11,7 +11,7 @@ import math
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,27 +31,68 @@ MAX_URL_CHARS = 2 * 1024 * 1024
 ECHO_CHARS = 80
 
 # -- the request -----------------------------------------------------------------------------
-Origin = Annotated[str, typer.Option("--origin", "-o", metavar="ORIGIN", help="The page's origin, e.g. https://app.example.com")]
-Method = Annotated[str, typer.Option("--method", "-X", metavar="METHOD", help="Request method as written in fetch(): `patch` stays `patch`")]
-Header = Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Request header set by script (repeatable)")]
+Origin = Annotated[
+    str, typer.Option("--origin", "-o", metavar="ORIGIN", help="The page's origin, e.g. https://app.example.com")
+]
+Method = Annotated[
+    str,
+    typer.Option(
+        "--method", "-X", metavar="METHOD", help="Request method as written in fetch(): `patch` stays `patch`"
+    ),
+]
+Header = Annotated[
+    list[str] | None,
+    typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Request header set by script (repeatable)"),
+]
 Credentials = Annotated[bool, typer.Option("--credentials", help="credentials: 'include' (cookies, withCredentials)")]
-Actual = Annotated[bool, typer.Option("--actual", help="Also send the actual request when its method can change data (not GET/HEAD)")]
+Actual = Annotated[
+    bool, typer.Option("--actual", help="Also send the actual request when its method can change data (not GET/HEAD)")
+]
 Browser_ = Annotated[str, typer.Option("--browser", metavar="BROWSER", help="Judge as chrome, firefox or safari")]
-Framework = Annotated[Optional[str], typer.Option("--framework", metavar="NAME", help="Framework of the suggested fix: fastapi, flask, django, express, nginx, apache, caddy, spring, aspnet, go (default: guessed from the replies)")]
-Cookie = Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header the browser holds for the target (sent only with --credentials); attributes after a cookie (a=1; SameSite=None; Secure) say how it was set")]
+Framework = Annotated[
+    str | None,
+    typer.Option(
+        "--framework",
+        metavar="NAME",
+        help="Framework of the suggested fix: fastapi, flask, django, express, nginx, apache, caddy, spring, aspnet, go (default: guessed from the replies)",
+    ),
+]
+Cookie = Annotated[
+    str | None,
+    typer.Option(
+        "--cookie",
+        "-b",
+        metavar="COOKIE",
+        help="Cookie header the browser holds for the target (sent only with --credentials); attributes after a cookie (a=1; SameSite=None; Secure) say how it was set",
+    ),
+]
 
 # -- the network -----------------------------------------------------------------------------
 Timeout = Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each reply")]
 Insecure = Annotated[bool, typer.Option("--insecure", "-k", help="Do not verify TLS certificates")]
-CaCert = Annotated[Optional[str], typer.Option("--cacert", metavar="FILE", help="CA bundle (PEM) to verify TLS with")]
-Http2 = Annotated[bool, typer.Option("--http2", help="Offer HTTP/2 to https servers, as browsers do (needs the h2 package)")]
-Concurrency = Annotated[int, typer.Option("--concurrency", "-c", metavar="N", help=f"Checks in flight at once (1–{MAX_CONCURRENCY})")]
-Transport = Annotated[str, typer.Option("--transport", metavar="aiohttp|httpx", help="HTTP client under the checks: aiohttp (fast) or httpx")]
+CaCert = Annotated[str | None, typer.Option("--cacert", metavar="FILE", help="CA bundle (PEM) to verify TLS with")]
+Http2 = Annotated[
+    bool, typer.Option("--http2", help="Offer HTTP/2 to https servers, as browsers do (needs the h2 package)")
+]
+Concurrency = Annotated[
+    int, typer.Option("--concurrency", "-c", metavar="N", help=f"Checks in flight at once (1–{MAX_CONCURRENCY})")
+]
+Transport = Annotated[
+    str,
+    typer.Option("--transport", metavar="aiohttp|httpx", help="HTTP client under the checks: aiohttp (fast) or httpx"),
+]
 
 # -- the output ------------------------------------------------------------------------------
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object (schema in docs/schemas/)")]
 JsonShort = Annotated[bool, typer.Option("--json", help="Short for --format json (schema in docs/schemas/)")]
-Shard = Annotated[Optional[str], typer.Option("--shard", metavar="K/N", help="Run only part K of N, e.g. 2/4 (one job of a CI matrix; shards 1..N cover everything once)")]
+Shard = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        metavar="K/N",
+        help="Run only part K of N, e.g. 2/4 (one job of a CI matrix; shards 1..N cover everything once)",
+    ),
+]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also show the raw exchanges")]
 ShowSecrets = Annotated[bool, typer.Option("--show-secrets", help="Do not mask Authorization and cookie values")]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colors (NO_COLOR is honoured too)")]

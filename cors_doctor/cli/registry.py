@@ -21,14 +21,35 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
-    "check": Command("cors_doctor.cli.commands.check", "Check whether a browser would allow this cross-origin request, and why not."),
-    "demo": Command("cors_doctor.cli.commands.demo", "Check a built-in loopback API with the classic CORS mistakes, one by one."),
-    "explain": Command("cors_doctor.cli.commands.explain", "Explain a CORS error pasted from the browser console, and give the check that reproduces it."),
-    "har": Command("cors_doctor.cli.commands.har", "Judge every cross-origin request in a HAR file, offline; --live checks the ones it cannot."),
-    "ci": Command("cors_doctor.cli.commands.ci", "Check a CORS policy file: which origins must be allowed and which must be blocked."),
-    "init": Command("cors_doctor.cli.commands.init", "Write a starter policy file: must-allow for your front end, must-block for a hostile origin."),
-    "audit": Command("cors_doctor.cli.commands.audit", "Probe URLs with forged origins and report exploitable CORS misconfigurations."),
-    "rule": Command("cors_doctor.cli.commands.rule", "Show what a finding code means, why browsers care, and how to fix it."),
+    "check": Command(
+        "cors_doctor.cli.commands.check", "Check whether a browser would allow this cross-origin request, and why not."
+    ),
+    "demo": Command(
+        "cors_doctor.cli.commands.demo", "Check a built-in loopback API with the classic CORS mistakes, one by one."
+    ),
+    "explain": Command(
+        "cors_doctor.cli.commands.explain",
+        "Explain a CORS error pasted from the browser console, and give the check that reproduces it.",
+    ),
+    "har": Command(
+        "cors_doctor.cli.commands.har",
+        "Judge every cross-origin request in a HAR file, offline; --live checks the ones it cannot.",
+    ),
+    "ci": Command(
+        "cors_doctor.cli.commands.ci",
+        "Check a CORS policy file: which origins must be allowed and which must be blocked.",
+    ),
+    "init": Command(
+        "cors_doctor.cli.commands.init",
+        "Write a starter policy file: must-allow for your front end, must-block for a hostile origin.",
+    ),
+    "audit": Command(
+        "cors_doctor.cli.commands.audit",
+        "Probe URLs with forged origins and report exploitable CORS misconfigurations.",
+    ),
+    "rule": Command(
+        "cors_doctor.cli.commands.rule", "Show what a finding code means, why browsers care, and how to fix it."
+    ),
 }
 
 ABOUT = "Would a browser allow this cross-origin request? If not, exactly why, and how to fix it."
@@ -43,7 +64,9 @@ def _show_version(value: bool) -> None:
 
 
 def _root(
-    version: bool = typer.Option(False, "--version", help="Show the version and exit", is_eager=True, callback=_show_version),
+    version: bool = typer.Option(
+        False, "--version", help="Show the version and exit", is_eager=True, callback=_show_version
+    ),
 ) -> None:
     """Would a browser allow this cross-origin request? If not, exactly why, and how to fix it."""
 
@@ -79,21 +102,34 @@ def build_app(names: list[str], completion: bool = False) -> typer.Typer:
     for name in names:
         module = importlib.import_module(COMMANDS[name].module)
         callback = getattr(module, name)
-        app.command(name, cls=_command_class(), help=callback.__doc__, epilog=getattr(module, "EXAMPLES", None))(callback)
+        app.command(name, cls=_command_class(), help=callback.__doc__, epilog=getattr(module, "EXAMPLES", None))(
+            callback
+        )
     return app
 
 
 def root_help() -> str:
     width = max(len(name) for name in COMMANDS)
     about = textwrap.fill(ABOUT, 78, initial_indent="  ", subsequent_indent="  ")
-    lines = ["Usage: cors-doctor [OPTIONS] COMMAND [ARGS]...", "", about, "", "Options:",
-             "  --version             Show the version and exit",
-             "  --install-completion  Install completion for the current shell",
-             "  --show-completion     Show completion for the current shell",
-             "  -h, --help            Show this message and exit.", "", "Commands:"]
+    lines = [
+        "Usage: cors-doctor [OPTIONS] COMMAND [ARGS]...",
+        "",
+        about,
+        "",
+        "Options:",
+        "  --version             Show the version and exit",
+        "  --install-completion  Install completion for the current shell",
+        "  --show-completion     Show completion for the current shell",
+        "  -h, --help            Show this message and exit.",
+        "",
+        "Commands:",
+    ]
     lines += [f"  {name.ljust(width)}  {command.summary}" for name, command in COMMANDS.items()]
-    lines += ["", "Run 'cors-doctor COMMAND --help' for the options and examples of a command.",
-              "Exit codes: 0 allowed, 1 blocked, 2 usage error or unreachable, 3 not verified (docs: README)."]
+    lines += [
+        "",
+        "Run 'cors-doctor COMMAND --help' for the options and examples of a command.",
+        "Exit codes: 0 allowed, 1 blocked, 2 usage error or unreachable, 3 not verified (docs: README).",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cors_doctor.diagnosis.fingerprint import FrameworkGuess, identify
+from cors_doctor.diagnosis.pitfalls import with_pitfalls
 from cors_doctor.fixes import FixSuggestion, suggest
 from cors_doctor.model import Verdict, header_get, header_values
-from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN, with_pitfalls
 
 if TYPE_CHECKING:
     from cors_doctor.cookies import CookieReport
@@ -31,8 +31,14 @@ class Diagnosis:
     cookie_fix: FixSuggestion | None = None
 
 
-def diagnose(verdict: Verdict, framework: str | None = None, canary: Verdict | None = None, *,
-             cookie: str | None = None, third_party_cookies: str | None = None) -> Diagnosis:
+def diagnose(
+    verdict: Verdict,
+    framework: str | None = None,
+    canary: Verdict | None = None,
+    *,
+    cookie: str | None = None,
+    third_party_cookies: str | None = None,
+) -> Diagnosis:
     """Add pitfall findings and write the fix for `framework` (guessed from the replies when None).
 
     `cookie` is the --cookie value (its attributes say how each cookie was set);
@@ -56,7 +62,8 @@ def echoes_origin_with_credentials(verdict: Verdict) -> bool:
         r = ex.response
         if r is None:
             continue
-        if [v.strip() for v in header_values(r.headers, "Access-Control-Allow-Origin")] == [origin] and \
-                header_get(r.headers, "Access-Control-Allow-Credentials") == "true":
+        if [v.strip() for v in header_values(r.headers, "Access-Control-Allow-Origin")] == [origin] and header_get(
+            r.headers, "Access-Control-Allow-Credentials"
+        ) == "true":
             return True
     return False

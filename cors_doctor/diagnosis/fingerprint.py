@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from cors_doctor.fixes import FRAMEWORKS, TITLES
 from cors_doctor.model import Exchange, Response, Verdict, header_get, header_values
@@ -95,8 +95,10 @@ def _body_clues(ex: Exchange, response: Response) -> Iterator[_Clue]:
         yield _Clue("apache", 8, f"{status} with Apache's own error page")
     elif "Whitelabel Error Page" in body or all(f'"{k}"' in body for k in ("timestamp", "status", "error", "path")):
         yield _Clue("spring", 6, f"{status} with Spring Boot's error body")
-    elif ("The requested URL was not found on the server" in body
-          or "The method is not allowed for the requested URL" in body):
+    elif (
+        "The requested URL was not found on the server" in body
+        or "The method is not allowed for the requested URL" in body
+    ):
         yield _Clue("flask", 6, f"{status} with Werkzeug's error page (Flask)")
     elif "Using the URLconf defined in" in body or "CSRF verification failed" in body:
         yield _Clue("django", 8, f"{status} with Django's error page")
@@ -113,18 +115,32 @@ def _preflight_shape_clues(ex: Exchange, response: Response) -> Iterator[_Clue]:
     has_acao = header_get(h, "Access-Control-Allow-Origin") is not None
     vary_lines = header_values(h, "Vary")
     if response.status == 204 and not has_acao and _vary(response) == _RS_CORS_VARY and not header_get(h, "Server"):
-        yield _Clue("go", 6, "the preflight was answered 204 with only Vary: Origin, Access-Control-Request-Method, "
-                             "Access-Control-Request-Headers (rs/cors refusing it)")
+        yield _Clue(
+            "go",
+            6,
+            "the preflight was answered 204 with only Vary: Origin, Access-Control-Request-Method, "
+            "Access-Control-Request-Headers (rs/cors refusing it)",
+        )
     if response.status == 204 and any(v.strip() == "Origin, Access-Control-Request-Headers" for v in vary_lines):
-        yield _Clue("express", 4, "the preflight was answered 204 with Vary: Origin, Access-Control-Request-Headers "
-                                  "(the cors package)")
+        yield _Clue(
+            "express",
+            4,
+            "the preflight was answered 204 with Vary: Origin, Access-Control-Request-Headers (the cors package)",
+        )
     if response.status == 200 and header_get(h, "Content-Length") == "0" and any("origin" in v for v in vary_lines):
-        yield _Clue("django", 4, "the preflight was answered 200 with an empty body and Vary: origin (django-cors-headers)")
+        yield _Clue(
+            "django", 4, "the preflight was answered 200 with an empty body and Vary: origin (django-cors-headers)"
+        )
     lowered = {n.lower() for n, _ in h}
-    if {"x-frame-options", "cross-origin-opener-policy", "referrer-policy"} <= lowered and \
-            (header_get(h, "X-Frame-Options") or "").upper() == "DENY":
-        yield _Clue("django", 3, "X-Frame-Options: DENY with Cross-Origin-Opener-Policy and Referrer-Policy "
-                                 "(Django's SecurityMiddleware defaults)")
+    if {"x-frame-options", "cross-origin-opener-policy", "referrer-policy"} <= lowered and (
+        header_get(h, "X-Frame-Options") or ""
+    ).upper() == "DENY":
+        yield _Clue(
+            "django",
+            3,
+            "X-Frame-Options: DENY with Cross-Origin-Opener-Policy and Referrer-Policy "
+            "(Django's SecurityMiddleware defaults)",
+        )
 
 
 def _clues(verdict: Verdict) -> list[_Clue]:
@@ -142,10 +158,14 @@ def guess_framework(verdict: Verdict) -> FrameworkGuess:
     """The most likely framework and the evidence for it; FastAPI when nothing points anywhere."""
     clues = _clues(verdict)
     if not clues:
-        return FrameworkGuess(DEFAULT_FRAMEWORK, True, (
-            "nothing in the replies points to a framework, so the fix is shown for FastAPI "
-            "(pass --framework NAME for another)",
-        ))
+        return FrameworkGuess(
+            DEFAULT_FRAMEWORK,
+            True,
+            (
+                "nothing in the replies points to a framework, so the fix is shown for FastAPI "
+                "(pass --framework NAME for another)",
+            ),
+        )
     scores = {name: sum(c.weight for c in clues if c.framework == name) for name in FRAMEWORKS}
     best = max(FRAMEWORKS, key=lambda name: (scores[name], -FRAMEWORKS.index(name)))
     evidence = list(dict.fromkeys(c.evidence for c in clues if c.framework == best))
@@ -153,8 +173,10 @@ def guess_framework(verdict: Verdict) -> FrameworkGuess:
         for proxy in PROXIES:
             proxy_evidence = [c.evidence for c in clues if c.framework == proxy]
             if proxy_evidence:
-                evidence.append(f"{proxy_evidence[0]}: a proxy in front of the application "
-                                f"(--framework {proxy} gives the proxy's configuration)")
+                evidence.append(
+                    f"{proxy_evidence[0]}: a proxy in front of the application "
+                    f"(--framework {proxy} gives the proxy's configuration)"
+                )
                 break
     return FrameworkGuess(best, True, tuple(evidence))
 

@@ -19,12 +19,17 @@ _TIMESTAMP = re.compile(r"^\[?\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?\]?\s+")
 _SOURCE_BEFORE = re.compile(r"^(?:\(index\)|\S+?):\d+(?::\d+)?\s+(?=\S)")
 _SOURCE_AFTER = re.compile(r"(?<=[.)'\"])\s+(?:\(index\)|[\w.\-/%~@?=&:]+?):\d+(?::\d+)?$")
 _SAFARI_SOURCE = re.compile(r"\s*\([^()]*, line \d+\)$")
-_NET_LINE = re.compile(r"^(?:(?P<method>[A-Za-z]+) (?P<url>\S+) )?(?P<error>net::ERR_[A-Z0-9_]+)"
-                       r"(?: (?P<status>\d{3})(?: \([^)]*\))?)?$")
+_NET_LINE = re.compile(
+    r"^(?:(?P<method>[A-Za-z]+) (?P<url>\S+) )?(?P<error>net::ERR_[A-Z0-9_]+)"
+    r"(?: (?P<status>\d{3})(?: \([^)]*\))?)?$"
+)
 _RESOURCE_FAILED = re.compile(r"^Failed to load resource: (?P<rest>.*)$")
 _SERVER_STATUS = re.compile(r"^the server responded with a status of (?P<status>\d{3})")
-_JS_ERROR = re.compile(r"^(?:\w*Error:\s*)?(?:Failed to fetch|NetworkError when attempting to fetch resource|"
-                       r"Load failed|Network Error|XMLHttpRequest error)\b", re.I)
+_JS_ERROR = re.compile(
+    r"^(?:\w*Error:\s*)?(?:Failed to fetch|NetworkError when attempting to fetch resource|"
+    r"Load failed|Network Error|XMLHttpRequest error)\b",
+    re.I,
+)
 _STACK = re.compile(r"^(?:at\s|async\s|\S*@\S+:\d+(?::\d+)?$|\(anonymous\)|Promise\.then)")
 
 
@@ -67,14 +72,28 @@ def clean(text: str) -> tuple[list[Line], list[NetLine], list[str]]:
             rest = failed.group("rest")
             status = _SERVER_STATUS.match(rest)
             if status or rest.startswith("net::"):
-                net.append(NetLine(None, None, rest.split(" ")[0] if not status else "",
-                                    int(status.group("status")) if status else None, line))
+                net.append(
+                    NetLine(
+                        None,
+                        None,
+                        rest.split(" ")[0] if not status else "",
+                        int(status.group("status")) if status else None,
+                        line,
+                    )
+                )
                 continue
             line = rest  # Safari repeats its reason after "Failed to load resource:"
         m = _NET_LINE.match(line)
         if m:
-            net.append(NetLine(m["method"] and m["method"].upper(), m["url"], m["error"],
-                                int(m["status"]) if m["status"] else None, line))
+            net.append(
+                NetLine(
+                    m["method"] and m["method"].upper(),
+                    m["url"],
+                    m["error"],
+                    int(m["status"]) if m["status"] else None,
+                    line,
+                )
+            )
             continue
         if _JS_ERROR.match(line):
             js.append(line)

@@ -17,15 +17,33 @@ from cors_doctor.rules import messages
 
 # Failure kinds of rules.messages.FailureContext that end in a console message.
 KINDS = (
-    "missing", "multiple", "invalid", "mismatch", "wildcard", "credentials", "status", "redirect",
-    "methods-unparsable", "headers-unparsable", "method", "header", "userinfo",
+    "missing",
+    "multiple",
+    "invalid",
+    "mismatch",
+    "wildcard",
+    "credentials",
+    "status",
+    "redirect",
+    "methods-unparsable",
+    "headers-unparsable",
+    "method",
+    "header",
+    "userinfo",
 )
 
 _GROUPS = {
-    "URL": ("url", r".+?"), "INITIAL": ("initial", r".+?"), "ORIGIN": ("origin", r"\S+?"),
-    "HINT": ("hint", r".*?"), "STATUS": ("status", r"\d+|\(null\)"), "VALUE": ("value", r".*?"),
-    "PAGE": ("page", r"\S+?"), "RESOURCE": ("resource", r".+?"), "LIST": ("list", r".+?"),
-    "SPACE": ("space", r"[^`]*"), "TARGET": ("target", r"[^`]*"),
+    "URL": ("url", r".+?"),
+    "INITIAL": ("initial", r".+?"),
+    "ORIGIN": ("origin", r"\S+?"),
+    "HINT": ("hint", r".*?"),
+    "STATUS": ("status", r"\d+|\(null\)"),
+    "VALUE": ("value", r".*?"),
+    "PAGE": ("page", r"\S+?"),
+    "RESOURCE": ("resource", r".+?"),
+    "LIST": ("list", r".+?"),
+    "SPACE": ("space", r"[^`]*"),
+    "TARGET": ("target", r"[^`]*"),
 }
 _RAW = {
     "LEVEL": r"(?P<level>Blocked|Warning)",
@@ -36,20 +54,44 @@ _RAW = {
     "INSECURE": r"an insecure (?:resource|XMLHttpRequest endpoint)",
 }
 _EXAMPLES = {
-    "url": "https://api.example.com/items", "initial": "https://api.example.com/items",
-    "origin": "http://localhost:3000", "status": "404", "value": "GET POST", "page": "https://app.example.com/",
-    "resource": "fetch", "list": "http, data, chrome, chrome-extension, chrome-untrusted, https",
-    "space": "loopback", "target": "public",
+    "url": "https://api.example.com/items",
+    "initial": "https://api.example.com/items",
+    "origin": "http://localhost:3000",
+    "status": "404",
+    "value": "GET POST",
+    "page": "https://app.example.com/",
+    "resource": "fetch",
+    "list": "http, data, chrome, chrome-extension, chrome-untrusted, https",
+    "space": "loopback",
+    "target": "public",
 }
 _EXAMPLE_HINTS = {
-    "multiple": "http://localhost:3000, http://localhost:3000", "invalid": "localhost:3000",
-    "mismatch": "http://localhost:3000/", "method": "PUT", "header": "content-type",
-    "userinfo": "https://user:secret@api.example.com/items", "methods-unparsable": "GET POST",
-    "headers-unparsable": "Content Type", "unsafe-header-get": "X-Request-Id", "unsafe-header-set": "Cookie",
+    "multiple": "http://localhost:3000, http://localhost:3000",
+    "invalid": "localhost:3000",
+    "mismatch": "http://localhost:3000/",
+    "method": "PUT",
+    "header": "content-type",
+    "userinfo": "https://user:secret@api.example.com/items",
+    "methods-unparsable": "GET POST",
+    "headers-unparsable": "Content Type",
+    "unsafe-header-get": "X-Request-Id",
+    "unsafe-header-set": "Cookie",
 }
 _TOKEN = re.compile(r"@@(R:)?([A-Z]+)@@")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00a0": " ", "\u202f": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
 _SPACES = re.compile(r"\s+")
 
 S = {name: f"@@{name}@@" for name in _GROUPS}
@@ -66,7 +108,7 @@ def _regex(template: str) -> str:
     seen: set[str] = set()
     pos = 0
     for m in _TOKEN.finditer(template):
-        out.append(re.escape(template[pos:m.start()]))
+        out.append(re.escape(template[pos : m.start()]))
         pos = m.end()
         if m.group(1):
             out.append(_RAW[m.group(2)])
@@ -81,9 +123,14 @@ def _regex(template: str) -> str:
 def _example(template: str, kind: str) -> str:
     def fill(m: re.Match[str]) -> str:
         if m.group(1):
-            return {"LEVEL": "Blocked", "DISALLOWS": "disallows", "FFURL": _EXAMPLES["url"],
-                    "LOADER": "Fetch API cannot load", "ACCESS": " due to access control checks",
-                    "INSECURE": "an insecure resource"}[m.group(2)]
+            return {
+                "LEVEL": "Blocked",
+                "DISALLOWS": "disallows",
+                "FFURL": _EXAMPLES["url"],
+                "LOADER": "Fetch API cannot load",
+                "ACCESS": " due to access control checks",
+                "INSECURE": "an insecure resource",
+            }[m.group(2)]
         name = _GROUPS[m.group(2)][0]
         return _EXAMPLE_HINTS.get(kind, "") if name == "hint" else _EXAMPLES[name]
 
@@ -104,20 +151,29 @@ class Pattern:
         return _example(self.template, self.kinds[0])
 
 
-def _context(kind: str, *, redirected: bool = False, preflight: bool = False,
-             status: object = S["STATUS"], comma: bool = False) -> messages.FailureContext:
+def _context(
+    kind: str, *, redirected: bool = False, preflight: bool = False, status: object = S["STATUS"], comma: bool = False
+) -> messages.FailureContext:
     hint = S["HINT"] + "," if comma else S["HINT"]  # Safari tells "multiple" apart by a comma in the value
     context = messages.FailureContext(
-        kind, S["URL"], S["INITIAL"] if redirected else S["URL"], S["ORIGIN"], hint=hint,
-        status=status, on_preflight=preflight, acao_lines=2, value=S["VALUE"],  # type: ignore[arg-type]
+        kind,
+        S["URL"],
+        S["INITIAL"] if redirected else S["URL"],
+        S["ORIGIN"],
+        hint=hint,
+        status=status,
+        on_preflight=preflight,
+        acao_lines=2,
+        value=S["VALUE"],  # type: ignore[arg-type]
     )
     if redirected and hasattr(context, "redirect_to"):  # Safari names the target of a failing redirect
         context = replace(context, redirect_to=S["URL"])
     return context
 
 
-def _patterns(browser: str, templates: list[tuple[str, str]], *, suffix: str = "",
-              preflight: bool | None = None) -> list[Pattern]:
+def _patterns(
+    browser: str, templates: list[tuple[str, str]], *, suffix: str = "", preflight: bool | None = None
+) -> list[Pattern]:
     """Group identical templates (several kinds can print the same text) into one Pattern each."""
     kinds: dict[str, list[str]] = {}
     for kind, template in templates:
@@ -125,8 +181,7 @@ def _patterns(browser: str, templates: list[tuple[str, str]], *, suffix: str = "
         if kind not in kinds[normalise_text(template)]:
             kinds[normalise_text(template)].append(kind)
     return [
-        Pattern(browser, tuple(ks), re.compile(_regex(t) + suffix, re.DOTALL), t, preflight)
-        for t, ks in kinds.items()
+        Pattern(browser, tuple(ks), re.compile(_regex(t) + suffix, re.DOTALL), t, preflight) for t, ks in kinds.items()
     ]
 
 
@@ -135,22 +190,24 @@ def _split_optional(short: str, long: str) -> tuple[str, str, str]:
     before = os.path.commonprefix([short, long])
     after_len = len(os.path.commonprefix([short[::-1], long[::-1]]))
     after_len = min(after_len, len(short) - len(before))
-    return before, long[len(before):len(long) - after_len], long[len(long) - after_len:]
+    return before, long[len(before) : len(long) - after_len], long[len(long) - after_len :]
 
 
 # -- Chrome -------------------------------------------------------------------------------
 
 _CHROME_NO_CORS = " Have the server send the header with a valid value."
-_CHROME_SUFFIXES = "|".join((
-    r"Have the server send the header with a valid value(?:, or, if an opaque response serves your needs, "
-    r"set the request's mode to 'no-cors' to fetch the resource with CORS disabled)?\.",
-    r"If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource "
-    r"with CORS disabled\.",
-    r"The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials "
-    r"attribute\.",
-    r"Origin '(?P<legacy_origin>[^']*)' is therefore not allowed access\.",
-    r"The response had HTTP status code (?P<legacy_status>\d+)\.",
-))
+_CHROME_SUFFIXES = "|".join(
+    (
+        r"Have the server send the header with a valid value(?:, or, if an opaque response serves your needs, "
+        r"set the request's mode to 'no-cors' to fetch the resource with CORS disabled)?\.",
+        r"If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource "
+        r"with CORS disabled\.",
+        r"The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials "
+        r"attribute\.",
+        r"Origin '(?P<legacy_origin>[^']*)' is therefore not allowed access\.",
+        r"The response had HTTP status code (?P<legacy_status>\d+)\.",
+    )
+)
 CHROME_SUFFIX = rf"(?: (?:{_CHROME_SUFFIXES}))*\.?$"
 
 _CHROME_EXTRA_REASONS = [
@@ -158,16 +215,40 @@ _CHROME_EXTRA_REASONS = [
     ("mode", "Cross origin requests are not allowed by request mode."),
     ("invalid-response", "The response is invalid."),
     ("lna-denied", "Permission was denied for this request to access the `@@SPACE@@` address space."),
-    ("lna-insecure", "The request client is not a secure context and the resource is in more-private address space `@@SPACE@@`."),
-    ("lna-mismatch", "Request had a target IP address space of `@@TARGET@@` yet the resource is in address space `@@SPACE@@`."),
+    (
+        "lna-insecure",
+        "The request client is not a secure context and the resource is in more-private address space `@@SPACE@@`.",
+    ),
+    (
+        "lna-mismatch",
+        "Request had a target IP address space of `@@TARGET@@` yet the resource is in address space `@@SPACE@@`.",
+    ),
     ("lna-mismatch", "Request had no target IP address space, yet the resource is in address space `@@SPACE@@`."),
     ("lna-denied", "Unable to ask for permission to access the `@@SPACE@@` IP address space."),
-    ("pna-preflight", "No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the `@@SPACE@@` address space."),
-    ("pna-preflight", "The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the `@@SPACE@@` address space had a value of '@@HINT@@', not 'true'."),
-    ("pna-preflight", "No 'Private-Network-Access-Id' header was present in the preflight response for this private network request targeting the `@@SPACE@@` address space."),
-    ("pna-preflight", "No 'Private-Network-Access-Name' header was present in the preflight response for this private network request targeting the `@@SPACE@@` address space."),
-    ("pna-preflight", "No 'Access-Control-Allow-External' header was present in the preflight response for this external request (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/')."),
-    ("pna-preflight", "The 'Access-Control-Allow-External' header in the preflight response for this external request had a value of '@@HINT@@', not 'true' (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/')."),
+    (
+        "pna-preflight",
+        "No 'Access-Control-Allow-Private-Network' header was present in the preflight response for this private network request targeting the `@@SPACE@@` address space.",
+    ),
+    (
+        "pna-preflight",
+        "The 'Access-Control-Allow-Private-Network' header in the preflight response for this private network request targeting the `@@SPACE@@` address space had a value of '@@HINT@@', not 'true'.",
+    ),
+    (
+        "pna-preflight",
+        "No 'Private-Network-Access-Id' header was present in the preflight response for this private network request targeting the `@@SPACE@@` address space.",
+    ),
+    (
+        "pna-preflight",
+        "No 'Private-Network-Access-Name' header was present in the preflight response for this private network request targeting the `@@SPACE@@` address space.",
+    ),
+    (
+        "pna-preflight",
+        "No 'Access-Control-Allow-External' header was present in the preflight response for this external request (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/').",
+    ),
+    (
+        "pna-preflight",
+        "The 'Access-Control-Allow-External' header in the preflight response for this external request had a value of '@@HINT@@', not 'true' (This is an experimental header which is defined in 'https://wicg.github.io/cors-rfc1918/').",
+    ),
 ]
 # Chrome before version 73 (observed in old reports): the preflight is named in the reason itself.
 _CHROME_LEGACY_PREFLIGHT_REASONS = [
@@ -187,11 +268,11 @@ def _chrome() -> tuple[list[re.Pattern[str]], str, list[Pattern], list[Pattern]]
     plain = [normalise_text(messages.chrome_message(_context(k))) for k in KINDS]
     common = os.path.commonprefix(plain)
     head = common[: common.rindex(": ") + 2]
-    reasons = {k: m[len(head):] for k, m in zip(KINDS, plain)}
+    reasons = {k: m[len(head) :] for k, m in zip(KINDS, plain)}
     redirected = normalise_text(messages.chrome_message(_context("missing", redirected=True)))
     redirect_head = redirected[: len(redirected) - len(reasons["missing"])]
     with_prefix = normalise_text(messages.chrome_message(_context("status", preflight=True)))
-    preflight_prefix = with_prefix[len(head): len(with_prefix) - len(reasons["status"])]
+    preflight_prefix = with_prefix[len(head) : len(with_prefix) - len(reasons["status"])]
 
     before, inserted, after = _split_optional(head, redirect_head)
     before = re.sub(r"^Access to fetch at ", "Access to @@RESOURCE@@ at ", before)
@@ -206,13 +287,19 @@ def _chrome() -> tuple[list[re.Pattern[str]], str, list[Pattern], list[Pattern]]
 
     mixed = normalise_text(messages.chrome_message(_context("mixed-content")))
     mixed = mixed.replace(f"'{S['ORIGIN']}/'", f"'{S['PAGE']}'").replace("an insecure resource", "@@R:INSECURE@@")
-    lines = _patterns("chrome", [("mixed-content", mixed)] + _CHROME_LINES, suffix=r"\.?$")
+    lines = _patterns("chrome", [("mixed-content", mixed), *_CHROME_LINES], suffix=r"\.?$")
     return heads, preflight_prefix, reason_patterns, lines
 
 
 CHROME_HEADS, CHROME_PREFLIGHT_PREFIX, CHROME_REASONS, CHROME_LINES = _chrome()
-CHROME_STARTS = ("Access to ", "Failed to load ", "XMLHttpRequest cannot load ", "Mixed Content:",
-                 "Refused to ", "Authorization will not")
+CHROME_STARTS = (
+    "Access to ",
+    "Failed to load ",
+    "XMLHttpRequest cannot load ",
+    "Mixed Content:",
+    "Refused to ",
+    "Authorization will not",
+)
 
 
 # -- Firefox ------------------------------------------------------------------------------
@@ -224,7 +311,10 @@ _FIREFOX_EXTRA_REASONS = [
     ("scheme", "CORS request not http"),
     ("status", "CORS preflight channel did not succeed"),
     ("header", "missing token '@@HINT@@' in CORS header 'Access-Control-Allow-Headers' from CORS preflight channel"),
-    ("authorization-wildcard", "When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`"),
+    (
+        "authorization-wildcard",
+        "When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`",
+    ),
 ]
 
 
@@ -270,13 +360,17 @@ def _safari() -> tuple[re.Pattern[str], re.Pattern[str], list[Pattern]]:
     reasons: dict[str, str] = {}
     load_line = ""
     for kind in KINDS:
-        first, _, second = normalise_text(messages.safari_message(_context(kind, comma=kind == "multiple")).replace("\n", "\x00")).partition("\x00")
+        first, _, second = normalise_text(
+            messages.safari_message(_context(kind, comma=kind == "multiple")).replace("\n", "\x00")
+        ).partition("\x00")
         reasons[kind] = first.strip()
         load_line = second.strip()
     with_status: list[tuple[str, str]] = []
     without: list[tuple[str, str]] = []
     for kind, reason in reasons.items():
-        (with_status if reason.endswith(_SAFARI_STATUS) else without).append((kind, reason.removesuffix(_SAFARI_STATUS)))
+        (with_status if reason.endswith(_SAFARI_STATUS) else without).append(
+            (kind, reason.removesuffix(_SAFARI_STATUS))
+        )
     lines = _patterns("safari", with_status, suffix=r"(?: Status code: (?P<status>\d+))?\.?$")
     lines += _patterns("safari", without + _SAFARI_EXTRA, suffix=r"\.?$")
     mixed = normalise_text(messages.safari_message(_context("mixed-content")))
@@ -293,10 +387,27 @@ def _safari() -> tuple[re.Pattern[str], re.Pattern[str], list[Pattern]]:
 
 
 SAFARI_REDIRECT, SAFARI_LOAD, SAFARI_LINES = _safari()
-SAFARI_STARTS = ("Origin ", "Fetch API cannot", "XMLHttpRequest cannot", "EventSource cannot", "Beacon API cannot",
-                 "Cannot load", "Cross-origin redirection", "Preflight response", "Access-Control-Allow-Origin cannot",
-                 "Cannot use wildcard", "Credentials flag", "Header Access-Control-", "Method ", "Request header field",
-                 "Load cannot", "Not allowed to follow", "Unsafe attempt", "CORS-preflight", "[blocked]")
+SAFARI_STARTS = (
+    "Origin ",
+    "Fetch API cannot",
+    "XMLHttpRequest cannot",
+    "EventSource cannot",
+    "Beacon API cannot",
+    "Cannot load",
+    "Cross-origin redirection",
+    "Preflight response",
+    "Access-Control-Allow-Origin cannot",
+    "Cannot use wildcard",
+    "Credentials flag",
+    "Header Access-Control-",
+    "Method ",
+    "Request header field",
+    "Load cannot",
+    "Not allowed to follow",
+    "Unsafe attempt",
+    "CORS-preflight",
+    "[blocked]",
+)
 
 MESSAGE_STARTS = CHROME_STARTS + FIREFOX_STARTS + SAFARI_STARTS
 

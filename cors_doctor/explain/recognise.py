@@ -13,32 +13,41 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
-from cors_doctor.rules.codes import Code
-from cors_doctor.rules.kinds import code_for
+from cors_doctor.check_args import CheckArgs
 from cors_doctor.explain import advice
 from cors_doctor.explain import patterns as P
-from cors_doctor.check_args import CheckArgs
 from cors_doctor.explain.clean import Line, NetLine, clean
+from cors_doctor.rules.codes import Code
 from cors_doctor.rules.cors_check import check_access
+from cors_doctor.rules.kinds import code_for
 from cors_doctor.rules.safelist import SAFELISTED_METHODS, cors_unsafe_request_header_names
 
 _HEADER_EXAMPLES = {"content-type": "application/json", "authorization": "Bearer TOKEN"}
 _MAX_OPEN_BREAKS = 8  # line breaks not at a space: each may be joined with or without one
 _MAX_CLOSEST_FOR = 3
-_NET_KINDS = {"net::ERR_TOO_MANY_REDIRECTS": "too-many", "net::ERR_UNSAFE_REDIRECT": "location",
-              "net::ERR_INVALID_REDIRECT": "location", "net::ERR_BLOCKED_BY_CLIENT": "blocked",
-              # replies Chrome refuses to read (conformance cases line-*, wpt-pf-status-103)
-              "net::ERR_INVALID_HTTP_RESPONSE": "reply-rejected", "net::ERR_EMPTY_RESPONSE": "reply-rejected",
-              "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH": "reply-rejected",
-              "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION": "reply-rejected",
-              "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION": "reply-rejected"}
+_NET_KINDS = {
+    "net::ERR_TOO_MANY_REDIRECTS": "too-many",
+    "net::ERR_UNSAFE_REDIRECT": "location",
+    "net::ERR_INVALID_REDIRECT": "location",
+    "net::ERR_BLOCKED_BY_CLIENT": "blocked",
+    # replies Chrome refuses to read (conformance cases line-*, wpt-pf-status-103)
+    "net::ERR_INVALID_HTTP_RESPONSE": "reply-rejected",
+    "net::ERR_EMPTY_RESPONSE": "reply-rejected",
+    "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH": "reply-rejected",
+    "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_DISPOSITION": "reply-rejected",
+    "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION": "reply-rejected",
+}
 # Not about reaching the server: a CORS block (reason on another line) or a no-cors response blocker.
-_NET_NOT_EXPLAINED = frozenset({"net::ERR_FAILED", "net::ERR_BLOCKED_BY_ORB", "net::ERR_BLOCKED_BY_RESPONSE",
-                                "net::ERR_ABORTED"})
-_ERR_FAILED_NOTE = ("Chrome prints this line for every blocked request; the reason is on the line starting "
-                    "'Access to fetch at'.")
-_SERVER_STATUS_NOTE = ("Not a CORS error: the server answered with an error status and the browser let page "
-                       "script read the reply. Look at the server's log for the error.")
+_NET_NOT_EXPLAINED = frozenset(
+    {"net::ERR_FAILED", "net::ERR_BLOCKED_BY_ORB", "net::ERR_BLOCKED_BY_RESPONSE", "net::ERR_ABORTED"}
+)
+_ERR_FAILED_NOTE = (
+    "Chrome prints this line for every blocked request; the reason is on the line starting 'Access to fetch at'."
+)
+_SERVER_STATUS_NOTE = (
+    "Not a CORS error: the server answered with an error status and the browser let page "
+    "script read the reply. Look at the server's log for the error."
+)
 _GENERIC_NOTE = (
     "This is what JavaScript sees for every blocked request; it carries no reason. The browser printed the reason "
     "in the console just before it: copy that line (Chrome: 'Access to fetch at ...', Firefox: 'Cross-Origin "
@@ -99,6 +108,7 @@ class _Match:
 
 # -- recognition ----------------------------------------------------------------------------
 
+
 def _matches(patterns: list[P.Pattern], text: str) -> list[tuple[P.Pattern, re.Match[str]]]:
     return [(p, m) for p in patterns if (m := p.regex.match(text))]
 
@@ -122,7 +132,7 @@ def _recognise(text: str) -> _Match | None:
         rest = m.group("rest")
         preflight: bool | None = False
         if rest.startswith(P.CHROME_PREFLIGHT_PREFIX):
-            rest, preflight = rest[len(P.CHROME_PREFLIGHT_PREFIX):], True
+            rest, preflight = rest[len(P.CHROME_PREFLIGHT_PREFIX) :], True
         hits = _matches(P.CHROME_REASONS, rest)
         if not hits:
             return _Match("chrome", ("unknown-reason",), text, _params(m) | {"rest": rest}, preflight)
@@ -155,8 +165,11 @@ def _recognise(text: str) -> _Match | None:
 
 def _good(match: _Match | None) -> bool:
     """Recognised, and no URL or origin swallowed a line break turned into a space."""
-    return match is not None and match.kinds != ("unknown-reason",) and not any(
-        " " in str(match.params.get(k, "")) for k in ("url", "initial", "origin"))
+    return (
+        match is not None
+        and match.kinds != ("unknown-reason",)
+        and not any(" " in str(match.params.get(k, "")) for k in ("url", "initial", "origin"))
+    )
 
 
 def _spaces(match: _Match) -> int:
@@ -199,6 +212,7 @@ def _complete(unit: list[Line]) -> bool:
 
 # -- explanation ----------------------------------------------------------------------------
 
+
 def _status(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -217,8 +231,9 @@ def _resolve(match: _Match) -> tuple[str, tuple[str, ...]]:
     return kinds[0], tuple(k for k in kinds[1:] if k != "invalid" or "mismatch" not in kinds)
 
 
-def _check_args(match: _Match, kind: str, origin: str | None, method: str,
-                net: NetLine | None) -> tuple[CheckArgs | None, tuple[str, ...], str]:
+def _check_args(
+    match: _Match, kind: str, origin: str | None, method: str, net: NetLine | None
+) -> tuple[CheckArgs | None, tuple[str, ...], str]:
     """The reproducing check, what had to be assumed for it, or why there is none."""
     # A scheme error after a redirect is reproducible from the first URL (redir-location-ftp).
     if kind in advice.NOT_CHECKABLE and not (kind == "scheme" and match.params.get("initial")):
@@ -238,8 +253,10 @@ def _check_args(match: _Match, kind: str, origin: str | None, method: str,
     preflighted = match.preflight or kind in advice.PREFLIGHT_KINDS
     if preflighted and method in SAFELISTED_METHODS and not headers:
         headers.append(("Content-Type", "application/json"))
-        assumptions.append("a preflight means the request was not CORS-simple; Content-Type: application/json "
-                           "stands in for what made it so: use your code's method and headers")
+        assumptions.append(
+            "a preflight means the request was not CORS-simple; Content-Type: application/json "
+            "stands in for what made it so: use your code's method and headers"
+        )
     if method == "GET" and net is None and kind not in ("method",):
         assumptions.append("the method is assumed to be GET")
     credentials = kind in ("wildcard", "credentials")
@@ -248,15 +265,18 @@ def _check_args(match: _Match, kind: str, origin: str | None, method: str,
     simple = method in SAFELISTED_METHODS and not cors_unsafe_request_header_names(tuple(headers))
     needs_actual = method not in ("GET", "HEAD") and (match.preflight is False or simple)
     if needs_actual:
-        assumptions.append(f"--actual sends the {method} itself (the failing reply is the request's own): "
-                           "the server may change data")
+        assumptions.append(
+            f"--actual sends the {method} itself (the failing reply is the request's own): the server may change data"
+        )
     client = "xhr" if match.params.get("resource") == "XMLHttpRequest" else "fetch"
-    return (CheckArgs(url, origin, method, tuple(headers), credentials, needs_actual, match.browser, client=client),
-            tuple(assumptions), "")
+    return (
+        CheckArgs(url, origin, method, tuple(headers), credentials, needs_actual, match.browser, client=client),
+        tuple(assumptions),
+        "",
+    )
 
 
-def _explain(match: _Match, net: list[NetLine], origin: str | None, method: str | None,
-             count: int) -> Explanation:
+def _explain(match: _Match, net: list[NetLine], origin: str | None, method: str | None, count: int) -> Explanation:
     kind, also_kinds = _resolve(match)
     params = match.params
     url = params.get("url")
@@ -274,11 +294,27 @@ def _explain(match: _Match, net: list[NetLine], origin: str | None, method: str 
     code = code_for(kind)
     also = tuple(dict.fromkeys(c for k in also_kinds if (c := code_for(k)) is not None and c != code))
     return Explanation(
-        browser=match.browser, kind=kind, code=code, also=also, message=match.text, checked=told.checked,
-        failed=told.failed, fix=told.fix, notes=told.notes, url=url, initial_url=initial if initial != url else None,
-        origin=page_origin, method=how if (companion and companion.method) or kind == "method" or method else None,
-        status=status, preflight=match.preflight, hint=hint, resource=params.get("resource"), count=count,
-        check=check, assumptions=assumptions, no_check_reason=why_not,
+        browser=match.browser,
+        kind=kind,
+        code=code,
+        also=also,
+        message=match.text,
+        checked=told.checked,
+        failed=told.failed,
+        fix=told.fix,
+        notes=told.notes,
+        url=url,
+        initial_url=initial if initial != url else None,
+        origin=page_origin,
+        method=how if (companion and companion.method) or kind == "method" or method else None,
+        status=status,
+        preflight=match.preflight,
+        hint=hint,
+        resource=params.get("resource"),
+        count=count,
+        check=check,
+        assumptions=assumptions,
+        no_check_reason=why_not,
     )
 
 
@@ -293,7 +329,12 @@ def _merge_safari(matches: list[_Match]) -> list[_Match]:
     """Safari prints the reason, then 'Fetch API cannot load URL ...': one message, two lines."""
     out: list[_Match] = []
     for match in matches:
-        if match.browser == "safari" and out and out[-1].browser == "safari" and out[-1].text.split("\n")[0] == match.text:
+        if (
+            match.browser == "safari"
+            and out
+            and out[-1].browser == "safari"
+            and out[-1].text.split("\n")[0] == match.text
+        ):
             continue  # the same reason again, from Safari's "Failed to load resource:" line
         if match.kinds[0] == "load" and out and out[-1].browser == "safari" and out[-1].kinds[0] != "load":
             prev = out[-1]
@@ -340,8 +381,10 @@ def explain(text: str, *, origin: str | None = None, method: str | None = None) 
                     continue
                 note = ""
                 if single is not None:
-                    note = (f"This is a Chrome CORS error with a reason cors-doctor does not know: "
-                            f"{single.params.get('rest', '')!r}.")
+                    note = (
+                        f"This is a Chrome CORS error with a reason cors-doctor does not know: "
+                        f"{single.params.get('rest', '')!r}."
+                    )
                 unknown.append(Unrecognised(" ".join(line.text for line in part), note=note))
             continue
         matches.append(match)
@@ -352,15 +395,21 @@ def explain(text: str, *, origin: str | None = None, method: str | None = None) 
     explained = [_cookie_explanation(hit, origin) for hit in cookie_hits]
     explained += [_explain(m, net, origin, method, n) for m, n in counted.values()]
     if not explained:
-        explained = [_network_explanation(n, origin) for n in net if n.error in _NET_KINDS or (
-            n.error.startswith("net::ERR_") and n.error not in _NET_NOT_EXPLAINED)]
+        explained = [
+            _network_explanation(n, origin)
+            for n in net
+            if n.error in _NET_KINDS or (n.error.startswith("net::ERR_") and n.error not in _NET_NOT_EXPLAINED)
+        ]
     if not explained:
         unknown += [Unrecognised(line, note=_GENERIC_NOTE) for line in dict.fromkeys(js)]
         if not unknown:
-            unknown += [Unrecognised(n.text, note=_SERVER_STATUS_NOTE if n.status and not n.error else _ERR_FAILED_NOTE)
-                        for n in net]
-        unknown = [replace(u, closest=closest_messages(u.text)) if i < _MAX_CLOSEST_FOR else u
-                   for i, u in enumerate(unknown)]
+            unknown += [
+                Unrecognised(n.text, note=_SERVER_STATUS_NOTE if n.status and not n.error else _ERR_FAILED_NOTE)
+                for n in net
+            ]
+        unknown = [
+            replace(u, closest=closest_messages(u.text)) if i < _MAX_CLOSEST_FOR else u for i, u in enumerate(unknown)
+        ]
     return ExplainResult(tuple(explained), tuple(unknown))
 
 
@@ -369,12 +418,20 @@ def _cookie_explanation(hit, origin: str | None) -> Explanation:
     what = {True: "Set-Cookie refused", False: "cookie not sent", None: "cookie refused"}[hit.sets]
     named = f" {hit.cookie}" if hit.cookie else ""
     return Explanation(
-        browser=hit.browser, kind=f"cookie-{hit.kind}", code=hit.code, also=(), message=hit.text,
+        browser=hit.browser,
+        kind=f"cookie-{hit.kind}",
+        code=hit.code,
+        also=(),
+        message=hit.text,
         checked=f"whether the browser stores the cookie{named} and sends it back ({what})",
-        failed=hit.failed, fix=hit.fix, origin=origin,
-        notes=("CORS itself passed: the browser let script read the reply. Run `cors-doctor check URL --origin "
-               "ORIGIN --credentials` on the request that sets the cookie to see every cookie judged, with the "
-               "change for your framework.",),
+        failed=hit.failed,
+        fix=hit.fix,
+        origin=origin,
+        notes=(
+            "CORS itself passed: the browser let script read the reply. Run `cors-doctor check URL --origin "
+            "ORIGIN --credentials` on the request that sets the cookie to see every cookie judged, with the "
+            "change for your framework.",
+        ),
         no_check_reason="the message names no URL; run check on the request that sets the cookie",
     )
 
@@ -388,9 +445,23 @@ def _network_explanation(net: NetLine, origin: str | None) -> Explanation:
     failed = told.failed
     if kind == "network":
         failed = f"Chrome reported {net.error}: the request failed below HTTP, before any CORS check."
-    return Explanation("chrome", kind, code_for(kind), (), net.text, told.checked, failed, told.fix, told.notes,
-                       url=net.url, origin=origin, method=net.method, check=check, assumptions=assumptions,
-                       no_check_reason=why_not)
+    return Explanation(
+        "chrome",
+        kind,
+        code_for(kind),
+        (),
+        net.text,
+        told.checked,
+        failed,
+        told.fix,
+        told.notes,
+        url=net.url,
+        origin=origin,
+        method=net.method,
+        check=check,
+        assumptions=assumptions,
+        no_check_reason=why_not,
+    )
 
 
 def framework_fix(e: Explanation, framework: str):

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from cors_doctor.rules.codes import Code
 from cors_doctor.model import Headers, Verdict, header_values
+from cors_doctor.rules.codes import Code
 from cors_doctor.rules.exposure import hidden_header_names
 
 FRAMEWORKS = ("fastapi", "flask", "django", "express", "nginx", "apache", "caddy", "spring", "aspnet", "go")
@@ -32,9 +32,21 @@ TITLES = {
 }
 _MODULES = {name: name for name in FRAMEWORKS} | {"go": "go_rs_cors"}
 _ALIASES = {
-    "starlette": "fastapi", "flask-cors": "flask", "django-cors-headers": "django", "expressjs": "express",
-    "node": "express", "httpd": "apache", "apache2": "apache", "spring-boot": "spring", "springboot": "spring",
-    "aspnetcore": "aspnet", "asp.net": "aspnet", "dotnet": "aspnet", "golang": "go", "rs/cors": "go", "rs-cors": "go",
+    "starlette": "fastapi",
+    "flask-cors": "flask",
+    "django-cors-headers": "django",
+    "expressjs": "express",
+    "node": "express",
+    "httpd": "apache",
+    "apache2": "apache",
+    "spring-boot": "spring",
+    "springboot": "spring",
+    "aspnetcore": "aspnet",
+    "asp.net": "aspnet",
+    "dotnet": "aspnet",
+    "golang": "go",
+    "rs/cors": "go",
+    "rs-cors": "go",
 }
 # Findings that call for a configuration change even when the browser allowed the request.
 _CHANGE_PREFIXES = ("CD2", "CD3", "CD5", "CD6")
@@ -93,8 +105,16 @@ class FixSuggestion:
     parts: tuple[FixPart, ...] = ()
 
 
-_COMMENT = {"python": "#", "nginx": "#", "apache": "#", "caddyfile": "#", "javascript": "//", "java": "//",
-            "csharp": "//", "go": "//"}
+_COMMENT = {
+    "python": "#",
+    "nginx": "#",
+    "apache": "#",
+    "caddyfile": "#",
+    "javascript": "//",
+    "java": "//",
+    "csharp": "//",
+    "go": "//",
+}
 
 
 def make_suggestion(framework: str, language: str, parts: list[FixPart], notes: list[str]) -> FixSuggestion:
@@ -162,7 +182,9 @@ def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
         headers=headers,
         credentials=credentials,
         expose=hidden,
-        errors_lack_cors=bool(codes & {Code.ERROR_REPLY_WITHOUT_CORS, Code.ERROR_REPLY_OUTSIDE_CORS, Code.HEADER_RULE_SKIPS_ERRORS}),
+        errors_lack_cors=bool(
+            codes & {Code.ERROR_REPLY_WITHOUT_CORS, Code.ERROR_REPLY_OUTSIDE_CORS, Code.HEADER_RULE_SKIPS_ERRORS}
+        ),
         preflight_not_ok=Code.PREFLIGHT_STATUS in codes or (pre_status is not None and not 200 <= pre_status <= 299),
         preflight_redirected=Code.PREFLIGHT_REDIRECT in codes,
         duplicate_allow_origin=bool(codes & {Code.MULTIPLE_ALLOW_ORIGIN, Code.CORS_HEADERS_ADDED_TWICE}),
@@ -172,7 +194,8 @@ def needs_from_verdict(verdict: Verdict) -> CorsNeeds:
         preflight_routed=Code.PREFLIGHT_REACHED_ROUTER in codes,
         auth_on_preflight=Code.PREFLIGHT_REQUIRES_AUTHENTICATION in codes,
         reflects_origins=Code.CREDENTIALED_ORIGIN_REFLECTION in codes,
-        wildcard_with_credentials=Code.WILDCARD_WITH_CREDENTIALS_CONFIGURED in codes or Code.WILDCARD_WITH_CREDENTIALS in codes,
+        wildcard_with_credentials=Code.WILDCARD_WITH_CREDENTIALS_CONFIGURED in codes
+        or Code.WILDCARD_WITH_CREDENTIALS in codes,
         hard_coded_origin=Code.HARD_CODED_ALLOW_ORIGIN in codes,
     )
 
@@ -210,6 +233,9 @@ def suggest(verdict: Verdict, framework: str = "fastapi") -> FixSuggestion | Non
     needs = needs_from_verdict(verdict)
     module = importlib.import_module(f"cors_doctor.fixes.{_MODULES[name]}")
     fix = module.render(needs)
-    notes = (*_security_notes(needs), *fix.notes,
-             "The lists hold what this request needs; add the other origins, methods and headers your front ends use.")
+    notes = (
+        *_security_notes(needs),
+        *fix.notes,
+        "The lists hold what this request needs; add the other origins, methods and headers your front ends use.",
+    )
     return FixSuggestion(fix.framework, fix.title, fix.language, fix.snippet, notes, fix.parts)

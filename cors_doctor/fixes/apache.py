@@ -29,9 +29,11 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         f'SetEnvIf Origin "{_pattern(needs.allowed_origins)}" CORS_ALLOW_ORIGIN=$0',
     ]
     if needs.duplicate_allow_origin:
-        lines += ["# The backend sends its own CORS headers too: drop its copy (the onsuccess table holds it).",
-                  "Header onsuccess unset Access-Control-Allow-Origin",
-                  "Header onsuccess unset Access-Control-Allow-Credentials"]
+        lines += [
+            "# The backend sends its own CORS headers too: drop its copy (the onsuccess table holds it).",
+            "Header onsuccess unset Access-Control-Allow-Origin",
+            "Header onsuccess unset Access-Control-Allow-Credentials",
+        ]
     lines.append(f'Header always set Access-Control-Allow-Origin "%{{CORS_ALLOW_ORIGIN}}e" {when_allowed}')
     if needs.credentials:
         lines.append(f'Header always set Access-Control-Allow-Credentials "true" {when_allowed}')
@@ -52,10 +54,16 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     lines.append(f'Header always set Access-Control-Max-Age "600" {on_preflight}')
     notes = []
     if needs.errors_lack_cors:
-        notes.append("Plain `Header set` uses the onsuccess table, which is not applied to error replies: use `Header always`.")
+        notes.append(
+            "Plain `Header set` uses the onsuccess table, which is not applied to error replies: use `Header always`."
+        )
     if needs.auth_on_preflight:
-        notes.append("Exempt OPTIONS from authentication (<LimitExcept OPTIONS> Require valid-user </LimitExcept>): "
-                     "preflights carry no credentials.")
-    notes.append("In .htaccess these directives need AllowOverride FileInfo; in a <Location> or <Directory> block they apply directly.")
-    placement = f"in the <VirtualHost>, <Location \"{needs.path}\"> or .htaccess that serves {needs.path}"
+        notes.append(
+            "Exempt OPTIONS from authentication (<LimitExcept OPTIONS> Require valid-user </LimitExcept>): "
+            "preflights carry no credentials."
+        )
+    notes.append(
+        "In .htaccess these directives need AllowOverride FileInfo; in a <Location> or <Directory> block they apply directly."
+    )
+    placement = f'in the <VirtualHost>, <Location "{needs.path}"> or .htaccess that serves {needs.path}'
     return make_suggestion("apache", "apache", [FixPart("vhost", placement, "\n".join(lines))], notes)

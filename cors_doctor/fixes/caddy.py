@@ -28,10 +28,18 @@ def _block(pairs: list[tuple[str, str]], indent: str) -> list[str]:
 
 
 def render(needs: CorsNeeds) -> FixSuggestion:
-    lines = ["@cors_allowed {", *_origin_lines(needs, "    "), "}",
-             "@cors_preflight {", "    method OPTIONS", *_origin_lines(needs, "    "),
-             "    header Access-Control-Request-Method *", "}",
-             "handle @cors_preflight {", "    header {"]
+    lines = [
+        "@cors_allowed {",
+        *_origin_lines(needs, "    "),
+        "}",
+        "@cors_preflight {",
+        "    method OPTIONS",
+        *_origin_lines(needs, "    "),
+        "    header Access-Control-Request-Method *",
+        "}",
+        "handle @cors_preflight {",
+        "    header {",
+    ]
     preflight = [("Access-Control-Allow-Origin", _value(needs))]
     if needs.credentials:
         preflight.append(("Access-Control-Allow-Credentials", '"true"'))
@@ -46,24 +54,40 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         actual.append(("Access-Control-Allow-Credentials", '"true"'))
     if needs.expose:
         actual.append(("Access-Control-Expose-Headers", _quote(", ".join(needs.expose))))
-    lines += ["header @cors_allowed {", *_block(actual, "    "),
-              "    defer  # applied after reverse_proxy, replacing any copy from the upstream", "}",
-              "header +Vary Origin"]
+    lines += [
+        "header @cors_allowed {",
+        *_block(actual, "    "),
+        "    defer  # applied after reverse_proxy, replacing any copy from the upstream",
+        "}",
+        "header +Vary Origin",
+    ]
     if needs.errors_lack_cors:
         # Error replies (file_server 404, upstream failures) skip the handlers above: add the headers there too.
-        lines += ["handle_errors {", "    header @cors_allowed {", *_block(actual, "        "), "    }",
-                  '    respond "{err.status_code} {err.status_text}"', "}"]
+        lines += [
+            "handle_errors {",
+            "    header @cors_allowed {",
+            *_block(actual, "        "),
+            "    }",
+            '    respond "{err.status_code} {err.status_text}"',
+            "}",
+        ]
     notes = [
-        "Caddy v2 has no cors directive; never use Access-Control-Allow-Origin \"{header.Origin}\" without a matcher "
+        'Caddy v2 has no cors directive; never use Access-Control-Allow-Origin "{header.Origin}" without a matcher '
         "that lists the origins (that reflects every site).",
     ]
     if needs.errors_lack_cors:
-        notes.append("Error replies do not pass through the site's header directives, so handle_errors repeats them; "
-                     "if the site already has a handle_errors block, put the header lines in it instead.")
+        notes.append(
+            "Error replies do not pass through the site's header directives, so handle_errors repeats them; "
+            "if the site already has a handle_errors block, put the header lines in it instead."
+        )
     else:
-        notes.append("Error replies (handle_errors) do not get these headers: repeat the header @cors_allowed block "
-                     "in handle_errors if the front end must read error statuses.")
+        notes.append(
+            "Error replies (handle_errors) do not get these headers: repeat the header @cors_allowed block "
+            "in handle_errors if the front end must read error statuses."
+        )
     if needs.preflight_routed:
-        notes.append("The upstream or file_server does not answer OPTIONS; the handle block answers preflights with 204.")
+        notes.append(
+            "The upstream or file_server does not answer OPTIONS; the handle block answers preflights with 204."
+        )
     placement = "inside the site block that serves this URL, before reverse_proxy / file_server"
     return make_suggestion("caddy", "caddyfile", [FixPart("site", placement, "\n".join(lines))], notes)

@@ -17,7 +17,9 @@ _MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 def render(needs: CorsNeeds) -> FixSuggestion:
     extra_methods = tuple(m for m in needs.methods if m not in DEFAULT_METHODS)
     extra_headers = tuple(h.lower() for h in needs.headers if h.lower() not in DEFAULT_HEADERS)
-    imports = [name for name, extra in (("default_headers", extra_headers), ("default_methods", extra_methods)) if extra]
+    imports = [
+        name for name, extra in (("default_headers", extra_headers), ("default_methods", extra_methods)) if extra
+    ]
     lines = ["# django-cors-headers (pip install django-cors-headers)"]
     if imports:
         lines.append(f"from corsheaders.defaults import {', '.join(imports)}")
@@ -43,7 +45,9 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     if extra_headers:
         lines.append("CORS_ALLOW_HEADERS = " + literal_list(extra_headers, "[*default_headers, "))
     elif needs.headers:
-        lines.append(f"# CORS_ALLOW_HEADERS: the default list already allows {', '.join(h.lower() for h in needs.headers)}")
+        lines.append(
+            f"# CORS_ALLOW_HEADERS: the default list already allows {', '.join(h.lower() for h in needs.headers)}"
+        )
     if needs.expose:
         lines.append(f"CORS_EXPOSE_HEADERS = {literal_list(needs.expose)}")
     notes = []
@@ -58,8 +62,10 @@ def render(needs: CorsNeeds) -> FixSuggestion:
             "a CORS error for every crash. Fix the exception (see the server log)."
         )
     if needs.preflight_routed or needs.auth_on_preflight:
-        notes.append("CorsMiddleware answers preflights itself (200, empty body) when it is first in MIDDLEWARE, before "
-                     "routing and authentication.")
+        notes.append(
+            "CorsMiddleware answers preflights itself (200, empty body) when it is first in MIDDLEWARE, before "
+            "routing and authentication."
+        )
     if needs.preflight_redirected:
         notes.append("APPEND_SLASH redirects /items to /items/: call the URL with the trailing slash.")
     if needs.hard_coded_origin:

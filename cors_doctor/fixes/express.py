@@ -35,7 +35,7 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     notes = []
     if needs.preflight_routed:
         notes.append(
-            "Express answered the preflight itself (\"Cannot OPTIONS\" 404, or its automatic OPTIONS reply): cors() "
+            'Express answered the preflight itself ("Cannot OPTIONS" 404, or its automatic OPTIONS reply): cors() '
             "was not mounted for this path. app.use(cors(...)) before the routes answers every preflight; with "
             "per-route cors() you also need app.options(path, cors(...))."
         )
@@ -45,7 +45,9 @@ def render(needs: CorsNeeds) -> FixSuggestion:
             "callback that calls cb(new Error(...)) turns a refused origin into a 500 without CORS headers."
         )
     if needs.auth_on_preflight:
-        notes.append("An auth middleware runs before cors(): mount cors() first, since preflights carry no credentials.")
+        notes.append(
+            "An auth middleware runs before cors(): mount cors() first, since preflights carry no credentials."
+        )
     if needs.hard_coded_origin:
         notes.append("Remove the res.set('Access-Control-Allow-*', ...) lines and any hand-written OPTIONS route.")
     if needs.duplicate_allow_origin:

@@ -36,12 +36,16 @@ def render(needs: CorsNeeds) -> FixSuggestion:
             "app = CORSMiddleware(",
             "    app,",
         ]
-        placement = ("at the very end of the module that creates app = FastAPI(), after every route and "
-                     "add_middleware call; remove any app.add_middleware(CORSMiddleware, ...)")
+        placement = (
+            "at the very end of the module that creates app = FastAPI(), after every route and "
+            "add_middleware call; remove any app.add_middleware(CORSMiddleware, ...)"
+        )
     else:
         lines += ["app.add_middleware(", "    CORSMiddleware,"]
-        placement = ("after app = FastAPI(), replacing any app.add_middleware(CORSMiddleware, ...); add it after "
-                     "your other middleware so that it is the outermost")
+        placement = (
+            "after app = FastAPI(), replacing any app.add_middleware(CORSMiddleware, ...); add it after "
+            "your other middleware so that it is the outermost"
+        )
     lines += [f"    {arg}" for arg in _arguments(needs)]
     lines.append(")")
     notes = []
@@ -68,8 +72,12 @@ def render(needs: CorsNeeds) -> FixSuggestion:
             "your handlers: CORSMiddleware answers preflights before your routes and adds the headers to every reply."
         )
     if needs.preflight_redirected:
-        notes.append("Call the URL the redirect points to (FastAPI redirects /items to /items/ when only the slash route exists).")
+        notes.append(
+            "Call the URL the redirect points to (FastAPI redirects /items to /items/ when only the slash route exists)."
+        )
     if needs.duplicate_allow_origin:
-        notes.append("Two layers add Access-Control-Allow-Origin: keep CORSMiddleware or the proxy's headers, not both.")
+        notes.append(
+            "Two layers add Access-Control-Allow-Origin: keep CORSMiddleware or the proxy's headers, not both."
+        )
     part = FixPart("module", placement, "\n".join(lines))
     return make_suggestion("fastapi", "python", [part], notes)

@@ -34,9 +34,13 @@ def render(needs: CorsNeeds) -> FixSuggestion:
         "testing to log why rs/cors refused it.",
     ]
     if needs.auth_on_preflight:
-        notes.append("The preflight got 401/403: the auth middleware wraps the CORS handler. Wrap it with cors instead.")
+        notes.append(
+            "The preflight got 401/403: the auth middleware wraps the CORS handler. Wrap it with cors instead."
+        )
     if needs.errors_lack_cors:
-        notes.append("Replies written before the cors handler runs (a recovering middleware outside it) have no CORS "
-                     "headers: c.Handler must be the outermost wrapper.")
+        notes.append(
+            "Replies written before the cors handler runs (a recovering middleware outside it) have no CORS "
+            "headers: c.Handler must be the outermost wrapper."
+        )
     placement = "where the server's handler is built, before http.ListenAndServe(addr, handler)"
     return make_suggestion("go", "go", [FixPart("main", placement, "\n".join(lines))], notes)

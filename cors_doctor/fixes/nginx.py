@@ -16,7 +16,7 @@ def _quote(text: str) -> str:
 
 def _map(variable: str, needs: CorsNeeds, value_of) -> list[str]:
     width = max(len(_quote(o)) for o in needs.allowed_origins)
-    lines = [f"map $http_origin ${variable} {{", f"    {'default':<{width}} \"\";"]
+    lines = [f"map $http_origin ${variable} {{", f'    {"default":<{width}} "";']
     lines += [f"    {_quote(o):<{width}} {_quote(value_of(o))};" for o in needs.allowed_origins]
     return [*lines, "}"]
 
@@ -45,8 +45,10 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     maps = _map("cors_allow_origin", needs, lambda origin: origin)
     if needs.credentials:
         maps += _map("cors_allow_credentials", needs, lambda origin: "true")
-    location = ["# Preflight: answered here, before proxy_pass, auth_basic or auth_request.",
-                "if ($request_method = OPTIONS) {"]
+    location = [
+        "# Preflight: answered here, before proxy_pass, auth_basic or auth_request.",
+        "if ($request_method = OPTIONS) {",
+    ]
     location += _add_headers(_cors_headers(needs, preflight=True), "    ")
     location += ["    return 204;", "}"]
     if needs.duplicate_allow_origin:
@@ -58,20 +60,29 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     location += _add_headers(_cors_headers(needs, preflight=False), "")
     parts = [
         FixPart("http", "in the http {} block, outside any server (e.g. /etc/nginx/conf.d/cors.conf)", "\n".join(maps)),
-        FixPart("location", f"inside the location block that serves {needs.path}, replacing its CORS add_header lines",
-                "\n".join(location)),
+        FixPart(
+            "location",
+            f"inside the location block that serves {needs.path}, replacing its CORS add_header lines",
+            "\n".join(location),
+        ),
     ]
     notes = [
         "An add_header inside a location (or an if) cancels every add_header inherited from the server block: "
         "repeat the other headers you need in this location.",
     ]
     if needs.errors_lack_cors:
-        notes.append("Without `always`, add_header only applies to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: "
-                     "every error reply reached the browser without CORS headers.")
+        notes.append(
+            "Without `always`, add_header only applies to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: "
+            "every error reply reached the browser without CORS headers."
+        )
     if needs.preflight_routed:
-        notes.append("nginx answered OPTIONS itself (405 for static files) or passed it upstream; the if block answers "
-                     "preflights with 204.")
+        notes.append(
+            "nginx answered OPTIONS itself (405 for static files) or passed it upstream; the if block answers "
+            "preflights with 204."
+        )
     if needs.auth_on_preflight:
-        notes.append("The if block returns before auth_basic/auth_request run, so preflights (which carry no "
-                     "credentials) are not refused with 401.")
+        notes.append(
+            "The if block returns before auth_basic/auth_request run, so preflights (which carry no "
+            "credentials) are not refused with 401."
+        )
     return make_suggestion("nginx", "nginx", parts, notes)

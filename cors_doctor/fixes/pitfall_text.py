@@ -12,14 +12,14 @@ HANDLE_PREFLIGHT = {
     "express": "app.use(cors({...})) before the routes; per-route cors() also needs app.options(path, cors(...))",
     "nginx": "answer OPTIONS in the location: if ($request_method = OPTIONS) { add_header ... always; return 204; }",
     "apache": "answer OPTIONS with mod_rewrite (RewriteRule ^ - [R=204,L]) and Header always set",
-    "caddy": "answer OPTIONS with a @preflight matcher: handle @preflight { header ...; respond \"\" 204 }",
+    "caddy": 'answer OPTIONS with a @preflight matcher: handle @preflight { header ...; respond "" 204 }',
     "spring": "register a CorsConfigurationSource (and http.cors() with Spring Security)",
     "aspnet": "app.UseCors(policy) after UseRouting; on IIS also remove the WebDAV module / OPTIONSVerbHandler",
     "go": "wrap the handler with cors.New(cors.Options{...}).Handler(handler)",
 }
 AUTH_FIRST = {
     "fastapi": "CORSMiddleware must be the outermost layer: add it after your other middleware, or wrap the app "
-               "(app = CORSMiddleware(app, ...))",
+    "(app = CORSMiddleware(app, ...))",
     "flask": "let OPTIONS through your auth check (flask-cors answers it) or exempt request.method == 'OPTIONS'",
     "django": "put CorsMiddleware first in MIDDLEWARE, above authentication middleware",
     "express": "mount app.use(cors({...})) before the auth middleware",
@@ -32,7 +32,7 @@ AUTH_FIRST = {
 }
 REFLECTION_CAUSE = {
     "fastapi": 'allow_origins=["*"] with allow_credentials=True (Starlette 1.0+ then echoes every origin), '
-               'or allow_origin_regex=".*"',
+    'or allow_origin_regex=".*"',
     "flask": "CORS(app, supports_credentials=True) without origins=[...]: the default origins='*' echoes every origin",
     "django": "CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True, or a catch-all CORS_ALLOWED_ORIGIN_REGEXES",
     "express": "cors({origin: true, credentials: true}), or an origin callback that accepts everything",
@@ -55,16 +55,16 @@ DEFAULT_METHODS = {
 }
 _CRASH_CAUSE = {
     "fastapi": "an unhandled exception becomes a 500 in Starlette's ServerErrorMiddleware, which sits outside "
-               "CORSMiddleware, so that reply never gets CORS headers",
+    "CORSMiddleware, so that reply never gets CORS headers",
     "django": "replies from handler500 (unhandled exceptions) do not pass through the CORS middleware",
     "express": "Express's error handler answered; an origin callback that calls cb(err) also ends up here",
     "aspnet": "the developer exception page answered outside the CORS middleware",
     "flask": "flask-cors adds headers to Flask's own 500s, so this reply came from outside Flask "
-             "(the WSGI server or a proxy) or from a route CORS(app) does not cover",
+    "(the WSGI server or a proxy) or from a route CORS(app) does not cover",
 }
 _CRASH_FIX = {
     "fastapi": "fix the exception (see the server log); wrap the whole app, app = CORSMiddleware(app, ...), so "
-               "errors reach the browser with CORS headers",
+    "errors reach the browser with CORS headers",
     "django": "fix the exception (see the server log); CORS headers cannot be added to handler500 replies",
     "express": "fix the error; mount cors() before all routes and error handlers, and make origin callbacks call cb(null, false)",
     "aspnet": "fix the exception; call app.UseExceptionHandler(...) before UseCors so error replies get CORS headers",
@@ -77,4 +77,6 @@ def crash_cause(framework: str) -> str:
 
 
 def crash_fix(framework: str) -> str:
-    return _CRASH_FIX.get(framework, "fix the error (see the server log), and make the CORS layer wrap the error handling")
+    return _CRASH_FIX.get(
+        framework, "fix the error (see the server log), and make the CORS layer wrap the error handling"
+    )

@@ -34,13 +34,13 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     if needs.headers:
         lines.append(f"        cors.setAllowedHeaders({_list(needs.headers)});")
     if needs.credentials:
-        lines.append("        cors.setAllowCredentials(true);  // never with \"*\" or setAllowedOriginPatterns(\"*\")")
+        lines.append('        cors.setAllowCredentials(true);  // never with "*" or setAllowedOriginPatterns("*")')
     if needs.expose:
         lines.append(f"        cors.setExposedHeaders({_list(needs.expose)});")
     lines += [
         "        cors.setMaxAge(600L);",
         "        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();",
-        "        source.registerCorsConfiguration(\"/**\", cors);",
+        '        source.registerCorsConfiguration("/**", cors);',
         "        return source;",
         "    }",
         "",
@@ -58,10 +58,14 @@ def render(needs: CorsNeeds) -> FixSuggestion:
     if needs.auth_on_preflight:
         notes.append("The preflight got 401/403: Spring Security ran before CORS. http.cors(...) fixes exactly this.")
     if needs.preflight_not_ok and not needs.auth_on_preflight:
-        notes.append("403 \"Invalid CORS request\" means DefaultCorsProcessor rejected the origin, method or a header: "
-                     "each must be in the lists above.")
+        notes.append(
+            '403 "Invalid CORS request" means DefaultCorsProcessor rejected the origin, method or a header: '
+            "each must be in the lists above."
+        )
     if needs.errors_lack_cors:
-        notes.append("Error replies (/error) are produced after the CORS filter ran; make sure CorsFilter / http.cors() "
-                     "covers the error dispatch, or handle exceptions with @ControllerAdvice.")
+        notes.append(
+            "Error replies (/error) are produced after the CORS filter ran; make sure CorsFilter / http.cors() "
+            "covers the error dispatch, or handle exceptions with @ControllerAdvice."
+        )
     placement = "a new file CorsConfig.java in your application's package"
     return make_suggestion("spring", "java", [FixPart("class", placement, "\n".join(lines))], notes)

@@ -1,8 +1,8 @@
 """`har`: every cross-origin request in a HAR export, judged offline by the same evaluator.
 
-    HarReader(stream, name)          streams entries from a HAR file, memory flat in its size
-    HarJudge(reader, keep, ...)      pairs preflights with requests and judges each request
-    run_live(jobs, actual=, batch=, send=)   checks what the HAR cannot show against live servers
+HarReader(stream, name)          streams entries from a HAR file, memory flat in its size
+HarJudge(reader, keep, ...)      pairs preflights with requests and judges each request
+run_live(jobs, actual=, batch=, send=)   checks what the HAR cannot show against live servers
 """
 
 from __future__ import annotations

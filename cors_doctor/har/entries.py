@@ -22,8 +22,19 @@ from cors_doctor.rules import safelist
 BODY_EXCERPT = 2048
 MAX_BODY = 64 * 1024
 # Resource types whose requests are never CORS requests (navigations, sockets, beacons, reports).
-NOT_CORS_TYPES = frozenset({"document", "iframe", "websocket", "ping", "beacon", "cspviolationreport",
-                            "csp_report", "signedexchange", "prefetch"})
+NOT_CORS_TYPES = frozenset(
+    {
+        "document",
+        "iframe",
+        "websocket",
+        "ping",
+        "beacon",
+        "cspviolationreport",
+        "csp_report",
+        "signedexchange",
+        "prefetch",
+    }
+)
 CORS_TYPES = frozenset({"fetch", "xhr", "eventsource"})
 # Request headers the browser adds on its own (forbidden ones are dropped separately).
 _BROWSER_ADDED = frozenset({"accept-language", "priority", "upgrade-insecure-requests", "x-client-data", "purpose"})
@@ -69,13 +80,14 @@ class HarEntry:
     @property
     def is_document(self) -> bool:
         return self.resource_type == "document" or (
-            not self.resource_type and (self.header("Sec-Fetch-Dest") or "") == "document")
+            not self.resource_type and (self.header("Sec-Fetch-Dest") or "") == "document"
+        )
 
     def response(self) -> Response:
         """The recorded reply as the evaluator takes it."""
         headers = self.response_headers
         if self.redirect_url and 300 <= self.status < 400 and header_get(headers, "Location") is None:
-            headers = headers + (("Location", self.redirect_url),)
+            headers = (*headers, ("Location", self.redirect_url))
         version = self.http_version.upper() if self.http_version else "HTTP/1.1"
         return Response(self.status, headers, self.status_text, self.body_excerpt, version)
 
@@ -218,7 +230,11 @@ def script_headers(entry: HarEntry, browser: Browser, allowed_by_preflight: set[
     names = {n.lower() for n, _ in entry.request_headers}
     for name, value in entry.request_headers:
         lname = name.lower()
-        if lname.startswith(":") or lname in _BROWSER_ADDED or safelist.is_forbidden_request_header(name, value, browser):
+        if (
+            lname.startswith(":")
+            or lname in _BROWSER_ADDED
+            or safelist.is_forbidden_request_header(name, value, browser)
+        ):
             continue
         if lname == "accept" and value.strip() == "*/*":
             continue
@@ -229,8 +245,11 @@ def script_headers(entry: HarEntry, browser: Browser, allowed_by_preflight: set[
         if allowed_by_preflight is not None:
             if not safe and lname not in allowed_by_preflight:
                 continue
-        elif lname in ("cache-control", "pragma") and value.strip().lower() == "no-cache" and \
-                {"cache-control", "pragma"} <= names:
+        elif (
+            lname in ("cache-control", "pragma")
+            and value.strip().lower() == "no-cache"
+            and {"cache-control", "pragma"} <= names
+        ):
             continue
         out.append((name, value))
     return tuple(out)

@@ -16,11 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
-from cors_doctor.errors import CorsDoctorError
 from cors_doctor.check_args import CheckArgs
+from cors_doctor.errors import CorsDoctorError
 from cors_doctor.evaluate import Simulation
 from cors_doctor.har.entries import (
-    HarEntry, is_cors_request, origin_text, read_entry, requested_headers, script_headers,
+    HarEntry,
+    is_cors_request,
+    origin_text,
+    read_entry,
+    requested_headers,
+    script_headers,
 )
 from cors_doctor.har.stream import HarReader
 from cors_doctor.model import Browser, OutgoingRequest, Plan, RequestSpec, Response, Verdict, header_get
@@ -92,8 +97,10 @@ def _passing_preflight(request: OutgoingRequest, plan: Plan) -> Response:
     """Stands in for a preflight the HAR left out although the browser then sent the request:
     it passed, so its details do not matter; findings about it are dropped."""
     h = request.headers
-    headers = [("Access-Control-Allow-Origin", header_get(h, "Origin") or plan.origin),
-               ("Access-Control-Allow-Methods", header_get(h, "Access-Control-Request-Method") or plan.method)]
+    headers = [
+        ("Access-Control-Allow-Origin", header_get(h, "Origin") or plan.origin),
+        ("Access-Control-Allow-Methods", header_get(h, "Access-Control-Request-Method") or plan.method),
+    ]
     if header_get(h, "Access-Control-Request-Headers"):
         headers.append(("Access-Control-Allow-Headers", header_get(h, "Access-Control-Request-Headers") or ""))
     if plan.spec.credentials:
@@ -104,8 +111,15 @@ def _passing_preflight(request: OutgoingRequest, plan: Plan) -> Response:
 class HarJudge:
     """Walks a HAR once and calls `on_row` with one row per cross-origin CORS request."""
 
-    def __init__(self, reader: HarReader, on_row: Callable[[Row], None], *, browser: Browser | None = None,
-                 show_secrets: bool = False, collect_live: bool = True) -> None:
+    def __init__(
+        self,
+        reader: HarReader,
+        on_row: Callable[[Row], None],
+        *,
+        browser: Browser | None = None,
+        show_secrets: bool = False,
+        collect_live: bool = True,
+    ) -> None:
         self.reader = reader
         self.on_row = on_row
         self.show_secrets = show_secrets
@@ -123,7 +137,9 @@ class HarJudge:
     def browser(self) -> Browser:
         if self._browser is None:
             name = f"{self.reader.browser.get('name', '')} {self.reader.creator.get('name', '')}".lower()
-            self._browser = "firefox" if "firefox" in name else "safari" if ("safari" in name or "webkit" in name) else "chrome"
+            self._browser = (
+                "firefox" if "firefox" in name else "safari" if ("safari" in name or "webkit" in name) else "chrome"
+            )
         return self._browser
 
     def run(self) -> Summary:
@@ -250,8 +266,14 @@ class HarJudge:
         if verdict is None:
             row = self._row(p, check, "not-judged", None, reason, preflight)
         else:
-            row = self._row(p, check if not verdict.allowed else None, "allowed" if verdict.allowed else "blocked",
-                            verdict, reason, preflight)
+            row = self._row(
+                p,
+                check if not verdict.allowed else None,
+                "allowed" if verdict.allowed else "blocked",
+                verdict,
+                reason,
+                preflight,
+            )
         self._emit(row)
 
     def _simulate(self, plan: Plan, p: _Pending, first_pf: HarEntry | None) -> tuple[Verdict | None, str, str]:
@@ -289,13 +311,18 @@ class HarJudge:
         return verdict, state, note
 
     def _missing(self, p: _Pending, request: OutgoingRequest, preflight: bool) -> str:
-        what = "its preflight" if preflight else ("the reply" if request.url == p.entry.url else f"the reply of {request.url}")
+        what = (
+            "its preflight"
+            if preflight
+            else ("the reply" if request.url == p.entry.url else f"the reply of {request.url}")
+        )
         if p.entry.error:
             return f"the browser failed it ({p.entry.error}) and the HAR has no record of {what}"
         return f"the HAR has no record of {what} (the request did not finish)"
 
-    def _maybe_credentials(self, plan: Plan, p: _Pending, first_pf: HarEntry | None,
-                           verdict: Verdict) -> tuple[Verdict, str]:
+    def _maybe_credentials(
+        self, plan: Plan, p: _Pending, first_pf: HarEntry | None, verdict: Verdict
+    ) -> tuple[Verdict, str]:
         """The browser failed a request whose recorded replies pass: credentials: 'include' leaves no
         trace in a HAR when no cookie was sent; judge it that way if that reproduces the failure."""
         try:
@@ -304,8 +331,10 @@ class HarJudge:
             return verdict, ""
         second, _, _ = self._simulate(with_credentials, p, first_pf)
         if second is not None and not second.allowed:
-            return second, ("judged with credentials: 'include': the browser failed this request, the recorded "
-                            "replies pass without credentials, and a HAR does not record the credentials mode")
+            return second, (
+                "judged with credentials: 'include': the browser failed this request, the recorded "
+                "replies pass without credentials, and a HAR does not record the credentials mode"
+            )
         return verdict, f"the browser reported {p.entry.error}, but the recorded replies pass the CORS checks"
 
     def _check(self, plan: Plan, p: _Pending, verdict: Verdict | None, preflight: str) -> CheckArgs:
@@ -315,11 +344,19 @@ class HarJudge:
         failed_after_preflight = verdict is not None and verdict.preflight_passed is True
         needs_actual = unsafe and (not plan.preflight_required or failed_after_preflight)
         credentials = plan.spec.credentials or (verdict is not None and verdict.plan.spec.credentials)
-        return CheckArgs(plan.url, plan.origin, plan.spec.method, plan.spec.headers, credentials, needs_actual,
-                         plan.spec.browser)
+        return CheckArgs(
+            plan.url, plan.origin, plan.spec.method, plan.spec.headers, credentials, needs_actual, plan.spec.browser
+        )
 
-    def _row(self, p: _Pending, check: CheckArgs | None, outcome: str, verdict: Verdict | None, note: str,
-             preflight: str = "not-needed") -> Row:
+    def _row(
+        self,
+        p: _Pending,
+        check: CheckArgs | None,
+        outcome: str,
+        verdict: Verdict | None,
+        note: str,
+        preflight: str = "not-needed",
+    ) -> Row:
         entry = p.entry
         live_key = None
         if check is not None and outcome == "not-judged" and self.collect_live:
@@ -388,6 +425,7 @@ class HarJudge:
             p = _Pending(pf, origin)
             check = CheckArgs(plan.url, origin, method, headers, False, False, self.browser)
             self.summary.cors_requests += 1
-            row = self._row(p, check, "blocked", verdict,
-                            "the HAR has this preflight but not the request it was for", "recorded")
+            row = self._row(
+                p, check, "blocked", verdict, "the HAR has this preflight but not the request it was for", "recorded"
+            )
             self._emit(row | {"method": method, "status": None})

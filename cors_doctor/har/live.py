@@ -48,7 +48,10 @@ def run_live(jobs: dict[str, CheckArgs], *, actual: bool, batch: BatchOptions, s
     queued: list[CheckJob] = []
     for key, check in jobs.items():
         if check.actual and not actual:
-            results[key] = {"verdict": "skipped", "note": f"it sends the {check.method} itself: pass --actual to allow it"}
+            results[key] = {
+                "verdict": "skipped",
+                "note": f"it sends the {check.method} itself: pass --actual to allow it",
+            }
             continue
         try:
             queued.append(CheckJob(key, prepare(check.spec(), options), send, options))
@@ -67,11 +70,17 @@ def run_live(jobs: dict[str, CheckArgs], *, actual: bool, batch: BatchOptions, s
         elif not plain.verdict.allowed:
             results[key] = _summary(plain.verdict)
         elif credentialed is not None and credentialed.verdict is not None and not credentialed.verdict.allowed:
-            results[key] = _summary(credentialed.verdict, "blocked only with credentials: 'include', which a HAR does "
-                                    "not record: the likely reason the browser failed it", credentials_assumed=True)
+            results[key] = _summary(
+                credentialed.verdict,
+                "blocked only with credentials: 'include', which a HAR does "
+                "not record: the likely reason the browser failed it",
+                credentials_assumed=True,
+            )
         else:
             note = "the server now answers this request in a way the browser allows"
             if plain.verdict.unverified:
-                note = "the preflight passes; the failing reply is probably the request's own: pass --actual to check it"
+                note = (
+                    "the preflight passes; the failing reply is probably the request's own: pass --actual to check it"
+                )
             results[key] = _summary(plain.verdict, note)
     return results

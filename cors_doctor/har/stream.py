@@ -60,7 +60,7 @@ class HarReader:
             return False
         if self._pos > len(self._buf) // 2:  # drop what has been consumed
             self._base += len(self._buf[: self._pos].encode("utf-8"))
-            self._buf = self._buf[self._pos:]
+            self._buf = self._buf[self._pos :]
             self._pos = 0
         data = self._stream.read(size)
         try:
@@ -126,7 +126,7 @@ class HarReader:
 
     def _at_end(self, exc: json.JSONDecodeError) -> bool:
         """At the end of the file: did the value stop because the text ran out?"""
-        return exc.msg.startswith("Unterminated string") or not self._buf[exc.pos:].strip()
+        return exc.msg.startswith("Unterminated string") or not self._buf[exc.pos :].strip()
 
     # -- structure ---------------------------------------------------------------------------
 

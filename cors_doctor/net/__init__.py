@@ -19,7 +19,13 @@ from cors_doctor.net._sync import SyncSender
 from cors_doctor.net._wire import use_browser_limits
 from cors_doctor.net.options import SendOptions, ssl_context
 from cors_doctor.net.senders import (
-    TRANSPORTS, AiohttpSender, HttpxSender, Sender, as_sender, make_async_client, make_sender,
+    TRANSPORTS,
+    AiohttpSender,
+    HttpxSender,
+    Sender,
+    as_sender,
+    make_async_client,
+    make_sender,
 )
 
 __all__ = [

@@ -70,8 +70,9 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
     chain = list(_chain(exc))
     where = attempt.where
     via_proxy = bool(attempt.proxy) and attempt.stage in ("connect", "")
-    proxy_hint = (f"unset {attempt.proxy_source or 'the proxy variable'}, or add the host to NO_PROXY"
-                  if attempt.proxy else None)
+    proxy_hint = (
+        f"unset {attempt.proxy_source or 'the proxy variable'}, or add the host to NO_PROXY" if attempt.proxy else None
+    )
 
     cert = _certificate_error(chain)
     if cert is not None:
@@ -85,14 +86,18 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
         host = where.rsplit(":", 1)[0].strip("[]")
         what = f"the proxy host {host!r} ({attempt.proxy_source})" if via_proxy else f"the host {host!r}"
         reason = dns.strerror or str(dns)
-        hint = "no DNS server answered: are you offline?" if dns.errno == getattr(socket, "EAI_AGAIN", -3) else proxy_hint
+        hint = (
+            "no DNS server answered: are you offline?" if dns.errno == getattr(socket, "EAI_AGAIN", -3) else proxy_hint
+        )
         return ConnectError(f"cannot resolve {what}: {reason} (DNS lookup failed)", hint=hint)
 
     if _find(chain, ConnectionRefusedError) is not None:
         if via_proxy:
             return ConnectError(f"connection refused by the proxy {where} ({attempt.proxy_source})", hint=proxy_hint)
-        return ConnectError(f"connection refused by {where}: nothing is listening on that port",
-                            hint="is the server running, and on this host and port?")
+        return ConnectError(
+            f"connection refused by {where}: nothing is listening on that port",
+            hint="is the server running, and on this host and port?",
+        )
 
     timeout_kind = _timeout_kind(chain)
     if timeout_kind is not None:
@@ -101,8 +106,9 @@ def map_transport_error(exc: BaseException, attempt: Attempt) -> CorsDoctorError
     proxy_error = _find_named(chain, "ProxyError")
     if proxy_error is not None:
         proxy = f"the proxy {attempt.proxy} ({attempt.proxy_source})" if attempt.proxy else "the proxy"
-        return ConnectError(f"{proxy} refused to reach {_host_port(attempt.url)}: {first_line(str(proxy_error))}",
-                            hint=proxy_hint)
+        return ConnectError(
+            f"{proxy} refused to reach {_host_port(attempt.url)}: {first_line(str(proxy_error))}", hint=proxy_hint
+        )
 
     remote = _find_named(chain, "RemoteProtocolError") or _find_h2_error(chain)
     if remote is not None:
@@ -146,13 +152,17 @@ def _cert_error(exc: BaseException, attempt: Attempt) -> TLSError:
     detail = getattr(exc, "verify_message", "") or first_line(str(exc))
     host = urlsplit(attempt.url).hostname or attempt.where
     if code in (62, 64):
-        return TLSError(f"TLS certificate of {attempt.where} is not valid for {host!r} (hostname mismatch: it was issued for another name)",
-                        hint="call the host name the certificate was issued for; --insecure skips the check")
+        return TLSError(
+            f"TLS certificate of {attempt.where} is not valid for {host!r} (hostname mismatch: it was issued for another name)",
+            hint="call the host name the certificate was issued for; --insecure skips the check",
+        )
     if what is None:
         return TLSError(f"TLS certificate of {attempt.where} was rejected: {detail}")
     if code in (9, 10):
-        return TLSError(f"TLS certificate of {attempt.where} {what}",
-                        hint="renew the certificate (or check this machine's clock); --insecure skips the check")
+        return TLSError(
+            f"TLS certificate of {attempt.where} {what}",
+            hint="renew the certificate (or check this machine's clock); --insecure skips the check",
+        )
     return TLSError(f"TLS certificate of {attempt.where} {what}")
 
 
@@ -162,13 +172,17 @@ def _tls_error(exc, attempt: Attempt) -> TLSError:
     reason = (getattr(exc, "reason", None) or "").upper()
     where = attempt.where
     if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST"):
-        return TLSError(f"{where} does not speak TLS: the handshake got a plain answer (is it an http:// port?)",
-                        hint=f"use http:// for {where}")
+        return TLSError(
+            f"{where} does not speak TLS: the handshake got a plain answer (is it an http:// port?)",
+            hint=f"use http:// for {where}",
+        )
     if "CERTIFICATE_REQUIRED" in reason:
         return TLSError(f"{where} requires a client certificate, which cors-doctor does not send", hint="")
     if isinstance(exc, ssl.SSLEOFError) or "EOF" in reason or "EOF" in str(exc):
-        return TLSError(f"{where} closed the connection during the TLS handshake",
-                        hint="the server may require another TLS version or a client certificate, or it is not a TLS port")
+        return TLSError(
+            f"{where} closed the connection during the TLS handshake",
+            hint="the server may require another TLS version or a client certificate, or it is not a TLS port",
+        )
     text = reason.replace("_", " ").lower() if reason else first_line(str(exc))
     return TLSError(f"TLS handshake with {where} failed: {text}", hint="")
 
@@ -187,11 +201,15 @@ def timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> Timeou
         stage = attempt.stage
     if stage == "connect":
         target = f"the proxy {where} ({attempt.proxy_source})" if attempt.proxy else where
-        return TimeoutError_(f"connect timeout: no TCP connection to {target}{limit}",
-                             hint=proxy_hint or f"is {where} reachable from here (firewall, VPN)? {raise_it}")
+        return TimeoutError_(
+            f"connect timeout: no TCP connection to {target}{limit}",
+            hint=proxy_hint or f"is {where} reachable from here (firewall, VPN)? {raise_it}",
+        )
     if stage == "tls":
-        return TimeoutError_(f"TLS handshake timeout: {where} accepted the connection but did not complete the handshake{limit}",
-                             hint=f"is it really a TLS port (https://)? {raise_it}")
+        return TimeoutError_(
+            f"TLS handshake timeout: {where} accepted the connection but did not complete the handshake{limit}",
+            hint=f"is it really a TLS port (https://)? {raise_it}",
+        )
     if stage == "send":
         return TimeoutError_(f"write timeout: {where} did not take the request{limit}", hint=raise_it)
     if stage == "body":
@@ -199,7 +217,9 @@ def timeout_error(kind: str, attempt: Attempt, proxy_hint: str | None) -> Timeou
     if attempt.received:
         return TimeoutError_(
             f"read timeout: {where} sent only {attempt.received} bytes of its reply headers{limit} "
-            "(it stalls or drips them slowly)", hint=raise_it)
+            "(it stalls or drips them slowly)",
+            hint=raise_it,
+        )
     return TimeoutError_(f"read timeout: {where} accepted the connection but did not answer{limit}", hint=raise_it)
 
 
@@ -217,13 +237,15 @@ def protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
         return ProtocolError(
             f"{where} answered in HTTP/2 frames: it speaks only HTTP/2 without TLS (prior knowledge), "
             "which browsers never use",
-            hint="browsers speak HTTP/2 only over https (TLS with ALPN): serve HTTP/1.1 on this port, or use https")
+            hint="browsers speak HTTP/2 only over https (TLS with ALPN): serve HTTP/1.1 on this port, or use https",
+        )
     if first[:1] in (b"\x15", b"\x16") and attempt.url.startswith("http:"):
         return ProtocolError(f"{where} answered with TLS: it is an https port", hint=f"use https:// for {where}")
-    if "buffer too long" in lowered or "header" in lowered and "too" in lowered and "large" in lowered:
+    if "buffer too long" in lowered or ("header" in lowered and "too" in lowered and "large" in lowered):
         return ProtocolError(
             f"the reply headers from {where} are larger than 100 KiB; cors-doctor stops reading there "
-            "(Chrome fails at 256 KiB with net::ERR_RESPONSE_HEADERS_TOO_BIG)")
+            "(Chrome fails at 256 KiB with net::ERR_RESPONSE_HEADERS_TOO_BIG)"
+        )
     rejected = _rejected_reply(lowered, attempt)
     if rejected is not None:
         return RejectedReply(f"{where} sent a reply browsers refuse: {text}", rejected)
@@ -234,15 +256,19 @@ def protocol_error(exc: BaseException, attempt: Attempt) -> ProtocolError:
         crash_hint += "; or it wants a client certificate, which cors-doctor does not send"
     if "without sending a response" in lowered or "disconnected without" in lowered:
         if attempt.received:
-            return ProtocolError(f"{where} closed the connection in the middle of the reply headers "
-                                 f"(after {attempt.received} bytes)", hint=crash_hint)
+            return ProtocolError(
+                f"{where} closed the connection in the middle of the reply headers (after {attempt.received} bytes)",
+                hint=crash_hint,
+            )
         return ProtocolError(f"{where} closed the connection without sending a reply", hint=crash_hint)
     if any(sign in lowered for sign in ("complete message body", "incomplete chunked", "payload is not completed")):
         counts = re.search(r"received (\d+)(?: bytes,)? (?:expected|of) (\d+)", text)
         detail = f"after {counts[1]} of {counts[2]} bytes" if counts else "the chunked body was cut short"
         return ProtocolError(
             f"{where} closed the connection in the middle of the reply body ({detail}); a browser reports "
-            "net::ERR_CONTENT_LENGTH_MISMATCH or net::ERR_INCOMPLETE_CHUNKED_ENCODING", hint=crash_hint)
+            "net::ERR_CONTENT_LENGTH_MISMATCH or net::ERR_INCOMPLETE_CHUNKED_ENCODING",
+            hint=crash_hint,
+        )
     if attempt.stage == "body":
         return ProtocolError(f"{where} broke HTTP in the reply body: {text}")
     if exc.__class__.__module__.startswith("h2") or "h2" in exc.__class__.__module__:
@@ -318,8 +344,12 @@ def _looks_like_http2(data: bytes) -> bool:
 
 
 def _during(attempt: Attempt) -> str:
-    return {"send": "while cors-doctor sent the request", "head": "before the reply headers were complete",
-            "body": "in the middle of the reply body", "tls": "during the TLS handshake"}.get(attempt.stage, "mid-request")
+    return {
+        "send": "while cors-doctor sent the request",
+        "head": "before the reply headers were complete",
+        "body": "in the middle of the reply body",
+        "tls": "during the TLS handshake",
+    }.get(attempt.stage, "mid-request")
 
 
 def _host_port(url: str) -> str:

@@ -36,7 +36,9 @@ class SyncSender:
             import importlib.util
 
             if importlib.util.find_spec("h2") is None:
-                raise UsageError("--http2 needs the h2 package", hint="pip install 'cors-doctor[http2]' (or pip install h2)")
+                raise UsageError(
+                    "--http2 needs the h2 package", hint="pip install 'cors-doctor[http2]' (or pip install h2)"
+                )
 
     def __enter__(self) -> SyncSender:
         return self
@@ -52,7 +54,10 @@ class SyncSender:
             if needs_tls and self._ssl_context is None:
                 self._ssl_context = ssl_context(self.options)
             self._transports[key] = make_transport(
-                route, self._ssl_context if needs_tls else None, self.options.http2 and https, self.watch,
+                route,
+                self._ssl_context if needs_tls else None,
+                self.options.http2 and https,
+                self.watch,
             )
         return self._transports[key]
 

@@ -70,8 +70,16 @@ class Watch:
         self.received += len(data)
 
     def attempt(self, url: str, route: Route) -> Attempt:
-        return Attempt(url, self.timeout, self.stage, self.peer, route.proxy_display, route.proxy_source,
-                       self.received, self.first_bytes)
+        return Attempt(
+            url,
+            self.timeout,
+            self.stage,
+            self.peer,
+            route.proxy_display,
+            route.proxy_source,
+            self.received,
+            self.first_bytes,
+        )
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,10 @@ def choose_route(url: str, trust_env: bool, environ: dict[str, str] | None = Non
     proxy = value if "://" in value else f"http://{value}"
     scheme = proxy.split("://", 1)[0].lower()
     if scheme not in ("http", "https"):
-        raise UsageError(f"{source}={value!r}: only http:// and https:// proxies are supported",
-                         hint=f"unset {source}, or add the host to NO_PROXY")
+        raise UsageError(
+            f"{source}={value!r}: only http:// and https:// proxies are supported",
+            hint=f"unset {source}, or add the host to NO_PROXY",
+        )
     return Route(proxy, source)
 
 
@@ -203,8 +213,9 @@ def _wire_classes():
         def close(self) -> None:
             self._inner.close()
 
-        def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                      timeout: float | None = None) -> httpcore.NetworkStream:
+        def start_tls(
+            self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+        ) -> httpcore.NetworkStream:
             self._watch.stage = "tls"
             self._watch.received, self._watch.first_bytes = 0, b""  # a proxy's CONNECT reply is not the server's
             inner = self._inner.start_tls(ssl_context, server_hostname, self._watch.budget(timeout, "connect"))
@@ -219,11 +230,19 @@ def _wire_classes():
         def __init__(self, watch: Watch) -> None:
             self._inner, self._watch = httpcore.SyncBackend(), watch
 
-        def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                        socket_options=None) -> httpcore.NetworkStream:
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options=None,
+        ) -> httpcore.NetworkStream:
             self._watch.stage = "connect"
             self._watch.peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-            stream = self._inner.connect_tcp(host, port, self._watch.budget(timeout, "connect"), local_address, socket_options)
+            stream = self._inner.connect_tcp(
+                host, port, self._watch.budget(timeout, "connect"), local_address, socket_options
+            )
             return Stream(stream, self._watch)
 
         def sleep(self, seconds: float) -> None:
@@ -250,13 +269,20 @@ def _wire_classes():
         def handle_request(self, request: httpx.Request) -> httpx.Response:
             core_request = httpcore.Request(
                 method=request.method,
-                url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
-                                 port=request.url.port, target=request.url.raw_path),
-                headers=request.headers.raw, content=request.stream, extensions=request.extensions,
+                url=httpcore.URL(
+                    scheme=request.url.raw_scheme,
+                    host=request.url.raw_host,
+                    port=request.url.port,
+                    target=request.url.raw_path,
+                ),
+                headers=request.headers.raw,
+                content=request.stream,
+                extensions=request.extensions,
             )
             reply = self._pool.handle_request(core_request)
-            return httpx.Response(status_code=reply.status, headers=reply.headers, stream=Body(reply.stream),
-                                  extensions=reply.extensions)
+            return httpx.Response(
+                status_code=reply.status, headers=reply.headers, stream=Body(reply.stream), extensions=reply.extensions
+            )
 
         def close(self) -> None:
             self._pool.close()
@@ -277,7 +303,10 @@ def make_transport(route: Route, ssl_context: ssl.SSLContext | None, http2: bool
         auth = (proxy.username, proxy.password) if proxy.username else None
         pool = httpcore.HTTPProxy(
             proxy_url=httpcore.URL(scheme=proxy.raw_scheme, host=proxy.raw_host, port=proxy.port, target=b"/"),
-            proxy_auth=auth, ssl_context=ssl_context, http2=http2, network_backend=backend,
+            proxy_auth=auth,
+            ssl_context=ssl_context,
+            http2=http2,
+            network_backend=backend,
         )
     else:
         pool = httpcore.ConnectionPool(ssl_context=ssl_context, http2=http2, network_backend=backend)

@@ -49,6 +49,7 @@ def lift_url_limit() -> None:
     if getattr(_urlparse, "MAX_URL_LENGTH", BROWSER_MAX_URL) < BROWSER_MAX_URL:
         _urlparse.MAX_URL_LENGTH = BROWSER_MAX_URL
 
+
 def lenient_header_lines() -> None:
     """Read reply header lines the way Chromium does, where h11 rejects the whole reply:
     `Name : value` (whitespace before the colon) is the header `Name`; a line without a colon, or
@@ -117,8 +118,9 @@ def header_bytes(name: str, value: str) -> tuple[bytes, bytes]:
 def build_request(httpx: Any, req: OutgoingRequest, timeout: float) -> httpx.Request:
     content = req.body.encode("utf-8") if req.body is not None else None
     headers = [header_bytes(name, value) for name, value in req.headers]
-    request = httpx.Request(req.method, req.url, headers=headers, content=content,
-                            extensions={"timeout": httpx.Timeout(timeout).as_dict()})
+    request = httpx.Request(
+        req.method, req.url, headers=headers, content=content, extensions={"timeout": httpx.Timeout(timeout).as_dict()}
+    )
     request.method = req.method  # httpx uppercases; browsers send `patch` as written
     return request
 

@@ -178,15 +178,24 @@ class AiohttpSender:
         started = time.monotonic()
         try:
             reply = await session.request(
-                request.method, url, headers=list(request.headers), data=data, allow_redirects=False,
-                timeout=self._timeout(timeout), **options,
+                request.method,
+                url,
+                headers=list(request.headers),
+                data=data,
+                allow_redirects=False,
+                timeout=self._timeout(timeout),
+                **options,
             )
         except CorsDoctorError:
             raise
         except Exception as exc:
             error = map_aiohttp_error(exc, request.url, timeout, "head")
-            if isinstance(error, ProtocolError) and _parser_refused(exc) and request.method in _SAFE_TO_RESEND \
-                    and not speaks_another_protocol(quoted_reply_bytes(str(getattr(exc, "message", "")))):
+            if (
+                isinstance(error, ProtocolError)
+                and _parser_refused(exc)
+                and request.method in _SAFE_TO_RESEND
+                and not speaks_another_protocol(quoted_reply_bytes(str(getattr(exc, "message", ""))))
+            ):
                 return await self._through_httpx(request, timeout)
             raise error from exc
         try:
@@ -325,5 +334,3 @@ def map_aiohttp_error(exc: BaseException, url: str, timeout: float | None = None
     if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
         return UsageError(f"invalid URL {url!r}: {first_line(str(exc))}")
     return map_transport_error(exc, attempt)
-
-

@@ -19,7 +19,9 @@ import re
 # isolates (U+202A–U+202E, U+2066–U+2069) and the marks that steer them (U+200E, U+200F, U+061C);
 # lone surrogates, which is how undecodable input bytes arrive and would be written back raw.
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_KEEP_NEWLINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_KEEP_NEWLINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -38,7 +40,6 @@ def markup(text: str, *, keep_newlines: bool = False) -> str:
     from rich.markup import escape
 
     return escape(visible(text, keep_newlines=keep_newlines))
-
 
 
 def markdown(text: str) -> str:

@@ -25,10 +25,10 @@ def render_page(rule: Rule) -> str:
     run = (
         "Run `cors-doctor check URL --origin ORIGIN --credentials` to see, for every cookie the server sets "
         "(and every --cookie), whether the browser stores it and sends it back, and the change for your framework."
-        if rule.code.startswith("CD8") else
-        "Run `cors-doctor audit URL --origin TRUSTED` to probe for this finding with forged origins."
-        if audit else
-        "Run `cors-doctor check URL --origin ORIGIN` to see this finding with the values your server sent "
+        if rule.code.startswith("CD8")
+        else "Run `cors-doctor audit URL --origin TRUSTED` to probe for this finding with forged origins."
+        if audit
+        else "Run `cors-doctor check URL --origin ORIGIN` to see this finding with the values your server sent "
         "and a fix for your framework."
     )
     return (

@@ -28,10 +28,30 @@ def exposed_header_names(headers: Headers, credentials: bool) -> tuple[str, ...]
 
 # Headers of the transport and of CORS itself: nobody's front end needs to read them.
 _INFRASTRUCTURE = frozenset(
-    {"date", "server", "connection", "keep-alive", "transfer-encoding", "vary", "content-encoding", "age",
-     "via", "alt-svc", "strict-transport-security", "x-powered-by", "allow", "etag", "accept-ranges",
-     "x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy",
-     "cross-origin-resource-policy", "timing-allow-origin", "access-control-allow-private-network"}
+    {
+        "date",
+        "server",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "vary",
+        "content-encoding",
+        "age",
+        "via",
+        "alt-svc",
+        "strict-transport-security",
+        "x-powered-by",
+        "allow",
+        "etag",
+        "accept-ranges",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+        "content-security-policy",
+        "cross-origin-resource-policy",
+        "timing-allow-origin",
+        "access-control-allow-private-network",
+    }
 )
 
 

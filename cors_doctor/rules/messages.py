@@ -8,7 +8,6 @@ they must match byte for byte.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,14 +15,17 @@ from cors_doctor.model import Browser
 
 _CHROME_NO_CORS_INFO = " Have the server send the header with a valid value."
 _CHROME_PREFLIGHT = "Response to preflight request doesn't pass access control check: "
-_CHROME_XHR_CREDENTIALS = (" The credentials mode of requests initiated by the XMLHttpRequest is controlled by the "
-                           "withCredentials attribute.")
+_CHROME_XHR_CREDENTIALS = (
+    " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
+)
 
 _CHROME = {
     "missing": "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-    "multiple": "The 'Access-Control-Allow-Origin' header contains multiple values '{hint}', but only one is allowed." + _CHROME_NO_CORS_INFO,
+    "multiple": "The 'Access-Control-Allow-Origin' header contains multiple values '{hint}', but only one is allowed."
+    + _CHROME_NO_CORS_INFO,
     "invalid": "The 'Access-Control-Allow-Origin' header contains the invalid value '{hint}'." + _CHROME_NO_CORS_INFO,
-    "mismatch": "The 'Access-Control-Allow-Origin' header has a value '{hint}' that is not equal to the supplied origin." + _CHROME_NO_CORS_INFO,
+    "mismatch": "The 'Access-Control-Allow-Origin' header has a value '{hint}' that is not equal to the supplied origin."
+    + _CHROME_NO_CORS_INFO,
     "wildcard": "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
     "credentials": "The value of the 'Access-Control-Allow-Credentials' header in the response is '{hint}' which must be 'true' when the request's credentials mode is 'include'.",
     "status": "It does not have HTTP ok status.",
@@ -35,9 +37,18 @@ _CHROME = {
     "userinfo": "Redirect location '{hint}' contains a username and password, which is disallowed for cross-origin requests.",
     # the scheme list as Chromium 156 prints it (redir-location-ftp)
     "scheme": "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, "
-              "chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
+    "chrome-extension, chrome-untrusted, data, http, https, isolated-app.",
 }
-_CHROME_PREFLIGHT_PREFIXED = {"missing", "multiple", "invalid", "mismatch", "wildcard", "credentials", "status", "redirect"}
+_CHROME_PREFLIGHT_PREFIXED = {
+    "missing",
+    "multiple",
+    "invalid",
+    "mismatch",
+    "wildcard",
+    "credentials",
+    "status",
+    "redirect",
+}
 
 _FIREFOX = {
     "missing": "CORS header ‘Access-Control-Allow-Origin’ missing",
@@ -78,7 +89,7 @@ _SAFARI = {
     "userinfo": "Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: redirection URL {hint} has credentials",
     "too-many": "Load cannot follow more than 20 redirections",
     "scheme": "Cross-origin redirection to {url} denied by Cross-Origin Resource Sharing policy: not allowed to follow a "
-              "cross-origin CORS redirection with non CORS scheme",
+    "cross-origin CORS redirection with non CORS scheme",
 }
 
 
@@ -166,10 +177,13 @@ def safari_message(ctx: FailureContext) -> str:
     # WebKit names the request's own origin ('null' once a redirect crossed origins) and the URL
     # of the reply that failed, not the one script asked for (WebKitGTK 2.50, conformance suite).
     origin = ctx.request_origin or ctx.page_origin
-    reason = _SAFARI[kind].format(hint=hint, origin=origin, status=ctx.status, value=ctx.value,
-                                  target=_without_userinfo(hint), url=ctx.url)
+    reason = _SAFARI[kind].format(
+        hint=hint, origin=origin, status=ctx.status, value=ctx.value, target=_without_userinfo(hint), url=ctx.url
+    )
     if ctx.redirect_to and not ctx.on_preflight and kind != "userinfo":
-        reason = f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
+        reason = (
+            f"Cross-origin redirection to {ctx.redirect_to} denied by Cross-Origin Resource Sharing policy: {reason}"
+        )
     return f"{reason}\n{api} cannot load {ctx.url} due to access control checks."
 
 
@@ -183,8 +197,10 @@ def _safari_bad_target(ctx: FailureContext, api: str) -> str:
     if target.lower().startswith("ftp:"):
         reason = "FTP URLs are disabled"
     else:
-        reason = (f"Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: "
-                  "not allowed to follow a cross-origin CORS redirection with non CORS scheme")
+        reason = (
+            f"Cross-origin redirection to {target} denied by Cross-Origin Resource Sharing policy: "
+            "not allowed to follow a cross-origin CORS redirection with non CORS scheme"
+        )
     return f"{reason}\n{api} cannot load {loading} due to access control checks."
 
 
@@ -209,14 +225,15 @@ def network_error_message(browser: Browser, url: str, net_error: str, xhr: bool 
     """The console line for a reply the browser refuses to read (`net_error`: Chromium's name):
     no CORS text, only the network error (Firefox: "CORS request did not succeed")."""
     if browser == "firefox":
-        return (f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. "
-                "(Reason: CORS request did not succeed). Status code: (null).")
+        return (
+            f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. "
+            "(Reason: CORS request did not succeed). Status code: (null)."
+        )
     if browser == "safari":
         return f"{'XMLHttpRequest' if xhr else 'Fetch API'} cannot load {url}."
     return f"Failed to load resource: {net_error}"
 
 
 AUTHORIZATION_WILDCARD_DEPRECATION = (
-    "Authorization will not be covered by the wildcard symbol (*) in CORS "
-    "`Access-Control-Allow-Headers` handling."
+    "Authorization will not be covered by the wildcard symbol (*) in CORS `Access-Control-Allow-Headers` handling."
 )

@@ -12,9 +12,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_AGE_CAP: dict[Browser, int] = {"chrome": 7200, "firefox": 86400, "safari": 600}
 DEFAULT_MAX_AGE = 5
 
-PreflightFailureKind = Literal[
-    "redirect", "status", "methods-unparsable", "headers-unparsable", "method", "header"
-]
+PreflightFailureKind = Literal["redirect", "status", "methods-unparsable", "headers-unparsable", "method", "header"]
 
 
 @dataclass(frozen=True)

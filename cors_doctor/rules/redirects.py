@@ -40,7 +40,9 @@ def redirect_target(current_url: str, headers: Headers) -> RedirectTarget:
     return RedirectTarget(target, "", location)
 
 
-def rewrite_for_redirect(status: int, method: str, headers: Headers, body: str | None) -> tuple[str, Headers, str | None]:
+def rewrite_for_redirect(
+    status: int, method: str, headers: Headers, body: str | None
+) -> tuple[str, Headers, str | None]:
     """RDR-6: 301/302 turn POST into GET, 303 turns anything but GET/HEAD into GET, body dropped."""
     if (status in (301, 302) and method == "POST") or (status == 303 and method not in ("GET", "HEAD")):
         kept = tuple((n, v) for n, v in headers if n.lower() not in _BODY_HEADERS)

@@ -18,10 +18,27 @@ FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
 
 FORBIDDEN_REQUEST_HEADERS = frozenset(
     {
-        "accept-charset", "accept-encoding", "access-control-request-headers",
-        "access-control-request-method", "connection", "content-length", "cookie", "cookie2",
-        "date", "dnt", "expect", "host", "keep-alive", "origin", "referer", "set-cookie", "te",
-        "trailer", "transfer-encoding", "upgrade", "via",
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
     }
 )
 _METHOD_OVERRIDE_HEADERS = frozenset({"x-http-method", "x-http-method-override", "x-method-override"})
@@ -30,13 +47,13 @@ _CHROME_EXTRA_FORBIDDEN = frozenset({"user-agent"})
 
 _CORS_UNSAFE_BYTES = frozenset(b'"():<>?@[\\]{}\x7f') | (frozenset(range(0x20)) - {0x09})
 _LANGUAGE_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz *,-.;=")
-_SAFELISTED_CONTENT_TYPES = frozenset(
-    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
-)
+_SAFELISTED_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 _HTTP_WHITESPACE = " \t\r\n"
 _RANGE = re.compile(rb"bytes=([0-9]+)-([0-9]*)")
 _RANGE_ANY_CASE = re.compile(rb"bytes=([0-9]+)-([0-9]*)", re.IGNORECASE)
-CHROME_SAFELISTED_HINTS = frozenset({"dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"})
+CHROME_SAFELISTED_HINTS = frozenset(
+    {"dpr", "device-memory", "downlink", "width", "viewport-width", "rtt", "ect", "save-data", "intervention"}
+)
 _DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+)?")
 
 

@@ -25,23 +25,35 @@ def access_failure(access: AccessFailure, origin: str, response: Response, where
     """(message, fix) for a failed CORS check on the preflight or the actual reply."""
     label = "the preflight reply" if where == "preflight" else "the reply"
     if access.kind == "missing":
-        return (f"{label} ({response.status}) has no Access-Control-Allow-Origin header",
-                f"send Access-Control-Allow-Origin: {origin} on {label}")
+        return (
+            f"{label} ({response.status}) has no Access-Control-Allow-Origin header",
+            f"send Access-Control-Allow-Origin: {origin} on {label}",
+        )
     if access.kind == "multiple":
-        return (f"Access-Control-Allow-Origin has {access.lines} line(s) giving {access.hint!r}; only one origin is allowed",
-                "send exactly one Access-Control-Allow-Origin line; make sure only one layer (app or proxy) adds it")
+        return (
+            f"Access-Control-Allow-Origin has {access.lines} line(s) giving {access.hint!r}; only one origin is allowed",
+            "send exactly one Access-Control-Allow-Origin line; make sure only one layer (app or proxy) adds it",
+        )
     if access.kind == "invalid":
-        return (f"Access-Control-Allow-Origin is {access.hint!r}, which is not an origin",
-                f"send Access-Control-Allow-Origin: {origin}")
+        return (
+            f"Access-Control-Allow-Origin is {access.hint!r}, which is not an origin",
+            f"send Access-Control-Allow-Origin: {origin}",
+        )
     if access.kind == "mismatch":
-        return (f"Access-Control-Allow-Origin is {access.hint!r} but the request's origin is {origin!r}: "
-                f"{describe_mismatch(access.hint, origin)}",
-                f"send Access-Control-Allow-Origin: {origin} exactly")
+        return (
+            f"Access-Control-Allow-Origin is {access.hint!r} but the request's origin is {origin!r}: "
+            f"{describe_mismatch(access.hint, origin)}",
+            f"send Access-Control-Allow-Origin: {origin} exactly",
+        )
     if access.kind == "wildcard":
-        return ("Access-Control-Allow-Origin is '*' but the request includes credentials",
-                f"echo the origin ({origin}) instead of '*', with Access-Control-Allow-Credentials: true and Vary: Origin")
-    return (f"Access-Control-Allow-Credentials is {access.hint!r}; a credentialed request needs exactly 'true'",
-            f"send Access-Control-Allow-Credentials: true on {label}")
+        return (
+            "Access-Control-Allow-Origin is '*' but the request includes credentials",
+            f"echo the origin ({origin}) instead of '*', with Access-Control-Allow-Credentials: true and Vary: Origin",
+        )
+    return (
+        f"Access-Control-Allow-Credentials is {access.hint!r}; a credentialed request needs exactly 'true'",
+        f"send Access-Control-Allow-Credentials: true on {label}",
+    )
 
 
 def preflight_status(response: Response) -> tuple[str, str]:
@@ -62,9 +74,11 @@ def preflight_status(response: Response) -> tuple[str, str]:
 
 
 def error_reply_without_cors(response: Response) -> tuple[str, str]:
-    return (f"the server answered {response.status}{status_hint(response)} without CORS headers; "
-            "the browser shows a CORS error instead of the real error",
-            "make error replies carry the CORS headers too (CORS must wrap the error handler)")
+    return (
+        f"the server answered {response.status}{status_hint(response)} without CORS headers; "
+        "the browser shows a CORS error instead of the real error",
+        "make error replies carry the CORS headers too (CORS must wrap the error handler)",
+    )
 
 
 def list_failure(failure: PreflightFailure, headers: Headers, credentials: bool) -> tuple[str, str]:
@@ -77,14 +91,20 @@ def list_failure(failure: PreflightFailure, headers: Headers, credentials: bool)
             extra = f" (it lists {twin}, but the comparison is case-sensitive)"
         elif credentials and "*" in listed:
             extra = " ('*' is a literal method name when credentials are included)"
-        return (f"Access-Control-Allow-Methods is {shown(listed)}, which does not allow {failure.hint}{extra}",
-                f"add {failure.hint} to Access-Control-Allow-Methods")
+        return (
+            f"Access-Control-Allow-Methods is {shown(listed)}, which does not allow {failure.hint}{extra}",
+            f"add {failure.hint} to Access-Control-Allow-Methods",
+        )
     if failure.kind == "header":
         listed = header_get(headers, "Access-Control-Allow-Headers") or ""
         extra = " ('*' is literal when credentials are included)" if credentials and "*" in listed else ""
-        return (f"Access-Control-Allow-Headers is {shown(listed)}, which does not allow the request header "
-                f"{failure.hint}{extra}",
-                f"add {failure.hint} to Access-Control-Allow-Headers")
+        return (
+            f"Access-Control-Allow-Headers is {shown(listed)}, which does not allow the request header "
+            f"{failure.hint}{extra}",
+            f"add {failure.hint} to Access-Control-Allow-Headers",
+        )
     name = "Methods" if failure.kind == "methods-unparsable" else "Headers"
-    return (f"Access-Control-Allow-{name} has the item {failure.hint!r}, which is not an HTTP token",
-            f"send a comma-separated list of plain names in Access-Control-Allow-{name}")
+    return (
+        f"Access-Control-Allow-{name} has the item {failure.hint!r}, which is not an HTTP token",
+        f"send a comma-separated list of plain names in Access-Control-Allow-{name}",
+    )

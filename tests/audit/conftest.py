@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from cors_doctor.batch import BatchOptions
-from cors_doctor.net import SendOptions
 from cors_doctor.audit.model import AuditResult, make_target
 from cors_doctor.audit.run import audit
+from cors_doctor.batch import BatchOptions
+from cors_doctor.net import SendOptions
 from tests._loopback import closing_all
 from tests._uvicorn import UvicornServer
 
@@ -25,8 +25,9 @@ def starlette() -> Iterator[Callable[..., str]]:
 
 def run_audit(url: str, *origins: str, timeout: float = 5.0, transport: str = "aiohttp", **target) -> AuditResult:
     """Audit one URL in-process, trusting `origins` (default: https://app.example.com)."""
-    [result] = audit([make_target(url, origins or (TRUSTED,), **target)], BatchOptions(8, transport),
-                     SendOptions(timeout=timeout))
+    [result] = audit(
+        [make_target(url, origins or (TRUSTED,), **target)], BatchOptions(8, transport), SendOptions(timeout=timeout)
+    )
     return result
 
 

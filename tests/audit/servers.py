@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from tests._loopback import LoopbackServer, ServerThread
 
@@ -31,6 +31,7 @@ def starlette_app(**cors):
 
 
 # --- hand-written policies: request -> (status, headers, body) ---------------------------
+
 
 def _cors(origin: str, credentials: bool = True, vary: bool = True) -> list[tuple[str, str]]:
     headers = [("Access-Control-Allow-Origin", origin)]
@@ -62,8 +63,14 @@ def reflect_all(request):
     return _json(404 if _not_found(request) else 200, headers)
 
 
-def allow_list(allowed: set[str], *, credentials: bool = True, vary: bool = True,
-               extra: list[tuple[str, str]] | None = None, error_cors: bool = True) -> Callable:
+def allow_list(
+    allowed: set[str],
+    *,
+    credentials: bool = True,
+    vary: bool = True,
+    extra: list[tuple[str, str]] | None = None,
+    error_cors: bool = True,
+) -> Callable:
     """Exact allow-list; optional Vary, and CORS headers on 404 replies or not."""
 
     def respond(request):
@@ -116,7 +123,7 @@ def private_network_for_all(request):
     origin = request.header("Origin")
     headers = []
     if origin:
-        headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")] + _preflight_extra(request)
+        headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin"), *_preflight_extra(request)]
         if request.header("Access-Control-Request-Private-Network") == "true":
             headers.append(("Access-Control-Allow-Private-Network", "true"))
     return _json(200, headers)
@@ -133,7 +140,7 @@ def two_values(request):
 def sets_cookies(request):
     """Reflects with credentials and hands out a session cookie on every reply."""
     status, headers, body = reflect_all(request)
-    return status, headers + [("Set-Cookie", "session=secret-session-id; Path=/")], body
+    return status, [*headers, ("Set-Cookie", "session=secret-session-id; Path=/")], body
 
 
 class DroppingServer(LoopbackServer):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cors_doctor.audit.model import ProbeOutcome, make_target, plan_probes
 from cors_doctor.audit.findings import analyse
 from cors_doctor.audit.followup import follow_up_probes
+from cors_doctor.audit.model import ProbeOutcome, make_target, plan_probes
 from cors_doctor.model import Response
 
 from .conftest import codes
@@ -35,6 +35,7 @@ def allow(*origins, credentials=True, vary=True, status=200, extra=()):
         if vary:
             headers.append(("Vary", "Origin"))
         return status, headers
+
     return policy
 
 
@@ -45,6 +46,7 @@ def test_reflection_with_credentials_is_high_and_without_is_low():
                 return 200, [("Vary", "Origin")]
             headers = [("Access-Control-Allow-Origin", probe.origin), ("Vary", "Origin")]
             return 200, headers + ([("Access-Control-Allow-Credentials", "true")] if credentials else [])
+
         return policy
 
     assert codes(run(reflect(True))) == {"CD701": "high"}
@@ -68,7 +70,9 @@ def test_credentials_only_for_subdomains_are_not_folded_into_a_lesser_reflection
 def test_http_twin_is_downgraded_by_hsts():
     twin = allow(TRUSTED, "http://app.example.com")
     assert codes(run(twin)) == {"CD708": "medium"}
-    hsts = allow(TRUSTED, "http://app.example.com", extra=[("Strict-Transport-Security", "max-age=31536000; includeSubDomains")])
+    hsts = allow(
+        TRUSTED, "http://app.example.com", extra=[("Strict-Transport-Security", "max-age=31536000; includeSubDomains")]
+    )
     assert codes(run(hsts, url="https://example.com/items")) == {"CD708": "low"}
     # HSTS of another host, without includeSubDomains, protects nothing here.
     other = allow(TRUSTED, "http://app.example.com", extra=[("Strict-Transport-Security", "max-age=31536000")])
@@ -84,8 +88,11 @@ def test_a_404_target_caps_the_severity():
 def test_preflight_only_acceptance_is_one_step_lower():
     def policy(probe):
         if probe.is_preflight and probe.origin == "null":
-            return 204, [("Access-Control-Allow-Origin", "null"), ("Access-Control-Allow-Credentials", "true"),
-                         ("Vary", "Origin")]
+            return 204, [
+                ("Access-Control-Allow-Origin", "null"),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Vary", "Origin"),
+            ]
         return allow(TRUSTED)(probe)
 
     result = run(policy)
@@ -96,8 +103,11 @@ def test_preflight_only_acceptance_is_one_step_lower():
 def test_a_refused_preflight_accepts_nothing():
     def policy(probe):
         if probe.is_preflight and probe.origin == "null":
-            return 400, [("Access-Control-Allow-Origin", "null"), ("Access-Control-Allow-Credentials", "true"),
-                         ("Vary", "Origin")]
+            return 400, [
+                ("Access-Control-Allow-Origin", "null"),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Vary", "Origin"),
+            ]
         return allow(TRUSTED)(probe)
 
     assert codes(run(policy)) == {}
@@ -146,8 +156,11 @@ def test_malformed_allow_origin():
 def test_private_network_grant_on_a_public_host_is_info():
     def policy(probe):
         if probe.purpose == "private-network":
-            return 200, [("Access-Control-Allow-Origin", probe.origin), ("Access-Control-Allow-Private-Network", "true"),
-                         ("Vary", "Origin")]
+            return 200, [
+                ("Access-Control-Allow-Origin", probe.origin),
+                ("Access-Control-Allow-Private-Network", "true"),
+                ("Vary", "Origin"),
+            ]
         return allow(TRUSTED)(probe)
 
     result = run(policy)
@@ -172,13 +185,22 @@ def test_any_mix_of_replies_gives_well_formed_findings():
 
     target = make_target("https://api.example.com/items", [TRUSTED, "https://admin.example.com"])
     probes = plan_probes(target)
-    header = st.sampled_from([
-        ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Origin", "null"),
-        ("Access-Control-Allow-Origin", TRUSTED), ("Access-Control-Allow-Origin", "https://a, https://b"),
-        ("Access-Control-Allow-Credentials", "true"), ("Access-Control-Allow-Credentials", "True"),
-        ("Vary", "Origin"), ("Vary", "Accept"), ("Age", "3"), ("Strict-Transport-Security", "max-age=9"),
-        ("Access-Control-Allow-Private-Network", "true"), ("Location", "/elsewhere"),
-    ])
+    header = st.sampled_from(
+        [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Origin", "null"),
+            ("Access-Control-Allow-Origin", TRUSTED),
+            ("Access-Control-Allow-Origin", "https://a, https://b"),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Allow-Credentials", "True"),
+            ("Vary", "Origin"),
+            ("Vary", "Accept"),
+            ("Age", "3"),
+            ("Strict-Transport-Security", "max-age=9"),
+            ("Access-Control-Allow-Private-Network", "true"),
+            ("Location", "/elsewhere"),
+        ]
+    )
     reply = st.one_of(
         st.none(),
         st.tuples(st.sampled_from([200, 204, 301, 400, 401, 404, 500]), st.lists(header, max_size=5), st.booleans()),
@@ -222,8 +244,15 @@ def test_look_alike_preflights_only_when_the_preflight_path_judges_differently()
     target = make_target("https://api.example.com/items", (TRUSTED,))
     same = [ProbeOutcome(p, Response(200 if not p.is_preflight else 204, ())) for p in plan_probes(target)]
     assert not any(p.is_preflight for p in follow_up_probes(target, same))
-    differs = [ProbeOutcome(p, Response(204, (("Access-Control-Allow-Origin", p.origin),)) if p.is_preflight and p.origin
-                            else Response(200, ())) for p in plan_probes(target)]
+    differs = [
+        ProbeOutcome(
+            p,
+            Response(204, (("Access-Control-Allow-Origin", p.origin),))
+            if p.is_preflight and p.origin
+            else Response(200, ()),
+        )
+        for p in plan_probes(target)
+    ]
     second = follow_up_probes(target, differs)
     assert any(p.is_preflight and p.crafted.kind == "suffix" for p in second)
 
@@ -231,8 +260,11 @@ def test_look_alike_preflights_only_when_the_preflight_path_judges_differently()
 def test_odd_characters_after_a_name_that_a_prefix_check_takes_are_a_prefix_finding():
     def starts_with(probe):
         if probe.origin and probe.origin.startswith(TRUSTED):
-            return 200, [("Access-Control-Allow-Origin", probe.origin), ("Access-Control-Allow-Credentials", "true"),
-                         ("Vary", "Origin")]
+            return 200, [
+                ("Access-Control-Allow-Origin", probe.origin),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Vary", "Origin"),
+            ]
         return 200, [("Vary", "Origin")]
 
     result = run(starts_with)

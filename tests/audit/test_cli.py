@@ -31,8 +31,9 @@ def test_high_finding_exits_1_with_check_shaped_findings(cli, loopback_server):
     assert report["command"] == "audit" and report["summary"]["high"] == 1
     [result] = report["results"]
     assert result["audited"] and result["status"] == 200
-    assert result["trusted_origins"] == [{"origin": TRUSTED, "source": "given", "allowed": True, "credentials": True,
-                                          "preflight_allowed": True}]
+    assert result["trusted_origins"] == [
+        {"origin": TRUSTED, "source": "given", "allowed": True, "credentials": True, "preflight_allowed": True}
+    ]
     high = result["findings"][0]
     assert CHECK_FINDING_KEYS | {"evidence", "impact"} <= set(high)
     assert high["code"] == "CD701" and high["severity"] == "high" and high["credentials"] is True
@@ -67,8 +68,14 @@ def test_url_list_from_file_and_stdin_in_input_order(cli, loopback_server, tmp_p
     assert [r["url"] for r in report["results"]] == [f"{good.url}/items", f"{bad.url}/items"]  # duplicates dropped
     assert [r["counts"]["high"] for r in report["results"]] == [0, 1]
 
-    proc = subprocess.run([sys.executable, "-m", "cors_doctor", "audit", "-i", "-", "-o", TRUSTED, "--json"],
-                          input=f"{good.url}/items\n", capture_output=True, text=True, timeout=60, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cors_doctor", "audit", "-i", "-", "-o", TRUSTED, "--json"],
+        input=f"{good.url}/items\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["audited"] == 1
 
@@ -115,8 +122,13 @@ def test_progress_on_a_terminal_only_and_results_in_order(loopback_server, tmp_p
     env = {k: v for k, v in os.environ.items() if k != "CI"} | {"TERM": "xterm", "COLUMNS": "100"}
     primary, secondary = pty.openpty()
     with os.fdopen(primary, "rb", buffering=0) as terminal:
-        proc = subprocess.Popen([sys.executable, "-m", "cors_doctor", "audit", *urls, "-o", TRUSTED],
-                                stdout=subprocess.PIPE, stderr=secondary, cwd=REPO, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cors_doctor", "audit", *urls, "-o", TRUSTED],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            cwd=REPO,
+            env=env,
+        )
         os.close(secondary)
         stdout, _ = proc.communicate(timeout=60)
         shown = b""
@@ -132,14 +144,29 @@ def test_progress_on_a_terminal_only_and_results_in_order(loopback_server, tmp_p
     assert b"auditing" in shown and b"3/3" in shown
     text = stdout.decode()
     assert [text.index(f"AUDIT {u}") for u in urls] == sorted(text.index(f"AUDIT {u}") for u in urls)
-    piped = subprocess.run([sys.executable, "-m", "cors_doctor", "audit", *urls, "-o", TRUSTED],
-                           capture_output=True, text=True, cwd=REPO, env=env, timeout=60)
+    piped = subprocess.run(
+        [sys.executable, "-m", "cors_doctor", "audit", *urls, "-o", TRUSTED],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=60,
+    )
     assert piped.returncode == 0 and piped.stderr == ""
 
 
 def test_console_report_masks_secrets(cli, loopback_server):
     server = loopback_server(servers.reflect_all)
-    args = ("audit", server.url + "/items", "-o", TRUSTED, "-H", "Authorization: Bearer s3cret-token", "-b", "sid=abc123")
+    args = (
+        "audit",
+        server.url + "/items",
+        "-o",
+        TRUSTED,
+        "-H",
+        "Authorization: Bearer s3cret-token",
+        "-b",
+        "sid=abc123",
+    )
     masked = cli(*args)
     assert masked.code == 1
     assert "HIGH" in masked.stdout and "CD701" in masked.stdout and "reproduce: curl" in masked.stdout
@@ -157,19 +184,22 @@ def test_verbose_lists_every_probe(cli, loopback_server):
     assert "Probes" in result.stdout and "https://app.example.com`.evil.example" in result.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    ((), "no URL to audit"),
-    (("https://api.example.com/", "--origin", "app.example.com"), "has no scheme"),
-    (("https://api.example.com/", "--origin", "null"), "never a trusted origin"),
-    (("ftp://api.example.com/",), "unsupported URL scheme"),
-    (("https://api.example.com/", "--fail-on", "critical"), "unknown --fail-on"),
-    (("https://api.example.com/", "-H", "Origin: https://x.example"), "sets this header itself"),
-    (("https://api.example.com/", "--concurrency", "0"), "--concurrency"),
-    (("https://api.example.com/", "--preflight-method", "GET"), "state-changing"),
-    (("-i", "/nonexistent/urls.txt"), "--targets-file /nonexistent/urls.txt"),
-    (("--targets-file", "/nonexistent/urls.txt"), "--targets-file /nonexistent/urls.txt"),
-    (("https://api.example.com/", "--shard", "0/2"), "--shard '0/2'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((), "no URL to audit"),
+        (("https://api.example.com/", "--origin", "app.example.com"), "has no scheme"),
+        (("https://api.example.com/", "--origin", "null"), "never a trusted origin"),
+        (("ftp://api.example.com/",), "unsupported URL scheme"),
+        (("https://api.example.com/", "--fail-on", "critical"), "unknown --fail-on"),
+        (("https://api.example.com/", "-H", "Origin: https://x.example"), "sets this header itself"),
+        (("https://api.example.com/", "--concurrency", "0"), "--concurrency"),
+        (("https://api.example.com/", "--preflight-method", "GET"), "state-changing"),
+        (("-i", "/nonexistent/urls.txt"), "--targets-file /nonexistent/urls.txt"),
+        (("--targets-file", "/nonexistent/urls.txt"), "--targets-file /nonexistent/urls.txt"),
+        (("https://api.example.com/", "--shard", "0/2"), "--shard '0/2'"),
+    ],
+)
 def test_usage_errors_are_one_line_and_exit_2(cli, args, message):
     result = cli("audit", *args)
     assert result.code == 2

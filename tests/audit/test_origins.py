@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from cors_doctor.errors import UsageError
 from cors_doctor.audit.model import (
-    ARBITRARY_ORIGIN, crafted_origins, error_path_url, is_private_host, make_target, plan_probes, registrable_domain,
+    ARBITRARY_ORIGIN,
+    crafted_origins,
+    error_path_url,
+    is_private_host,
+    make_target,
+    plan_probes,
+    registrable_domain,
 )
+from cors_doctor.errors import UsageError
 
 
-@pytest.mark.parametrize("host, expected", [
-    ("app.example.com", "example.com"),
-    ("example.com", "example.com"),
-    ("a.b.shop.example.co.uk", "example.co.uk"),
-    ("me.github.io", "me.github.io"),
-    ("bucket.s3.amazonaws.com", "bucket.s3.amazonaws.com"),
-    ("127.0.0.1", None),
-    ("[::1]", None),
-    ("localhost", None),
-])
+@pytest.mark.parametrize(
+    "host, expected",
+    [
+        ("app.example.com", "example.com"),
+        ("example.com", "example.com"),
+        ("a.b.shop.example.co.uk", "example.co.uk"),
+        ("me.github.io", "me.github.io"),
+        ("bucket.s3.amazonaws.com", "bucket.s3.amazonaws.com"),
+        ("127.0.0.1", None),
+        ("[::1]", None),
+        ("localhost", None),
+    ],
+)
 def test_registrable_domain(host, expected):
     assert registrable_domain(host) == expected
 
@@ -41,13 +50,18 @@ def test_look_alikes_of_a_trusted_origin():
     assert kinds["unescaped-dot"] == {"https://appxexample.com": "anyone"}
     assert kinds["subdomain"] == {"https://evil.app.example.com": "subdomain", "https://evil.example.com": "subdomain"}
     assert kinds["http"] == {"http://app.example.com": "network"}
-    assert set(kinds["special-char"]) == {"https://app.example.com_.evil.example",
-                                          "https://app.example.com`.evil.example",
-                                          "https://app.example.com%60.evil.example"}
+    assert set(kinds["special-char"]) == {
+        "https://app.example.com_.evil.example",
+        "https://app.example.com`.evil.example",
+        "https://app.example.com%60.evil.example",
+    }
     assert set(kinds["special-char"].values()) == {"browser"}
     assert "https://evil.github.io" in kinds["third-party"]
-    assert kinds["localhost"] == {"http://localhost": "local", "http://localhost:3000": "local",
-                                  "http://127.0.0.1": "local"}
+    assert kinds["localhost"] == {
+        "http://localhost": "local",
+        "http://localhost:3000": "local",
+        "http://127.0.0.1": "local",
+    }
 
 
 def test_port_stays_at_the_end_of_look_alikes():
@@ -72,7 +86,10 @@ def test_trusted_values_are_never_probed_as_attacks():
 def test_without_origin_the_candidates_come_from_the_url():
     target = make_target("https://api.example.com/v1/me")
     assert [(t.origin, t.source) for t in target.trusted] == [
-        ("https://api.example.com", "derived"), ("https://example.com", "derived"), ("https://www.example.com", "derived")]
+        ("https://api.example.com", "derived"),
+        ("https://example.com", "derived"),
+        ("https://www.example.com", "derived"),
+    ]
     values = {c.value for c in crafted_origins(target.trusted)}
     assert {"https://wwwxexample.com", "https://example.com.evil.example", "https://evilexample.com"} <= values
 
@@ -85,18 +102,23 @@ def test_loopback_url_without_origin_gets_ip_look_alikes_only():
     assert not {"suffix", "substring", "unescaped-dot", "subdomain"} & set(kinds)
 
 
-@pytest.mark.parametrize("origin, message", [
-    ("null", "never a trusted origin"),
-    ("app.example.com", "no scheme"),
-    ("https://app.example.com/", "trailing slash"),
-])
+@pytest.mark.parametrize(
+    "origin, message",
+    [
+        ("null", "never a trusted origin"),
+        ("app.example.com", "no scheme"),
+        ("https://app.example.com/", "trailing slash"),
+    ],
+)
 def test_bad_trusted_origins_are_usage_errors(origin, message):
     with pytest.raises(UsageError, match=message):
         make_target("https://api.example.com/", [origin])
 
 
 def test_only_get_and_options_are_planned():
-    probes = plan_probes(make_target("https://api.example.com/items", ["https://app.example.com"], preflight_method="delete"))
+    probes = plan_probes(
+        make_target("https://api.example.com/items", ["https://app.example.com"], preflight_method="delete")
+    )
     assert {p.method for p in probes} == {"GET", "OPTIONS"}
     assert probes[0].purpose == "baseline" and probes[0].origin is None
     assert all(dict(p.headers).get("Origin") == p.origin for p in probes if p.origin is not None)
@@ -114,10 +136,18 @@ def test_error_path_is_stable_and_next_to_the_target():
     assert error_path_url(url).startswith("https://api.example.com/v1/cors-doctor-missing-")
 
 
-@pytest.mark.parametrize("host, private", [
-    ("127.0.0.1", True), ("10.1.2.3", True), ("[::1]", True), ("localhost", True), ("printer.local", True),
-    ("api.example.com", False), ("8.8.8.8", False),
-])
+@pytest.mark.parametrize(
+    "host, private",
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("printer.local", True),
+        ("api.example.com", False),
+        ("8.8.8.8", False),
+    ],
+)
 def test_private_hosts(host, private):
     assert is_private_host(host) is private
 

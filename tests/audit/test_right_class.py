@@ -62,13 +62,18 @@ def express(tmp_path_factory):
     if not (modules / "cors").is_dir() or not (modules / "express").is_dir():
         npm = shutil.which("npm")
         assert npm, "npm is needed for the Express tests (Debian: apt-get install -y nodejs npm)"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(EXPRESS_DIR)], check=True,
-                       timeout=NPM_TIMEOUT, capture_output=True)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(EXPRESS_DIR)],
+            check=True,
+            timeout=NPM_TIMEOUT,
+            capture_output=True,
+        )
     directory = tmp_path_factory.mktemp("express-audit")
     (directory / "server.js").write_text(EXPRESS_SERVER)
     port = free_port()
-    server = ServerProcess([node, str(directory / "server.js"), str(port)], directory, port,
-                           {"NODE_PATH": str(modules)})
+    server = ServerProcess(
+        [node, str(directory / "server.js"), str(port)], directory, port, {"NODE_PATH": str(modules)}
+    )
     server.start()
     yield server.url
     server.stop()
@@ -78,11 +83,14 @@ def _finding(result, code):
     return next(f for f in result.findings if f.code == code)
 
 
-@pytest.mark.parametrize("route, trusted, dot_swapped", [
-    ("suffix", "http://www.weakco.vlab", "http://wwwxweakco.vlab"),
-    ("dem", "http://www.cors.dem", "http://wwwxcors.dem"),
-    ("contains", "http://www.weakco.vlab", "http://wwwxweakco.vlab"),
-])
+@pytest.mark.parametrize(
+    "route, trusted, dot_swapped",
+    [
+        ("suffix", "http://www.weakco.vlab", "http://wwwxweakco.vlab"),
+        ("dem", "http://www.cors.dem", "http://wwwxcors.dem"),
+        ("contains", "http://www.weakco.vlab", "http://wwwxweakco.vlab"),
+    ],
+)
 def test_missing_anchor_is_a_suffix_finding_not_an_unescaped_dot(express, route, trusted, dot_swapped):
     result = run_audit(f"{express}/{route}/items", trusted)
     found = codes(result)
@@ -93,7 +101,10 @@ def test_missing_anchor_is_a_suffix_finding_not_an_unescaped_dot(express, route,
     assert suffix.evidence[0].probe.crafted.kind == "suffix"  # the proof is evilweakco.vlab, not the dot swap
     assert suffix.evidence[0].allow_origin == suffix.evidence[0].probe.origin
     assert dot_swapped in suffix.origins
-    assert "require a dot before the trusted domain" in suffix.fix and "escaping its dots alone changes nothing" in suffix.fix
+    assert (
+        "require a dot before the trusted domain" in suffix.fix
+        and "escaping its dots alone changes nothing" in suffix.fix
+    )
     assert not any("Escape the dots" in f.fix for f in result.findings)
     if route == "contains":
         assert found["CD703"] == "high"  # includes() also takes www.weakco.vlab.evil.example

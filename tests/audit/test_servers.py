@@ -29,6 +29,7 @@ def _finding(result, code):
 
 # --- Starlette's CORSMiddleware with careless settings ------------------------------------
 
+
 def test_starlette_regex_with_leading_wildcard_accepts_attacker_domains(starlette):
     url = starlette(allow_origin_regex=r"https://.*example.com", allow_credentials=True, allow_methods=["GET", "PUT"])
     result = run_audit(url + "/items")
@@ -93,6 +94,7 @@ def test_starlette_correct_configuration_has_no_finding(starlette):
 
 # --- hand-written policies ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 def test_reflect_every_origin_with_credentials(loopback_server, transport):
     server = loopback_server(servers.reflect_all)
@@ -123,7 +125,9 @@ def test_reflection_without_vary_is_a_cache_poisoning_finding(loopback_server):
 
 
 def test_missing_vary_behind_a_shared_cache_is_medium(loopback_server):
-    server = loopback_server(servers.allow_list({TRUSTED}, vary=False, extra=[("Cache-Control", "public, max-age=300")]))
+    server = loopback_server(
+        servers.allow_list({TRUSTED}, vary=False, extra=[("Cache-Control", "public, max-age=300")])
+    )
     assert codes(run_audit(server.url + "/items")) == {"CD714": "medium"}
 
 
@@ -229,8 +233,14 @@ def test_crafted_origins_reach_the_server_byte_for_byte(loopback_server, transpo
     server = loopback_server(servers.allow_list({TRUSTED}))
     run_audit(server.url + "/items", transport=transport)
     sent = {r.header("Origin") for r in server.received}
-    assert {"null", "https://app.example.com`.evil.example", "https://app.example.com%60.evil.example",
-            "https://app.example.com.evil.example", "https://appxexample.com", "http://app.example.com"} <= sent
+    assert {
+        "null",
+        "https://app.example.com`.evil.example",
+        "https://app.example.com%60.evil.example",
+        "https://app.example.com.evil.example",
+        "https://appxexample.com",
+        "http://app.example.com",
+    } <= sent
 
 
 @pytest.fixture

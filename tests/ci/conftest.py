@@ -4,8 +4,8 @@ CI environment (no GitHub variables unless a test sets them)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 

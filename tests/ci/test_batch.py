@@ -11,8 +11,8 @@ import pytest
 import respx
 import trustme
 
-from cors_doctor.errors import ConnectError, ProtocolError, TimeoutError_, TLSError
 from cors_doctor.batch import BatchOptions, CheckJob, CheckResult, run_jobs, run_jobs_async
+from cors_doctor.errors import ConnectError, ProtocolError, TimeoutError_, TLSError
 from cors_doctor.model import RequestSpec
 from cors_doctor.net import SendOptions, make_async_client, make_sender
 from cors_doctor.pipeline import run_check_async
@@ -30,12 +30,16 @@ def job(key: str, url: str, origin: str = APP, method: str = "GET", timeout: flo
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
-def test_many_jobs_from_a_generator_come_back_in_order_and_one_dead_target_costs_nothing(policy_server, transport) -> None:
+def test_many_jobs_from_a_generator_come_back_in_order_and_one_dead_target_costs_nothing(
+    policy_server, transport
+) -> None:
     dead = f"http://127.0.0.1:{free_port()}/items"
     urls = [f"{policy_server.url}/good/items/{i}" for i in range(30)]
     urls.insert(7, dead)
     seen: list[str] = []
-    results = run_jobs((job(str(i), u) for i, u in enumerate(urls)), BatchOptions(8, transport), lambda r: seen.append(r.key))
+    results = run_jobs(
+        (job(str(i), u) for i, u in enumerate(urls)), BatchOptions(8, transport), lambda r: seen.append(r.key)
+    )
     assert [r.key for r in results] == [str(i) for i in range(31)] and sorted(seen, key=int) == [r.key for r in results]
     assert isinstance(results[7].error, ConnectError) and results[7].verdict is None
     port = dead.split(":")[2].split("/")[0]
@@ -61,7 +65,9 @@ def test_aiohttp_sender_sends_exactly_the_planned_headers(policy_server) -> None
     preflight, actual = sent
     planned = {n.lower() for n, _ in results[0].verdict.exchanges[0].request.headers} | {"host"}
     assert {n.lower() for n, _ in preflight.headers} == planned  # no Accept-Encoding, no Cookie, nothing extra
-    assert preflight.header("Origin") == APP and preflight.header("Access-Control-Request-Headers") == "x-requested-with"
+    assert (
+        preflight.header("Origin") == APP and preflight.header("Access-Control-Request-Headers") == "x-requested-with"
+    )
     assert actual.header("X-Requested-With") == "XMLHttpRequest" and actual.header("Cookie") is None
 
 
@@ -69,12 +75,15 @@ def test_timeouts_and_servers_that_hang_up_become_one_line_errors(policy_server)
     hang_up = RawServer(None)
     garbage = RawServer(b"HELLO THERE\r\n\r\n")
     try:
-        results = run_jobs([
-            job("slow", f"{policy_server.url}/slow/x", timeout=0.5),
-            job("garbage", f"{garbage.url}/x", headers=()),
-            job("hang-up", f"{hang_up.url}/x", headers=()),
-            job("ok", f"{policy_server.url}/good/after-failures"),
-        ], BatchOptions(4, "aiohttp"))
+        results = run_jobs(
+            [
+                job("slow", f"{policy_server.url}/slow/x", timeout=0.5),
+                job("garbage", f"{garbage.url}/x", headers=()),
+                job("hang-up", f"{hang_up.url}/x", headers=()),
+                job("ok", f"{policy_server.url}/good/after-failures"),
+            ],
+            BatchOptions(4, "aiohttp"),
+        )
     finally:
         garbage.close()
         hang_up.close()
@@ -90,8 +99,11 @@ def test_timeouts_and_servers_that_hang_up_become_one_line_errors(policy_server)
 
 def test_a_header_line_with_space_before_the_colon_is_read_as_chromium_reads_it() -> None:
     # aiohttp's parser refuses `Name : value`; Chromium reads it, so the sender asks httpx again (GET is safe).
-    reply = (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nAccess-Control-Allow-Origin : " + APP.encode()
-             + b"\r\nVary: Origin\r\n\r\nok")
+    reply = (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nAccess-Control-Allow-Origin : "
+        + APP.encode()
+        + b"\r\nVary: Origin\r\n\r\nok"
+    )
     server = RawServer(reply)
     try:
         results = run_jobs([job("1", f"{server.url}/x", headers=())], BatchOptions(1, "aiohttp"))
@@ -108,8 +120,12 @@ def test_the_httpx_transport_is_still_mockable_with_respx() -> None:
         mock.options("https://api.example.com/a").respond(204, headers=acao)
         mock.get("https://api.example.com/a").respond(200, headers=acao[:1], json={})
         mock.get("https://api.example.com/b").respond(200, json={})
-        results = asyncio.run(run_jobs_async([job("a", "https://api.example.com/a"),
-                                              job("b", "https://api.example.com/b", headers=())], BatchOptions(2)))
+        results = asyncio.run(
+            run_jobs_async(
+                [job("a", "https://api.example.com/a"), job("b", "https://api.example.com/b", headers=())],
+                BatchOptions(2),
+            )
+        )
     assert [(r.key, r.verdict.allowed) for r in results] == [("a", True), ("b", False)]
 
 
@@ -146,11 +162,14 @@ def test_https_targets_verify_against_each_jobs_own_ca(tmp_path, transport) -> N
         url = f"{server.url}/good/tls"
         plan = job("x", url).plan
         # One run, three jobs with their own TLS settings: each is honoured, none replaces another's.
-        trusted, unknown, insecure = run_jobs([
-            CheckJob("trusted", plan, SendOptions(timeout=5, cacert=str(bundle))),
-            CheckJob("unknown", plan, SendOptions(timeout=5)),
-            CheckJob("insecure", plan, SendOptions(timeout=5, verify=False)),
-        ], BatchOptions(3, transport))
+        trusted, unknown, insecure = run_jobs(
+            [
+                CheckJob("trusted", plan, SendOptions(timeout=5, cacert=str(bundle))),
+                CheckJob("unknown", plan, SendOptions(timeout=5)),
+                CheckJob("insecure", plan, SendOptions(timeout=5, verify=False)),
+            ],
+            BatchOptions(3, transport),
+        )
     finally:
         server.close()
     assert trusted.verdict.allowed and insecure.verdict.allowed
@@ -172,8 +191,13 @@ def test_proxies_come_from_the_environment_and_loopback_goes_direct(policy_serve
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("http_proxy", proxy.url)
     try:
-        far, near = run_jobs([job("far", "http://api.example.test/items", "http://app.example.test", headers=()),
-                              job("near", f"{policy_server.url}/good/near", headers=())], BatchOptions(2, "aiohttp"))
+        far, near = run_jobs(
+            [
+                job("far", "http://api.example.test/items", "http://app.example.test", headers=()),
+                job("near", f"{policy_server.url}/good/near", headers=()),
+            ],
+            BatchOptions(2, "aiohttp"),
+        )
     finally:
         proxy.close()
     assert far.error is None and far.verdict.allowed and proxy.requests == 1

@@ -116,7 +116,12 @@ def test_policy_run_reports_each_expectation_held_or_broken(policy_server, write
     assert code == 1, stderr
     summary = data["summary"]
     assert (summary["total"], summary["passed"], summary["failed"], summary["errors"], summary["ok"]) == (
-        TOTAL, TOTAL - len(FAILING), len(FAILING), 0, False)
+        TOTAL,
+        TOTAL - len(FAILING),
+        len(FAILING),
+        0,
+        False,
+    )
     results = data["results"]
     assert [r["index"] for r in results] == list(range(TOTAL))  # streamed, yet in policy order
     failed = {r["check"]: r for r in results if r["status"] == "fail"}
@@ -125,10 +130,13 @@ def test_policy_run_reports_each_expectation_held_or_broken(policy_server, write
         assert failed[name]["summary"].startswith(expected) or expected in failed[name]["problems"][-1], failed[name]
     stranger = [r for r in results if r["check"] == "items refuse strangers"]
     assert {(r["origin"], r["status"], r["allowed"]) for r in stranger} == {
-        (EVIL, "pass", False), ("null", "pass", False)}
+        (EVIL, "pass", False),
+        ("null", "pass", False),
+    }
     put = next(r for r in results if r["check"] == "items can be replaced")
     assert put["status"] == "pass" and put["notes"] == [
-        "preflight only: the PUT itself was not sent (set actual = true to verify its reply)"]
+        "preflight only: the PUT itself was not sent (set actual = true to verify its reply)"
+    ]
     assert not [r for r in policy_server.received if r.method == "PUT"]  # never sent without actual = true
     assert {c["name"]: (c["total"], c["passed"]) for c in data["checks"]}["front ends read the items"] == (40, 40)
     assert "checks: 46 passed, 7 failed" in stderr  # the summary table goes to stderr when stdout is JSON
@@ -191,7 +199,9 @@ vary_origin = true
     assert [r.method for r in policy_server.requests_to("/good/items/actual-put")] == ["OPTIONS", "PUT"]
 
 
-def test_an_unreachable_target_is_an_error_and_the_others_are_still_reported(policy_server, write_policy, ci_json, tmp_path) -> None:
+def test_an_unreachable_target_is_an_error_and_the_others_are_still_reported(
+    policy_server, write_policy, ci_json, tmp_path
+) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         dead_port = sock.getsockname()[1]
@@ -211,7 +221,10 @@ expect = "block"
     assert code == 1
     by_url = {r["url"].split("/", 3)[3]: r for r in data["results"]}
     assert by_url["down"]["status"] == "error" and by_url["down"]["allowed"] is None
-    assert by_url["down"]["summary"] == f"could not check: connection refused by 127.0.0.1:{dead_port}: nothing is listening on that port"
+    assert (
+        by_url["down"]["summary"]
+        == f"could not check: connection refused by 127.0.0.1:{dead_port}: nothing is listening on that port"
+    )
     assert by_url["slow/b"]["status"] == "error" and "read timeout" in by_url["slow/b"]["summary"]
     # the reachable ones were judged (and an allowed app origin breaks a block expectation)
     assert by_url["good/a"]["status"] == "fail" and by_url["good/c"]["status"] == "fail"
@@ -222,7 +235,9 @@ expect = "block"
     assert {e.find("error").get("type") for e in errors} == {"unreachable"}
 
 
-def test_github_actions_gets_annotations_and_an_appended_step_summary(policy_server, write_policy, ci, tmp_path) -> None:
+def test_github_actions_gets_annotations_and_an_appended_step_summary(
+    policy_server, write_policy, ci, tmp_path
+) -> None:
     policy = write_policy(f"""\
 [[check]]
 name = "legacy"
@@ -269,17 +284,32 @@ def test_shards_cover_every_check_exactly_once(policy_server, write_policy, ci_j
     assert len(seen) == len(set(seen)) == TOTAL
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("version = 1\n[[check]]\nurl = \"http://127.0.0.1:9/x\"\nexpect = allow\n", ":4:10: invalid TOML: Invalid value"),
-    ("[[check]]\nurl = \"http://127.0.0.1:9/x\"\norigins = [\"https://a.example\"]\nexpct = \"allow\"\n",
-     ":4: check #1: unknown key 'expct' (did you mean 'expect'?)"),
-    ("[[check]]\nname = \"n\"\nurl = \"http://127.0.0.1:9/x\"\norigins = [\"https://a.example\"]\nexpect = \"allow\"\n"
-     "timeout = \"5\"\n", ":6: check #1 'n': timeout must be a positive, finite number of seconds, not '5'"),
-    ("[[check]]\norigins = [\"https://a.example\"]\nexpect = \"allow\"\n", ":1: check #1: missing url"),
-    ("[[check]]\nurl = \"http://127.0.0.1:9/x\"\norigins = [\"app.example.com\"]\nexpect = \"allow\"\n",
-     ":3: check #1: origins[0]: 'app.example.com' has no scheme"),
-])
-def test_invalid_policy_files_exit_2_naming_line_entry_and_reason(policy_server, write_policy, ci, content, expected) -> None:
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (
+            'version = 1\n[[check]]\nurl = "http://127.0.0.1:9/x"\nexpect = allow\n',
+            ":4:10: invalid TOML: Invalid value",
+        ),
+        (
+            '[[check]]\nurl = "http://127.0.0.1:9/x"\norigins = ["https://a.example"]\nexpct = "allow"\n',
+            ":4: check #1: unknown key 'expct' (did you mean 'expect'?)",
+        ),
+        (
+            '[[check]]\nname = "n"\nurl = "http://127.0.0.1:9/x"\norigins = ["https://a.example"]\nexpect = "allow"\n'
+            'timeout = "5"\n',
+            ":6: check #1 'n': timeout must be a positive, finite number of seconds, not '5'",
+        ),
+        ('[[check]]\norigins = ["https://a.example"]\nexpect = "allow"\n', ":1: check #1: missing url"),
+        (
+            '[[check]]\nurl = "http://127.0.0.1:9/x"\norigins = ["app.example.com"]\nexpect = "allow"\n',
+            ":3: check #1: origins[0]: 'app.example.com' has no scheme",
+        ),
+    ],
+)
+def test_invalid_policy_files_exit_2_naming_line_entry_and_reason(
+    policy_server, write_policy, ci, content, expected
+) -> None:
     before = len(policy_server.received)
     policy = write_policy(content)
     result = ci(str(policy), "--junit-xml", str(policy) + ".xml")
@@ -289,14 +319,20 @@ def test_invalid_policy_files_exit_2_naming_line_entry_and_reason(policy_server,
     assert len(policy_server.received) == before  # nothing was sent
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["--shard", "3/2"], "--shard '3/2': K must be between 1 and N"),
-    (["--shard", "half"], "--shard 'half' is not K/N"),
-    (["--concurrency", "0"], "--concurrency must be between 1 and 1000, not 0"),
-    (["--junit-xml", "/nonexistent-dir/j.xml"], "--junit-xml /nonexistent-dir/j.xml: the directory /nonexistent-dir does not exist"),
-    (["--cacert", "/nonexistent-dir/ca.pem"], "--cacert /nonexistent-dir/ca.pem:"),
-    (["--transport", "curl"], "unknown --transport 'curl'; choose aiohttp or httpx"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--shard", "3/2"], "--shard '3/2': K must be between 1 and N"),
+        (["--shard", "half"], "--shard 'half' is not K/N"),
+        (["--concurrency", "0"], "--concurrency must be between 1 and 1000, not 0"),
+        (
+            ["--junit-xml", "/nonexistent-dir/j.xml"],
+            "--junit-xml /nonexistent-dir/j.xml: the directory /nonexistent-dir does not exist",
+        ),
+        (["--cacert", "/nonexistent-dir/ca.pem"], "--cacert /nonexistent-dir/ca.pem:"),
+        (["--transport", "curl"], "unknown --transport 'curl'; choose aiohttp or httpx"),
+    ],
+)
 def test_bad_options_exit_2(policy_server, write_policy, ci, args, expected) -> None:
     policy = write_policy(f'[[check]]\nurl = "{policy_server.url}/good/x"\norigins = ["{APP}"]\nexpect = "allow"\n')
     result = ci(str(policy), *args)

@@ -78,10 +78,17 @@ def test_shards_partition_the_cases_deterministically(total: int) -> None:
     assert parts == [[c.index for c in policy.cases(Shard(k, total))] for k in range(1, total + 1)]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("3/2", "K must be between 1 and N"), ("0/3", "K must be between 1 and N"), ("1/0", "between 1 and N"),
-    ("x", "is not K/N"), ("1/2/3", "is not K/N"), ("", "is not K/N"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("3/2", "K must be between 1 and N"),
+        ("0/3", "K must be between 1 and N"),
+        ("1/0", "between 1 and N"),
+        ("x", "is not K/N"),
+        ("1/2/3", "is not K/N"),
+        ("", "is not K/N"),
+    ],
+)
 def test_bad_shards(text: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):
         parse_shard(text)
@@ -112,7 +119,7 @@ def test_wrong_types_are_reported_with_the_key_line() -> None:
         '[defaults]\norigins = "https://a.example"\ntimeout = "5"\n'
         '[[check]]\nname = "api"\nurl = 42\nexpect = "allow"\ncredentials = "yes"\nmax_age_at_least = -1\n'
     )
-    assert "p.toml:2: [defaults]: origins must be a list of strings, e.g. origins = [\"...\"], not a string" in found
+    assert 'p.toml:2: [defaults]: origins must be a list of strings, e.g. origins = ["..."], not a string' in found
     assert "p.toml:3: [defaults]: timeout must be a positive, finite number of seconds, not '5'" in found
     assert "p.toml:6: check #1 'api': url must be a string, not a number" in found
     assert "p.toml:8: check #1 'api': credentials must be true or false, not a string" in found
@@ -121,7 +128,7 @@ def test_wrong_types_are_reported_with_the_key_line() -> None:
 
 def test_missing_url_and_missing_base_url() -> None:
     assert problems('[[check]]\norigins = ["https://a.example"]\nexpect = "allow"\n') == [
-        "p.toml:1: check #1: missing url: give url = \"https://api.example.com/items\", urls = [...], "
+        'p.toml:1: check #1: missing url: give url = "https://api.example.com/items", urls = [...], '
         "or paths = [...] with base_url"
     ]
     assert problems('[[check]]\npaths = ["/a"]\norigins = ["https://a.example"]\nexpect = "allow"\n') == [
@@ -130,12 +137,19 @@ def test_missing_url_and_missing_base_url() -> None:
 
 
 def test_bad_origins_are_each_named() -> None:
-    found = problems('[[check]]\nname = "o"\nurl = "https://api.example/"\n'
-                     'origins = ["a.example", "https://b.example/", "ftp://c.example"]\nexpect = "block"\n')
+    found = problems(
+        '[[check]]\nname = "o"\nurl = "https://api.example/"\n'
+        'origins = ["a.example", "https://b.example/", "ftp://c.example"]\nexpect = "block"\n'
+    )
     # the reason itself is origin.parse_origin's wording; this file adds the place and the entry
     assert len(found) == 3
-    for index, (value, reason) in enumerate([("a.example", "has no scheme"), ("https://b.example/", "trailing slash"),
-                                             ("ftp://c.example", "is not http or https")]):
+    for index, (value, reason) in enumerate(
+        [
+            ("a.example", "has no scheme"),
+            ("https://b.example/", "trailing slash"),
+            ("ftp://c.example", "is not http or https"),
+        ]
+    ):
         assert found[index].startswith(f"p.toml:4: check #1 'o': origins[{index}]: '{value}'"), found[index]
         assert reason in found[index] and "--origin" not in found[index]
 
@@ -145,20 +159,32 @@ def test_a_bad_default_is_reported_once() -> None:
     assert len([p for p in problems(text) if "nope" in p]) == 1
 
 
-@pytest.mark.parametrize("entry, message", [
-    ('method = "POST"\nexpect = "allow"',
-     "a POST with these headers needs no preflight, so the POST itself is the only request to check: set actual = true"),
-    ('expect = "allow"\nmax_age_at_least = 60',
-     "max_age_at_least needs a preflighted request, but this GET is CORS-safelisted"),
-    ('method = "PUT"\nexpect = "allow"\nexposed_headers = ["X-Id"]',
-     "exposed_headers is judged on the actual reply, which a PUT check gets only with actual = true"),
-    ('expect = "block"\nexposed_headers = ["X-Id"]', "exposed_headers only applies to expect = \"allow\""),
-    ('expect = "maybe"', "expect = 'maybe': choose \"allow\" or \"block\""),
-    ('expect = "allow"\nbrowser = "edge"', "browser = 'edge': choose chrome, firefox, safari"),
-    ('expect = "allow"\nheaders = { "Bad Name" = "1" }', "invalid header name 'Bad Name'"),
-    ('expect = "allow"\nbody = "{}"', "fetch() refuses a body with GET (TypeError); drop body or use another method"),
-    ('expect = "allow"\nurls = ["https://api.example/a"]', "give only one of url, urls, path and paths"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            'method = "POST"\nexpect = "allow"',
+            "a POST with these headers needs no preflight, so the POST itself is the only request to check: set actual = true",
+        ),
+        (
+            'expect = "allow"\nmax_age_at_least = 60',
+            "max_age_at_least needs a preflighted request, but this GET is CORS-safelisted",
+        ),
+        (
+            'method = "PUT"\nexpect = "allow"\nexposed_headers = ["X-Id"]',
+            "exposed_headers is judged on the actual reply, which a PUT check gets only with actual = true",
+        ),
+        ('expect = "block"\nexposed_headers = ["X-Id"]', 'exposed_headers only applies to expect = "allow"'),
+        ('expect = "maybe"', 'expect = \'maybe\': choose "allow" or "block"'),
+        ('expect = "allow"\nbrowser = "edge"', "browser = 'edge': choose chrome, firefox, safari"),
+        ('expect = "allow"\nheaders = { "Bad Name" = "1" }', "invalid header name 'Bad Name'"),
+        (
+            'expect = "allow"\nbody = "{}"',
+            "fetch() refuses a body with GET (TypeError); drop body or use another method",
+        ),
+        ('expect = "allow"\nurls = ["https://api.example/a"]', "give only one of url, urls, path and paths"),
+    ],
+)
 def test_expectations_that_cannot_be_verified_are_refused(entry: str, message: str) -> None:
     found = problems(f'[[check]]\nurl = "https://api.example/x"\norigins = ["https://a.example"]\n{entry}\n')
     assert len(found) == 1 and found[0].startswith("p.toml:") and "check #1" in found[0], found
@@ -166,7 +192,9 @@ def test_expectations_that_cannot_be_verified_are_refused(entry: str, message: s
 
 
 def test_duplicate_names_and_versions() -> None:
-    entry = '[[check]]\nname = "same"\nurl = "https://api.example/"\norigins = ["https://a.example"]\nexpect = "allow"\n'
+    entry = (
+        '[[check]]\nname = "same"\nurl = "https://api.example/"\norigins = ["https://a.example"]\nexpect = "allow"\n'
+    )
     assert problems("version = 2\n" + entry + entry) == [
         "p.toml:1: top level: version = 2 is not supported; this cors-doctor reads version = 1",
         "p.toml:8: check #2 'same': the name is already used by check #1; names identify checks in reports",

@@ -19,9 +19,21 @@ NASTY = 'a <b> & "c" \x01\x1b[31m | `d`\nsecond line % 100:1,2'
 
 
 def outcome(status: str, index: int = 0, check: str = "api", summary: str = "allowed, as expected", **extra) -> Outcome:
-    return Outcome(index=index, check=check, check_number=1, line=7, method="GET",
-                   url=f"https://api.example.com/items/{index}", origin="https://app.example.com", expect="allow",
-                   status=status, allowed=status == "pass", summary=summary, elapsed=0.0123, **extra)  # type: ignore[arg-type]
+    return Outcome(
+        index=index,
+        check=check,
+        check_number=1,
+        line=7,
+        method="GET",
+        url=f"https://api.example.com/items/{index}",
+        origin="https://app.example.com",
+        expect="allow",
+        status=status,
+        allowed=status == "pass",
+        summary=summary,
+        elapsed=0.0123,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def tally_of(*outcomes: Outcome, name: str = "api") -> Tally:
@@ -37,8 +49,15 @@ def test_junit_parses_back_with_counts_names_and_escaped_text(tmp_path: Path) ->
     writer = JUnitWriter(str(path), "cors-doctor: p.toml", "p.toml", {"policy": "p.toml"})
     items = [
         outcome("pass", 0, findings=(FindingLine("CD502", "warning", "no Vary"),)),
-        outcome("fail", 1, check=NASTY, summary=NASTY, problems=(NASTY, "second problem"),
-                findings=(FindingLine("CD301", "error", "no ACAO"),), browser_message="Access to fetch ... blocked"),
+        outcome(
+            "fail",
+            1,
+            check=NASTY,
+            summary=NASTY,
+            problems=(NASTY, "second problem"),
+            findings=(FindingLine("CD301", "error", "no ACAO"),),
+            browser_message="Access to fetch ... blocked",
+        ),
         outcome("error", 2, summary="could not check: connection refused", problems=("connection refused",)),
         outcome("pass", 3),
     ]
@@ -49,11 +68,16 @@ def test_junit_parses_back_with_counts_names_and_escaped_text(tmp_path: Path) ->
     suite = root.find("testsuite")
     assert (root.tag, root.get("tests"), root.get("failures"), root.get("errors")) == ("testsuites", "4", "1", "1")
     assert (suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors")) == (
-        "cors-doctor: p.toml", "4", "1", "1")
+        "cors-doctor: p.toml",
+        "4",
+        "1",
+        "1",
+    )
     assert suite.find("properties/property").attrib == {"name": "policy", "value": "p.toml"}
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == [f"GET https://api.example.com/items/{i} from https://app.example.com"
-                                              for i in range(4)]
+    assert [c.get("name") for c in cases] == [
+        f"GET https://api.example.com/items/{i} from https://app.example.com" for i in range(4)
+    ]
     assert all(c.get("file") == "p.toml" and c.get("line") == "7" and c.get("time") == "0.012" for c in cases)
     failure = cases[1].find("failure")
     # Controls are shown, not obeyed, by whoever reads the report on a terminal.
@@ -72,8 +96,14 @@ def test_junit_writer_refuses_an_unwritable_path_up_front(tmp_path: Path) -> Non
 
 
 def test_markdown_summary_lists_checks_and_failures_and_appends(tmp_path: Path) -> None:
-    fail = outcome("fail", 1, check="a|b", summary="expected allow, but Chrome blocks it",
-                   problems=("expected allow, but Chrome blocks it",), findings=(FindingLine("CD301", "error", "no ACAO"),))
+    fail = outcome(
+        "fail",
+        1,
+        check="a|b",
+        summary="expected allow, but Chrome blocks it",
+        problems=("expected allow, but Chrome blocks it",),
+        findings=(FindingLine("CD301", "error", "no ACAO"),),
+    )
     text = summary_markdown(tally_of(outcome("pass"), fail, name="a|b"), "p.toml", "2/3")
     assert text.startswith("### cors-doctor ci: p.toml (shard 2/3)\n")
     assert "❌ **1 of 2 checks did not pass** (1 failed) in 1.5 s." in text
@@ -92,9 +122,13 @@ def test_github_annotations_escape_and_point_at_the_policy_line() -> None:
     assert escape_data("50% done\nnext") == "50%25 done%0Anext"
     assert escape_data("a\r\x1b]0;t\x07") == "a\\x0d\\x1b]0;t\\x07"  # a carriage return cannot hide text
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
-    line = annotation(outcome("fail", 1, check="x,y", summary="expected allow: 100%", problems=("p1", "p2")), "ci/p.toml")
-    assert line == ("::error file=ci/p.toml,line=7,title=cors-doctor%3A x%2Cy failed::"
-                    "GET https://api.example.com/items/1 from https://app.example.com: expected allow: 100%25%0Ap2")
+    line = annotation(
+        outcome("fail", 1, check="x,y", summary="expected allow: 100%", problems=("p1", "p2")), "ci/p.toml"
+    )
+    assert line == (
+        "::error file=ci/p.toml,line=7,title=cors-doctor%3A x%2Cy failed::"
+        "GET https://api.example.com/items/1 from https://app.example.com: expected allow: 100%25%0Ap2"
+    )
     tally = tally_of(*[outcome("error", i, summary="could not check: down", problems=("down",)) for i in range(60)])
     lines = workflow_commands(tally, "p.toml")
     assert len(lines) == 51 and lines[-1].startswith("::notice title=cors-doctor::10 more failed checks")

@@ -15,13 +15,31 @@ from .cases_wpt_status import STATUS_WPT_CASES
 from .model import Case, CaseList
 
 _all = CaseList()
-for _group in (ORIGIN_CASES, CREDENTIAL_CASES, METHOD_CASES, HEADER_CASES, STATUS_CASES,
-               CREDENTIAL_PREFLIGHT_CASES, PARSE_CASES, MAX_AGE_CASES, EXPOSE_CASES,
-               ACTUAL_CASES, REDIRECT_CASES,
-               # grown for three engines: parsing, cache, statuses, clients, WPT ports
-               LINE_CASES, CACHE_CASES, STATUS_WPT_CASES, SAFELIST_EDGE_CASES, XHR_CASES,
-               NO_CORS_CASES, KEEPALIVE_CASES, METHOD_EDGE_CASES, STAR_CASES, EXPOSE_STAR_CASES,
-               REDIRECT_MORE_CASES):
+for _group in (
+    ORIGIN_CASES,
+    CREDENTIAL_CASES,
+    METHOD_CASES,
+    HEADER_CASES,
+    STATUS_CASES,
+    CREDENTIAL_PREFLIGHT_CASES,
+    PARSE_CASES,
+    MAX_AGE_CASES,
+    EXPOSE_CASES,
+    ACTUAL_CASES,
+    REDIRECT_CASES,
+    # grown for three engines: parsing, cache, statuses, clients, WPT ports
+    LINE_CASES,
+    CACHE_CASES,
+    STATUS_WPT_CASES,
+    SAFELIST_EDGE_CASES,
+    XHR_CASES,
+    NO_CORS_CASES,
+    KEEPALIVE_CASES,
+    METHOD_EDGE_CASES,
+    STAR_CASES,
+    EXPOSE_STAR_CASES,
+    REDIRECT_MORE_CASES,
+):
     _all.extend(_group)
 
 CASES: list[Case] = _all.cases

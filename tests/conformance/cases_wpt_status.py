@@ -27,8 +27,11 @@ def preflight_status(status: int, wpt: bool = True) -> Case:
     )
 
 
-STATUS_WPT_CASES = grouped("preflight status (WPT)", [
-    preflight_status(status)
-    for status in (201, 202, 203, 205, 303, 304, 305, 306, 308, 400, 402, 403, 405, 501, 502, 503,
-                   504, 505)
-] + [preflight_status(103, wpt=False)])
+STATUS_WPT_CASES = grouped(
+    "preflight status (WPT)",
+    [
+        preflight_status(status)
+        for status in (201, 202, 203, 205, 303, 304, 305, 306, 308, 400, 402, 403, 405, 501, 502, 503, 504, 505)
+    ]
+    + [preflight_status(103, wpt=False)],
+)

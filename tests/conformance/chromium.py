@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import shutil
-from typing import Iterable
+import threading
+from collections.abc import Iterable
 
-from .engine import FETCH_JS, Observation, observe, page_args
-from .engine import summarize_requests  # noqa: F401  (re-exported for older imports)
+from .engine import (
+    FETCH_JS,
+    Observation,
+    observe,
+    page_args,
+    summarize_requests,  # noqa: F401  (re-exported for older imports)
+)
 from .model import Case
 from .server import CaseServer
 
@@ -85,13 +90,17 @@ class ChromiumRunner:
 
     @property
     def settings(self) -> dict:
-        return {"executable": self.executable, "args": LAUNCH_ARGS, "headless": True,
-                "cookies": "Playwright's default context (third-party cookies allowed)"}
+        return {
+            "executable": self.executable,
+            "args": LAUNCH_ARGS,
+            "headless": True,
+            "cookies": "Playwright's default context (third-party cookies allowed)",
+        }
 
     def _call(self, coro, timeout: float):
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
-    def start(self) -> "ChromiumRunner":
+    def start(self) -> ChromiumRunner:
         self._thread.start()
         self._call(self._start(), 60)
         return self
@@ -119,7 +128,7 @@ class ChromiumRunner:
                 self._loop.call_soon_threadsafe(self._loop.stop)
                 self._thread.join(10)
 
-    def __enter__(self) -> "ChromiumRunner":
+    def __enter__(self) -> ChromiumRunner:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -150,16 +159,16 @@ class ChromiumRunner:
         try:
             page = await context.new_page()
             console: list[tuple[str, str]] = []
-            page.on("console", lambda m: console.append((m.text, m.location.get("url", "")))
-                    if m.type == "error" else None)
+            page.on(
+                "console", lambda m: console.append((m.text, m.location.get("url", ""))) if m.type == "error" else None
+            )
             await page.goto(server.origins.page + "/", timeout=10_000)
             if self.user_agent is None:
                 self.user_agent = await page.evaluate("navigator.userAgent")
             while not queue.empty():
                 case = queue.get_nowait()
                 await context.clear_cookies()
-                results[case.id] = await asyncio.wait_for(
-                    self._run_case(page, case, server, console), CASE_TIMEOUT_S)
+                results[case.id] = await asyncio.wait_for(self._run_case(page, case, server, console), CASE_TIMEOUT_S)
         finally:
             await context.close()
 

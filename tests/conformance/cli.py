@@ -66,11 +66,21 @@ class CliRun:
         return "\n".join(parts)
 
 
-def cli_argv(case: Case, server: CaseServer, browser: str = "chrome",
-             extra: tuple[str, ...] = ("--actual", "--json")) -> list[str]:
+def cli_argv(
+    case: Case, server: CaseServer, browser: str = "chrome", extra: tuple[str, ...] = ("--actual", "--json")
+) -> list[str]:
     """argv for `cors-doctor check` reproducing the case's fetch() as `browser` would send it."""
-    argv = [sys.executable, "-m", "cors_doctor", "check", server.url(case),
-            "--origin", server.origins.page, "--browser", browser]
+    argv = [
+        sys.executable,
+        "-m",
+        "cors_doctor",
+        "check",
+        server.url(case),
+        "--origin",
+        server.origins.page,
+        "--browser",
+        browser,
+    ]
     if case.method != "GET":
         argv += ["--method", case.method]
     for name, value in case.headers:
@@ -87,22 +97,39 @@ def cli_argv(case: Case, server: CaseServer, browser: str = "chrome",
     return argv + list(extra)
 
 
-def run_cli(case: Case, server: CaseServer, browser: str = "chrome",
-            extra: tuple[str, ...] = ("--actual", "--json"),
-            timeout: float = CLI_TIMEOUT_S) -> CliRun:
+def run_cli(
+    case: Case,
+    server: CaseServer,
+    browser: str = "chrome",
+    extra: tuple[str, ...] = ("--actual", "--json"),
+    timeout: float = CLI_TIMEOUT_S,
+) -> CliRun:
     """Run the CLI for one case (bounded by `timeout`) and parse its JSON (when --json)."""
     argv = cli_argv(case, server, browser, extra)
     server.take_log(case.id)
     env = dict(os.environ, NO_COLOR="1", PYTHONIOENCODING="utf-8")
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=REPO,
-                              env=env, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env, stdin=subprocess.DEVNULL
+        )
     except subprocess.TimeoutExpired as exc:
-        return CliRun(argv, None, _text(exc.stdout), _text(exc.stderr),
-                      problem=f"timed out after {timeout:.0f} s",
-                      requests=summarize_requests(server.take_log(case.id)), case=case)
-    run = CliRun(argv, proc.returncode, proc.stdout, proc.stderr,
-                 requests=summarize_requests(server.take_log(case.id)), case=case)
+        return CliRun(
+            argv,
+            None,
+            _text(exc.stdout),
+            _text(exc.stderr),
+            problem=f"timed out after {timeout:.0f} s",
+            requests=summarize_requests(server.take_log(case.id)),
+            case=case,
+        )
+    run = CliRun(
+        argv,
+        proc.returncode,
+        proc.stdout,
+        proc.stderr,
+        requests=summarize_requests(server.take_log(case.id)),
+        case=case,
+    )
     if "--json" not in extra:
         return run
     try:
@@ -123,8 +150,9 @@ def _text(output: str | bytes | None) -> str:
     return output or ""
 
 
-def run_many(cases: list[Case], server: CaseServer, browser: str = "chrome",
-             workers: int = CLI_WORKERS) -> dict[str, CliRun]:
+def run_many(
+    cases: list[Case], server: CaseServer, browser: str = "chrome", workers: int = CLI_WORKERS
+) -> dict[str, CliRun]:
     """Run the CLI for many cases in a bounded thread pool."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         runs = list(pool.map(lambda c: run_cli(c, server, browser), cases))

@@ -60,12 +60,20 @@ from __future__ import annotations
 
 from .model import Case
 
-FIELDS = ("allowed", "preflight", "acrm", "acrh", "exposed_headers", "browser_message", "exit_code",
-          "requests", "later_preflight")
+FIELDS = (
+    "allowed",
+    "preflight",
+    "acrm",
+    "acrh",
+    "exposed_headers",
+    "browser_message",
+    "exit_code",
+    "requests",
+    "later_preflight",
+)
 
 # Fields of a recorded engine observation that must stay stable from one engine version to the next.
-ENGINE_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers",
-                 "console_message", "requests", "later")
+ENGINE_FIELDS = ("allowed", "preflight_sent", "acrm", "acrh", "exposed_headers", "console_message", "requests", "later")
 
 # Stands for "the engine blocked and printed no console line": there is no message to compare.
 NO_MESSAGE = "<the engine printed no console message>"
@@ -76,12 +84,30 @@ ACRH = "Access-Control-Request-Headers"
 # these xfail(strict=True), so a fix shows up as an unexpected pass; DISAGREEMENTS.md lists them.
 KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
     # Not followed yet (found when the new cases met the merged CLI; see DISAGREEMENTS.md).
-    ("firefox", "cache-xhr-x-print"): "Firefox served the XMLHttpRequest's second GET from the preflight cache with no Access-Control-Max-Age; cors-doctor's Firefox model (no default lifetime) predicts a new preflight",
-    ("firefox", "wpt-pf-status-103"): "Firefox reads the 103's headers and the ACAO of the missing final reply as two lines ('Multiple CORS header'); cors-doctor reports a network error",
-    ("webkit", "line-location-twice"): "WebKitGTK follows the two Location values joined with ', '; cors-doctor refuses the reply as Chromium does",
-    ("webkit", "line-preflight-nul"): "WebKitGTK words the refused preflight 'Could not parse HTTP response'; cors-doctor prints its generic line",
-    ("webkit", "wpt-pf-status-103"): "WebKitGTK words it 'Connection terminated unexpectedly'; cors-doctor prints its generic line",
-    ("webkit", "xhr-missing-acao"): "WebKitGTK prints no reason line for a failed XMLHttpRequest, only 'XMLHttpRequest cannot load ...'",
+    (
+        "firefox",
+        "cache-xhr-x-print",
+    ): "Firefox served the XMLHttpRequest's second GET from the preflight cache with no Access-Control-Max-Age; cors-doctor's Firefox model (no default lifetime) predicts a new preflight",
+    (
+        "firefox",
+        "wpt-pf-status-103",
+    ): "Firefox reads the 103's headers and the ACAO of the missing final reply as two lines ('Multiple CORS header'); cors-doctor reports a network error",
+    (
+        "webkit",
+        "line-location-twice",
+    ): "WebKitGTK follows the two Location values joined with ', '; cors-doctor refuses the reply as Chromium does",
+    (
+        "webkit",
+        "line-preflight-nul",
+    ): "WebKitGTK words the refused preflight 'Could not parse HTTP response'; cors-doctor prints its generic line",
+    (
+        "webkit",
+        "wpt-pf-status-103",
+    ): "WebKitGTK words it 'Connection terminated unexpectedly'; cors-doctor prints its generic line",
+    (
+        "webkit",
+        "xhr-missing-acao",
+    ): "WebKitGTK prints no reason line for a failed XMLHttpRequest, only 'XMLHttpRequest cannot load ...'",
     ("webkit", "xhr-cred-wildcard"): "WebKitGTK prints no reason line for a failed XMLHttpRequest",
     ("webkit", "xhr-cred-acac-missing"): "WebKitGTK prints no reason line for a failed XMLHttpRequest",
     ("webkit", "xhr-custom-header-denied"): "WebKitGTK prints no reason line for a failed XMLHttpRequest",
@@ -94,18 +120,24 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
         "WebKit ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
         "name the way Chromium does before any per-browser rule sees the headers"
     ),
-    **{(engine, "line-tab-before-colon"): (
-        f"{engine.capitalize()} ignores a `Name<TAB>: value` response header line; cors-doctor's HTTP "
-        "parser trims the name the way Chromium does before any per-browser rule sees the headers"
-    ) for engine in ("firefox", "webkit")},
+    **{
+        (engine, "line-tab-before-colon"): (
+            f"{engine.capitalize()} ignores a `Name<TAB>: value` response header line; cors-doctor's HTTP "
+            "parser trims the name the way Chromium does before any per-browser rule sees the headers"
+        )
+        for engine in ("firefox", "webkit")
+    },
     ("firefox", "line-acac-and-empty-line"): (
         "Firefox accepts `Access-Control-Allow-Credentials: true` followed by an empty line of the "
         "same header; cors-doctor combines the lines into `true, ` as Chromium and WebKit do"
     ),
-    **{("webkit", cid): (
-        "WebKit reads a reply with two different Content-Length or Content-Disposition lines; "
-        "cors-doctor's network layer refuses it for every --browser, as Chromium does"
-    ) for cid in ("line-content-length-conflict", "line-content-disposition-twice")},
+    **{
+        ("webkit", cid): (
+            "WebKit reads a reply with two different Content-Length or Content-Disposition lines; "
+            "cors-doctor's network layer refuses it for every --browser, as Chromium does"
+        )
+        for cid in ("line-content-length-conflict", "line-content-disposition-twice")
+    },
     ("webkit", "hdr-accept-language-latin1"): (
         "WebKit sends a script-set Latin-1 byte as UTF-8 on the wire (`fr-Ã§`); cors-doctor sends "
         "the byte itself, as Chromium and Firefox do"
@@ -126,20 +158,44 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
         "WebKit spells a Location with a user and no password as `user@` in its console line; "
         "cors-doctor's URL parser gives `user:@`"
     ),
-    **{("webkit", cid): (
-        "WebKit reports a redirect to a non-http(s) or unparsable Location with its own console "
-        "text (the CORS-scheme line, or `FTP URLs are disabled`); cors-doctor prints Chromium's "
-        "net:: error or names the target as the failing URL"
-    ) for cid in ("redir-location-invalid", "redir-location-data", "redir-location-ftp")},
+    **{
+        ("webkit", cid): (
+            "WebKit reports a redirect to a non-http(s) or unparsable Location with its own console "
+            "text (the CORS-scheme line, or `FTP URLs are disabled`); cors-doctor prints Chromium's "
+            "net:: error or names the target as the failing URL"
+        )
+        for cid in ("redir-location-invalid", "redir-location-data", "redir-location-ftp")
+    },
 }
 
-BROWSER_ONLY = frozenset(name.lower() for name in (
-    "Host", "User-Agent", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform",
-    "Accept-Language", "Accept-Encoding", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest",
-    "Sec-Fetch-User", "Sec-Fetch-Storage-Access", "Referer", "Connection", "Keep-Alive", "TE",
-    "Priority", "Content-Length", "Transfer-Encoding", "Pragma", "Cache-Control", "DNT",
-    "Sec-GPC",
-))
+BROWSER_ONLY = frozenset(
+    name.lower()
+    for name in (
+        "Host",
+        "User-Agent",
+        "sec-ch-ua",
+        "sec-ch-ua-mobile",
+        "sec-ch-ua-platform",
+        "Accept-Language",
+        "Accept-Encoding",
+        "Sec-Fetch-Site",
+        "Sec-Fetch-Mode",
+        "Sec-Fetch-Dest",
+        "Sec-Fetch-User",
+        "Sec-Fetch-Storage-Access",
+        "Referer",
+        "Connection",
+        "Keep-Alive",
+        "TE",
+        "Priority",
+        "Content-Length",
+        "Transfer-Encoding",
+        "Pragma",
+        "Cache-Control",
+        "DNT",
+        "Sec-GPC",
+    )
+)
 PRESENCE_ONLY = frozenset({"cookie"})
 
 
@@ -219,20 +275,21 @@ def from_engine(record: dict, case: Case) -> dict:
         **preflight_fields(record["requests"]),
         "exposed_headers": list(record["exposed_headers"]),
         # A block the engine printed nothing for (it happens in WebKit) leaves nothing to compare.
-        "browser_message": (NO_MESSAGE if not record["allowed"] and record["console_message"] is None
-                            else record["console_message"]),
+        "browser_message": (
+            NO_MESSAGE if not record["allowed"] and record["console_message"] is None else record["console_message"]
+        ),
         "exit_code": 0 if record["allowed"] else 1,
         "requests": wire(record["requests"], case),
         "later_preflight": [step["preflight_sent"] for step in record.get("later", [])],
     }
 
 
-def from_cli(doc: dict | None, returncode: int | None, requests: list[dict], case: Case,
-             browser: str = "chrome") -> dict:
+def from_cli(
+    doc: dict | None, returncode: int | None, requests: list[dict], case: Case, browser: str = "chrome"
+) -> dict:
     """Comparable fields from the CLI's --json document (None: the CLI gave no JSON), its exit
     code and every request the server logged while it ran."""
-    sent = {**preflight_fields(requests), "exit_code": returncode,
-            "requests": wire(requests, case)}
+    sent = {**preflight_fields(requests), "exit_code": returncode, "requests": wire(requests, case)}
     if doc is None:
         missing = "<no JSON output>"
         return dict.fromkeys(FIELDS, missing) | sent
@@ -249,15 +306,20 @@ def engine_summary(record: dict, case: Case) -> dict:
     """The stable subset of an engine observation (placeholders, not ports)."""
     out = {k: record[k] for k in ENGINE_FIELDS if k not in ("requests", "later")}
     out["requests"] = wire(record["requests"], case)
-    out["later"] = [{"allowed": step["allowed"], "preflight_sent": step["preflight_sent"],
-                     "requests": wire(step["requests"], case)} for step in record.get("later", [])]
+    out["later"] = [
+        {"allowed": step["allowed"], "preflight_sent": step["preflight_sent"], "requests": wire(step["requests"], case)}
+        for step in record.get("later", [])
+    ]
     return out
 
 
 def diff(expected: dict, actual: dict, fields=FIELDS) -> list[tuple[str, object, object]]:
     """[(field, expected, actual)] for every field that differs (NO_MESSAGE matches anything)."""
-    return [(f, expected.get(f), actual.get(f)) for f in fields
-            if expected.get(f) is not NO_MESSAGE and expected.get(f) != actual.get(f)]
+    return [
+        (f, expected.get(f), actual.get(f))
+        for f in fields
+        if expected.get(f) is not NO_MESSAGE and expected.get(f) != actual.get(f)
+    ]
 
 
 def format_diff(case_id: str, diffs, left: str = "engine", right: str = "cli") -> str:

@@ -148,8 +148,7 @@ def cli_runs(request, case_server) -> dict[str, dict[str, CliRun]]:
         ids = selected_case_ids(request.session, same_browser) or [c.id for c in CASES]
         started = time.monotonic()
         runs = Results(run_many([BY_ID[cid] for cid in ids], case_server, engine.browser))
-        tally(config).add_time(f"cli --browser {engine.browser} ({len(ids)} cases)",
-                               time.monotonic() - started)
+        tally(config).add_time(f"cli --browser {engine.browser} ({len(ids)} cases)", time.monotonic() - started)
         return runs
 
     return _Lazy(run)
@@ -187,6 +186,5 @@ def live(request, engine, runner, case_server) -> dict[str, Observation]:
     ids = selected_case_ids(request.session, {engine.name}, live=True) or [c.id for c in CASES]
     started = time.monotonic()
     observations = Results(runner.run([BY_ID[cid] for cid in ids], case_server))
-    tally(request.config).add_time(f"{engine.name} live ({len(ids)} cases)",
-                                   time.monotonic() - started)
+    tally(request.config).add_time(f"{engine.name} live ({len(ids)} cases)", time.monotonic() - started)
     return observations

@@ -161,10 +161,16 @@ class FirefoxRunner:
     def settings(self) -> dict:
         return {
             "executable": self.executable,
-            "args": ["--marionette", "--headless", "--no-remote", "--remote-allow-system-access",
-                     "--profile", "<fresh profile>"],
+            "args": [
+                "--marionette",
+                "--headless",
+                "--no-remote",
+                "--remote-allow-system-access",
+                "--profile",
+                "<fresh profile>",
+            ],
             "cookies": f"network.cookie.cookieBehavior={COOKIE_BEHAVIOR} (accept all; Firefox's "
-                       "default 5 partitions 127.0.0.1 cookies away from a localhost page)",
+            "default 5 partitions 127.0.0.1 cookies away from a localhost page)",
             "prefs": {k: v for k, v in PREFS.items() if k.startswith(("network.cookie", "dom.security"))},
         }
 
@@ -178,19 +184,33 @@ class FirefoxRunner:
         profile = home / "profile"
         profile.mkdir()
         port = _free_port()
-        (profile / "user.js").write_text(_user_js({**PREFS, "marionette.port": port}),
-                                         encoding="utf-8")
+        (profile / "user.js").write_text(_user_js({**PREFS, "marionette.port": port}), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MOZ_", "XDG_"))}
-        env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-                   XDG_CACHE_HOME=str(home / ".cache"), XDG_DATA_HOME=str(home / ".local/share"),
-                   XDG_RUNTIME_DIR=str(home), MOZ_CRASHREPORTER_DISABLE="1",
-                   MOZ_HEADLESS="1")
+        env.update(
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / ".config"),
+            XDG_CACHE_HOME=str(home / ".cache"),
+            XDG_DATA_HOME=str(home / ".local/share"),
+            XDG_RUNTIME_DIR=str(home),
+            MOZ_CRASHREPORTER_DISABLE="1",
+            MOZ_HEADLESS="1",
+        )
         env.pop("DISPLAY", None)
         self._proc = subprocess.Popen(
-            [self.executable, "--marionette", "--headless", "--no-remote",
-             "--remote-allow-system-access", "--profile", str(profile)],
-            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                self.executable,
+                "--marionette",
+                "--headless",
+                "--no-remote",
+                "--remote-allow-system-access",
+                "--profile",
+                str(profile),
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             self._client = Marionette(host="127.0.0.1", port=port, socket_timeout=60)
@@ -255,8 +275,7 @@ class FirefoxRunner:
         self._chrome(_COOKIES_CLEAR + _CONSOLE_RESET)
         server.take_log(case.id)  # forget anything an earlier client left under this case
         args = page_args(case, server)
-        result = self._client.execute_async_script(_FETCH_ASYNC, script_args=[args],
-                                                   sandbox=None, new_sandbox=False)
+        result = self._client.execute_async_script(_FETCH_ASYNC, script_args=[args], sandbox=None, new_sandbox=False)
         marker = f"/c/{case.id}/"
         console = self._case_console(marker)
         if not result.get("ok"):
@@ -269,5 +288,3 @@ class FirefoxRunner:
 
     def _case_console(self, marker: str) -> list[str]:
         return [line for line in self._chrome(_CONSOLE_READ) if marker in line]
-
-

@@ -27,8 +27,7 @@ def live_tests(engine_name: str):
     def test_version(engine, runner, fixtures):
         recorded = fixtures[engine.name]["version"]
         if runner.version != recorded:
-            warnings.warn(f"{engine.label} fixture recorded with {recorded}, running "
-                          f"{runner.version}", stacklevel=1)
+            warnings.warn(f"{engine.label} fixture recorded with {recorded}, running {runner.version}", stacklevel=1)
         assert runner.version
 
     @pytest.mark.parametrize("case_id", CASE_IDS)
@@ -36,23 +35,29 @@ def live_tests(engine_name: str):
         doc = fixtures[engine.name]
         stored = doc["cases"].get(case_id)
         if stored is None:
-            pytest.fail(f"{case_id} has no recorded verdict; "
-                        f"run python -m tests.conformance.record --engine {engine.name}")
+            pytest.fail(
+                f"{case_id} has no recorded verdict; run python -m tests.conformance.record --engine {engine.name}"
+            )
         case = BY_ID[case_id]
         now = verdicts.masked(live[case_id], case_server.origins)
         diffs = diff(engine_summary(stored, case), engine_summary(now, case), ENGINE_FIELDS)
         assert not diffs, (
             f"{engine.label}'s behaviour changed since the fixture was recorded "
-            f"({doc['version']}):\n" + format_diff(case_id, diffs, "recorded", "live")
+            f"({doc['version']}):\n"
+            + format_diff(case_id, diffs, "recorded", "live")
             + f"\nIf this is the new truth: python -m tests.conformance.record "
-              f"--engine {engine.name} --case {case_id}"
+            f"--engine {engine.name} --case {case_id}"
         )
 
-    @pytest.mark.parametrize("case_id", [
-        pytest.param(cid, marks=[pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[engine_name, cid], strict=True)])
-        if (engine_name, cid) in KNOWN_DISAGREEMENTS else cid
-        for cid in CASE_IDS
-    ])
+    @pytest.mark.parametrize(
+        "case_id",
+        [
+            pytest.param(cid, marks=[pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[engine_name, cid], strict=True)])
+            if (engine_name, cid) in KNOWN_DISAGREEMENTS
+            else cid
+            for cid in CASE_IDS
+        ],
+    )
     def test_cli_agrees_with_live(case_id, engine, live, cli_runs):
         case = BY_ID[case_id]
         expected = from_engine(live[case_id].to_dict(), case)
@@ -61,7 +66,8 @@ def live_tests(engine_name: str):
         assert not diffs, (
             f"{case.title} [{case.request_summary()}]\n"
             + format_diff(case_id, diffs, f"{engine.name} (live)", "cors-doctor")
-            + "\n" + run.explain()
+            + "\n"
+            + run.explain()
         )
 
     return test_version, test_engine_matches_fixture, test_cli_agrees_with_live

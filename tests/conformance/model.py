@@ -114,7 +114,7 @@ class Case:
     wpt: str = ""
 
     def __post_init__(self) -> None:
-        self.first  # validates client, mode and their combination
+        self.first  # noqa: B018 - the property validates client, mode and their combination
 
     @property
     def entry_path(self) -> str:
@@ -122,8 +122,16 @@ class Case:
 
     @property
     def first(self) -> Request:
-        return Request(self.method, tuple(self.headers), self.credentials, self.body, self.client,
-                       self.mode, self.keepalive, self.upload_listener)
+        return Request(
+            self.method,
+            tuple(self.headers),
+            self.credentials,
+            self.body,
+            self.client,
+            self.mode,
+            self.keepalive,
+            self.upload_listener,
+        )
 
     def requests(self) -> list[Request]:
         """Every request the page makes, in order."""

@@ -131,8 +131,10 @@ def page_expression(args: dict) -> str:
 
 def page_callback_script(args: dict) -> str:
     """For WebDriver's execute_async_script: hands the result to the callback argument."""
-    return (f"const done = arguments[arguments.length - 1];\n"
-            f"{page_expression(args)}.then(done, (e) => done({{ok: false, error: String(e)}}));")
+    return (
+        f"const done = arguments[arguments.length - 1];\n"
+        f"{page_expression(args)}.then(done, (e) => done({{ok: false, error: String(e)}}));"
+    )
 
 
 def split_log(log: list[LoggedRequest]) -> list[list[LoggedRequest]]:

@@ -40,16 +40,14 @@ def check(engine: Engine, observations: dict, origins, output: Path) -> int:
             changed += 1
             continue
         case = BY_ID[cid]
-        diffs = diff(engine_summary(old, case), engine_summary(verdicts.masked(obs, origins), case),
-                     ENGINE_FIELDS)
+        diffs = diff(engine_summary(old, case), engine_summary(verdicts.masked(obs, origins), case), ENGINE_FIELDS)
         if diffs:
             changed += 1
             print(format_diff(cid, diffs, "recorded", "now"))
     return changed
 
 
-def record_engine(engine: Engine, cases: list[Case], output: Path, only_some: bool,
-                  check_only: bool) -> int:
+def record_engine(engine: Engine, cases: list[Case], output: Path, only_some: bool, check_only: bool) -> int:
     reason = engine.missing()
     if reason:
         print(f"{engine.label}: {reason}", file=sys.stderr)
@@ -60,27 +58,25 @@ def record_engine(engine: Engine, cases: list[Case], output: Path, only_some: bo
     elapsed = time.monotonic() - started
     if check_only:
         changed = check(engine, observations, server.origins, output)
-        print(f"{engine.label} {runner.version}: {len(observations)} cases, {changed} changed, "
-              f"{elapsed:.1f} s")
+        print(f"{engine.label} {runner.version}: {len(observations)} cases, {changed} changed, {elapsed:.1f} s")
         return 1 if changed else 0
     previous = verdicts.load(output) if only_some and output.exists() else None
     doc = verdicts.build(engine.name, observations, server.origins, runner, previous)
     verdicts.save(doc, output)
     blocked = sum(1 for o in observations.values() if not o.allowed)
-    print(f"{engine.label} {runner.version}: recorded {len(observations)} cases "
-          f"({blocked} blocked) into {output} in {elapsed:.1f} s")
+    print(
+        f"{engine.label} {runner.version}: recorded {len(observations)} cases "
+        f"({blocked} blocked) into {output} in {elapsed:.1f} s"
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="chromium", choices=[*ENGINES, "all"])
-    parser.add_argument("--case", action="append", default=[], metavar="ID",
-                        help="only these case ids (repeatable)")
-    parser.add_argument("--check", action="store_true",
-                        help="compare with the stored fixture instead of writing it")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="fixture file (default: <engine>_verdicts.json here)")
+    parser.add_argument("--case", action="append", default=[], metavar="ID", help="only these case ids (repeatable)")
+    parser.add_argument("--check", action="store_true", help="compare with the stored fixture instead of writing it")
+    parser.add_argument("--output", type=Path, default=None, help="fixture file (default: <engine>_verdicts.json here)")
     args = parser.parse_args(argv)
 
     unknown = [cid for cid in args.case if cid not in BY_ID]
@@ -92,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = [BY_ID[cid] for cid in args.case] if args.case else CASES
     worst = 0
     for engine in engines:
-        code = record_engine(engine, cases, args.output or engine.fixture, bool(args.case),
-                             args.check)
+        code = record_engine(engine, cases, args.output or engine.fixture, bool(args.case), args.check)
         worst = max(worst, code)
     return worst
 

@@ -73,8 +73,13 @@ def engine_section(engine: Engine, doc: dict, runs: dict[str, CliRun], origins: 
         *[f"| {f} | {n} |" for f, n in by_field.items()],
     ]
     for case, diffs, run in rows:
-        out += ["", f"### {engine.name}: {case.id}", "",
-                f"{case.title} ({case.group}). Request: `{case.request_summary()}`.", ""]
+        out += [
+            "",
+            f"### {engine.name}: {case.id}",
+            "",
+            f"{case.title} ({case.group}). Request: `{case.request_summary()}`.",
+            "",
+        ]
         if (engine.name, case.id) in KNOWN_DISAGREEMENTS:
             out += [f"Known, not followed: {KNOWN_DISAGREEMENTS[engine.name, case.id]}.", ""]
         for field, expected, actual in diffs:
@@ -90,8 +95,7 @@ def render(runs_by_engine: dict[str, dict[str, CliRun]], origins: Origins) -> st
     """The whole DISAGREEMENTS.md for the engines whose CLI runs are given."""
     out = [HEADER.rstrip("\n")]
     for engine in available():
-        out += engine_section(engine, verdicts.load(engine.fixture), runs_by_engine[engine.name],
-                              origins)
+        out += engine_section(engine, verdicts.load(engine.fixture), runs_by_engine[engine.name], origins)
     return "\n".join(out) + "\n"
 
 
@@ -109,8 +113,7 @@ def complete_runs(partial: dict[str, dict[str, CliRun]] | None, server: CaseServ
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only say whether the file is current (exit 1 when not)")
+    parser.add_argument("--check", action="store_true", help="only say whether the file is current (exit 1 when not)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
 

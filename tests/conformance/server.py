@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Iterable
 
 from .model import Case, Reply
 from .origins import ROLES, Origins
 
-PAGE_HTML = (b"<!doctype html><meta charset=utf-8><link rel=icon href=\"data:,\">"
-             b"<title>cors-doctor conformance</title><p>page")
+PAGE_HTML = (
+    b'<!doctype html><meta charset=utf-8><link rel=icon href="data:,"><title>cors-doctor conformance</title><p>page'
+)
 READ_TIMEOUT = 5.0
 MAX_HEAD = 64 * 1024
 MAX_BODY = 1024 * 1024
@@ -87,7 +88,7 @@ class CaseServer:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> "CaseServer":
+    def start(self) -> CaseServer:
         ready = threading.Event()
         self._loop = asyncio.new_event_loop()
 
@@ -132,7 +133,7 @@ class CaseServer:
             self._loop.close()
         self._loop = None
 
-    def __enter__(self) -> "CaseServer":
+    def __enter__(self) -> CaseServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -169,8 +170,14 @@ class CaseServer:
             if request is not None:
                 writer.write(self._respond(request))
                 await asyncio.wait_for(writer.drain(), READ_TIMEOUT)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                ConnectionError, ValueError, UnicodeError):
+        except (
+            TimeoutError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ConnectionError,
+            ValueError,
+            UnicodeError,
+        ):
             pass
         finally:
             writer.close()

@@ -28,10 +28,16 @@ def test_ported_cases_name_a_wpt_file_and_a_test_title():
         assert path.endswith((".js", ".htm", ".html")) and title, case.id
 
 
-@pytest.mark.parametrize("fields", [
-    {"client": "beacon"}, {"mode": "navigate"}, {"client": "xhr", "mode": "no-cors"},
-    {"client": "xhr", "keepalive": True}, {"upload_listener": True},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"client": "beacon"},
+        {"mode": "navigate"},
+        {"client": "xhr", "mode": "no-cors"},
+        {"client": "xhr", "keepalive": True},
+        {"upload_listener": True},
+    ],
+)
 def test_request_fields_that_page_script_cannot_express_are_refused(fields):
     with pytest.raises(ValueError):
         Request(**fields)
@@ -53,8 +59,12 @@ def _logged(role: str, target: str, method: str = "GET") -> LoggedRequest:
 
 
 def test_the_log_is_cut_at_the_page_separator_requests():
-    log = [_logged("api", "/c/x/r", "OPTIONS"), _logged("api", "/c/x/r"), _logged("page", "/c/x/mark-1"),
-           _logged("api", "/c/x/r")]
+    log = [
+        _logged("api", "/c/x/r", "OPTIONS"),
+        _logged("api", "/c/x/r"),
+        _logged("page", "/c/x/mark-1"),
+        _logged("api", "/c/x/r"),
+    ]
     first, second = split_log(log)
     assert [r.method for r in first] == ["OPTIONS", "GET"]
     assert [r.method for r in second] == ["GET"]

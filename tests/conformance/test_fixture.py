@@ -32,10 +32,18 @@ def test_fixture_covers_every_case(engine, fixtures):
 def engine_case_params(engines: list[str]) -> list:
     """(engine, case id) pairs; the known disagreements are strict xfails with their reason."""
     return [
-        pytest.param(engine, cid, id=f"{engine}-{cid}", marks=(
-            [pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[engine, cid], strict=True)]
-            if (engine, cid) in KNOWN_DISAGREEMENTS else []))
-        for engine in engines for cid in CASE_IDS
+        pytest.param(
+            engine,
+            cid,
+            id=f"{engine}-{cid}",
+            marks=(
+                [pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[engine, cid], strict=True)]
+                if (engine, cid) in KNOWN_DISAGREEMENTS
+                else []
+            ),
+        )
+        for engine in engines
+        for cid in CASE_IDS
     ]
 
 
@@ -44,8 +52,9 @@ def test_cli_agrees_with_recorded(engine, case_id, fixtures, cli_runs, case_serv
     doc = fixtures[engine]
     record = doc["cases"].get(case_id)
     if record is None:
-        pytest.fail(f"{case_id} has no recorded {engine} verdict; "
-                    f"run python -m tests.conformance.record --engine {engine}")
+        pytest.fail(
+            f"{case_id} has no recorded {engine} verdict; run python -m tests.conformance.record --engine {engine}"
+        )
     case = BY_ID[case_id]
     expected = from_engine(case_server.origins.fill_deep(record), case)
     run = cli_runs[engine][case_id]
@@ -53,5 +62,6 @@ def test_cli_agrees_with_recorded(engine, case_id, fixtures, cli_runs, case_serv
     assert not diffs, (
         f"{case.title} [{case.request_summary()}]\n"
         + format_diff(case_id, diffs, f"{engine} {doc['version']}", "cors-doctor")
-        + "\n" + run.explain()
+        + "\n"
+        + run.explain()
     )

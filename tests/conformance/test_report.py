@@ -53,6 +53,4 @@ def test_every_difference_between_engines_is_documented():
     differing = engine_differences()
     assert differing, "the engines agree on every case: the comparison is not looking"
     undocumented = {cid: names for cid, names in differing.items() if f"`{cid}`" not in text}
-    assert not undocumented, (
-        f"cases where engines behave differently but {DOC.name} does not name them: {undocumented}"
-    )
+    assert not undocumented, f"cases where engines behave differently but {DOC.name} does not name them: {undocumented}"

@@ -14,8 +14,7 @@ from .compare import diff, from_cli, from_engine, wire
 
 # Every credentialed case (where a reflection probe from another origin used to go out by
 # itself), plus redirects and preflights: the shapes in which extra requests could hide.
-PLAIN_CASES = [c.id for c in CASES
-               if c.credentials or c.id.startswith(("redir-third", "pf-cred", "pf-status"))]
+PLAIN_CASES = [c.id for c in CASES if c.credentials or c.id.startswith(("redir-third", "pf-cred", "pf-status"))]
 
 
 @pytest.mark.parametrize("case_id", PLAIN_CASES)
@@ -35,8 +34,14 @@ def _request(method: str, origin: str | None, *extra: str, preflight: bool = Fal
     headers = ["Host: 127.0.0.1:1", "User-Agent: x", *extra]
     if origin is not None:
         headers.append(f"Origin: {origin}")
-    return {"role": "api", "method": method, "path": "/c/acao-null/r", "preflight": preflight,
-            "headers": headers, "body": ""}
+    return {
+        "role": "api",
+        "method": method,
+        "path": "/c/acao-null/r",
+        "preflight": preflight,
+        "headers": headers,
+        "body": "",
+    }
 
 
 def _engine_record(requests: list[dict]) -> dict:
@@ -50,8 +55,10 @@ def _cli_doc() -> dict:
 def test_a_request_from_another_origin_is_a_difference():
     case = BY_ID["acao-null"]
     browser = [_request("GET", "http://localhost:1")]
-    cli = [*browser, _request("OPTIONS", "https://cors-doctor-canary.invalid",
-                              "Access-Control-Request-Method: GET", preflight=True)]
+    cli = [
+        *browser,
+        _request("OPTIONS", "https://cors-doctor-canary.invalid", "Access-Control-Request-Method: GET", preflight=True),
+    ]
     diffs = diff(from_engine(_engine_record(browser), case), from_cli(_cli_doc(), 0, cli, case))
     assert {field for field, _, _ in diffs} == {"requests", "preflight", "acrm"}
 

@@ -31,8 +31,9 @@ def masked(observation: Observation, origins: Origins) -> dict:
     return origins.mask_deep(observation.to_dict())
 
 
-def build(engine: str, observations: dict[str, Observation], origins: Origins, runner,
-          previous: dict | None = None) -> dict:
+def build(
+    engine: str, observations: dict[str, Observation], origins: Origins, runner, previous: dict | None = None
+) -> dict:
     """A fixture document for `engine` from a runner that just ran; with `previous`, cases not
     re-run are kept from it."""
     cases = dict((previous or {}).get("cases", {}))

@@ -98,4 +98,8 @@ def test_explain_command_prints_the_cookie_rule():
     )
     assert run.returncode == 0, run.stderr
     (item,) = json.loads(run.stdout)["explained"]
-    assert (item["browser"], item["code"], item["docs"]) == ("firefox", "CD806", "https://cors-doctor.readthedocs.io/en/latest/rules/CD806/")
+    assert (item["browser"], item["code"], item["docs"]) == (
+        "firefox",
+        "CD806",
+        "https://cors-doctor.readthedocs.io/en/latest/rules/CD806/",
+    )

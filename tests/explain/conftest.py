@@ -13,8 +13,14 @@ from pathlib import Path
 import pytest
 
 VERDICTS = Path(__file__).resolve().parents[1] / "conformance" / "chromium_verdicts.json"
-PORTS = {"{page}": "http://localhost:5173", "{api}": "http://127.0.0.1:8000", "{third}": "http://127.0.0.1:9000",
-         "{page_port}": "5173", "{api_port}": "8000", "{third_port}": "9000"}
+PORTS = {
+    "{page}": "http://localhost:5173",
+    "{api}": "http://127.0.0.1:8000",
+    "{third}": "http://127.0.0.1:9000",
+    "{page_port}": "5173",
+    "{api_port}": "8000",
+    "{third_port}": "9000",
+}
 CORS_MARKER = "has been blocked by CORS policy"
 
 
@@ -29,8 +35,11 @@ def chromium_console() -> dict[str, list[str]]:
     if not VERDICTS.exists():
         return {}
     cases = json.loads(VERDICTS.read_text(encoding="utf-8"))["cases"]
-    return {cid: [fill(line) for line in case["console"]]
-            for cid, case in cases.items() if any(CORS_MARKER in line for line in case["console"])}
+    return {
+        cid: [fill(line) for line in case["console"]]
+        for cid, case in cases.items()
+        if any(CORS_MARKER in line for line in case["console"])
+    }
 
 
 @pytest.fixture(scope="session")

@@ -34,9 +34,17 @@ def test_round_trip_through_the_templates(case_id):
     assert len(result.explained) == 1
     e = result.explained[0]
     assert e.browser == "chrome" and e.code == code_for(e.kind)
-    printed = chrome_message(FailureContext(
-        e.kind, e.url, e.initial_url or e.url, e.origin, hint=e.hint or "", on_preflight=bool(e.preflight),
-        initiator="XMLHttpRequest" if e.resource == "XMLHttpRequest" else "fetch"))
+    printed = chrome_message(
+        FailureContext(
+            e.kind,
+            e.url,
+            e.initial_url or e.url,
+            e.origin,
+            hint=e.hint or "",
+            on_preflight=bool(e.preflight),
+            initiator="XMLHttpRequest" if e.resource == "XMLHttpRequest" else "fetch",
+        )
+    )
     assert printed == line
 
 
@@ -65,8 +73,12 @@ def test_wrapped_copies_of_every_message_are_recognised():
         line = cors_line(lines)
         expected = explain(line).explained[0]
         for width in (60, 79, 100):
-            wrapped = "\n".join(line[i:i + width] for i in range(0, len(line), width))
+            wrapped = "\n".join(line[i : i + width] for i in range(0, len(line), width))
             got = explain(wrapped).explained
             assert len(got) == 1, (case_id, width)
-            assert (got[0].kind, got[0].url, got[0].origin, got[0].hint) == \
-                (expected.kind, expected.url, expected.origin, expected.hint), (case_id, width)
+            assert (got[0].kind, got[0].url, got[0].origin, got[0].hint) == (
+                expected.kind,
+                expected.url,
+                expected.origin,
+                expected.hint,
+            ), (case_id, width)

@@ -13,18 +13,28 @@ from .conftest import chromium_console
 CASES = chromium_console()
 MISSING = next(line for line in CASES["acao-missing"] if "CORS policy" in line)
 PREFLIGHT_401 = next(line for line in CASES["pf-status-401-with-cors"] if "CORS policy" in line)
-FIREFOX = ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at "
-           "http://127.0.0.1:8000/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 500.")
-SAFARI = ("[Error] Origin http://localhost:5173 is not allowed by Access-Control-Allow-Origin. Status code: 404\n"
-          "[Error] Fetch API cannot load http://127.0.0.1:8000/items due to access control checks.\n"
-          "[Error] Failed to load resource: Origin http://localhost:5173 is not allowed by Access-Control-Allow-Origin. "
-          "Status code: 404 (items, line 0)")
+FIREFOX = (
+    "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at "
+    "http://127.0.0.1:8000/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 500."
+)
+SAFARI = (
+    "[Error] Origin http://localhost:5173 is not allowed by Access-Control-Allow-Origin. Status code: 404\n"
+    "[Error] Fetch API cannot load http://127.0.0.1:8000/items due to access control checks.\n"
+    "[Error] Failed to load resource: Origin http://localhost:5173 is not allowed by Access-Control-Allow-Origin. "
+    "Status code: 404 (items, line 0)"
+)
 
 
 def run_stdin(text: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cors_doctor", "explain", *args], input=text, text=True,
-                          capture_output=True, timeout=60, cwd=REPO, env={"NO_COLOR": "1", "COLUMNS": "250",
-                                                                          "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "cors_doctor", "explain", *args],
+        input=text,
+        text=True,
+        capture_output=True,
+        timeout=60,
+        cwd=REPO,
+        env={"NO_COLOR": "1", "COLUMNS": "250", "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_message_as_argument(cli):
@@ -37,9 +47,11 @@ def test_message_as_argument(cli):
 
 
 def test_message_on_stdin_with_console_noise():
-    pasted = ("localhost/:1 " + MISSING + "\n"
-              "127.0.0.1:8000/c/acao-missing/r:1  GET http://127.0.0.1:8000/c/acao-missing/r net::ERR_FAILED 200 (OK)\n"
-              "Uncaught (in promise) TypeError: Failed to fetch\n    at main.js:12:5\n")
+    pasted = (
+        "localhost/:1 " + MISSING + "\n"
+        "127.0.0.1:8000/c/acao-missing/r:1  GET http://127.0.0.1:8000/c/acao-missing/r net::ERR_FAILED 200 (OK)\n"
+        "Uncaught (in promise) TypeError: Failed to fetch\n    at main.js:12:5\n"
+    )
     result = run_stdin(pasted)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("CD301") >= 1
@@ -51,7 +63,10 @@ def test_several_browsers_in_one_paste(cli):
     assert result.code == 0
     doc = json.loads(result.stdout)
     assert [(e["browser"], e["code"]) for e in doc["explained"]] == [
-        ("chrome", "CD202"), ("firefox", "CD301"), ("safari", "CD301")]
+        ("chrome", "CD202"),
+        ("firefox", "CD301"),
+        ("safari", "CD301"),
+    ]
     safari = doc["explained"][2]
     assert safari["request"]["url"] == "http://127.0.0.1:8000/items" and safari["request"]["status"] == 404
     assert safari["also"] == ["CD304"]

@@ -24,24 +24,32 @@ def only(text: str):
 EXPECTED = only(LINE)
 
 
-@pytest.mark.parametrize("pasted", [
-    f"index.html:1 {LINE}",
-    f"(index):1 {LINE}",
-    f"localhost/:1  {LINE}",
-    f"VM123:7 {LINE}",
-    f"{LINE} main.js:42",
-    f"[Error] {LINE}",
-    f"12:01:02.345 {LINE}",
-    f"❌ {LINE}",
-    f"  {LINE}  ",
-    LINE.replace("'", "\u2019"),  # typographic quotes from a word processor
-    f"{LINE}\nFailed to load resource: net::ERR_FAILED",
-    f"{LINE}\nUncaught (in promise) TypeError: Failed to fetch\n    at fetchItems (app.js:10:5)\n    at async main (app.js:20:3)",
-])
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        f"index.html:1 {LINE}",
+        f"(index):1 {LINE}",
+        f"localhost/:1  {LINE}",
+        f"VM123:7 {LINE}",
+        f"{LINE} main.js:42",
+        f"[Error] {LINE}",
+        f"12:01:02.345 {LINE}",
+        f"❌ {LINE}",
+        f"  {LINE}  ",
+        LINE.replace("'", "\u2019"),  # typographic quotes from a word processor
+        f"{LINE}\nFailed to load resource: net::ERR_FAILED",
+        f"{LINE}\nUncaught (in promise) TypeError: Failed to fetch\n    at fetchItems (app.js:10:5)\n    at async main (app.js:20:3)",
+    ],
+)
 def test_noise_around_a_message(pasted):
     e = only(pasted)
-    assert (e.kind, e.url, e.origin, e.hint, e.preflight) == (EXPECTED.kind, EXPECTED.url, EXPECTED.origin,
-                                                               EXPECTED.hint, EXPECTED.preflight)
+    assert (e.kind, e.url, e.origin, e.hint, e.preflight) == (
+        EXPECTED.kind,
+        EXPECTED.url,
+        EXPECTED.origin,
+        EXPECTED.hint,
+        EXPECTED.preflight,
+    )
 
 
 @pytest.mark.parametrize("width", [40, 57, 72, 90])
@@ -71,11 +79,19 @@ def test_companion_line_gives_method_and_status():
 
 
 def test_check_args_round_trip():
-    check = CheckArgs("https://api.example.com/x", "https://app.example.com", "PUT",
-                      (("Authorization", "Bearer secret-token"), ("X-Id", "1")), True, True, "safari")
+    check = CheckArgs(
+        "https://api.example.com/x",
+        "https://app.example.com",
+        "PUT",
+        (("Authorization", "Bearer secret-token"), ("X-Id", "1")),
+        True,
+        True,
+        "safari",
+    )
     assert check.shell(show_secrets=False) == (
         "cors-doctor check https://api.example.com/x --origin https://app.example.com --method PUT "
-        "--header 'Authorization: Bearer ••••••' --header 'X-Id: 1' --credentials --actual --browser safari")
+        "--header 'Authorization: Bearer ••••••' --header 'X-Id: 1' --credentials --actual --browser safari"
+    )
     assert "secret-token" in check.shell()
     spec = check.spec()
     assert (spec.method, spec.credentials, spec.browser, spec.headers) == ("PUT", True, "safari", check.headers)

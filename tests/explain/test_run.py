@@ -75,8 +75,10 @@ def test_the_request_itself_is_sent_only_with_actual(cli, loopback_server):
 
 def test_firefox_message_needs_the_origin_to_run(cli, loopback_server):
     server = loopback_server(no_cors)
-    text = ("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at "
-            f"{server.url}/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200.")
+    text = (
+        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at "
+        f"{server.url}/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."
+    )
     missing = cli("explain", "--run", text)
     assert missing.code == 2 and "pass --origin" in missing.stderr
     result = cli("explain", "--run", "--json", "--origin", PAGE, text)

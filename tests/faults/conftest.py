@@ -52,8 +52,14 @@ def run_cli(*args: str, env: dict[str, str] | None = None, offline: bool = False
     """Run `cors-doctor ARGS` in a subprocess; `offline` resolves only loopback names."""
     program = [str(OFFLINE_RESOLVER)] if offline else ["-m", "cors_doctor"]
     started = time.monotonic()
-    done = subprocess.run([sys.executable, *program, *args], capture_output=True, text=True,
-                          encoding="utf-8", env=cli_env(env), timeout=limit)
+    done = subprocess.run(
+        [sys.executable, *program, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=cli_env(env),
+        timeout=limit,
+    )
     return CliRun(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
 
 
@@ -140,19 +146,23 @@ def self_signed_context(tmp_path: Path, name: str = "127.0.0.1") -> ssl.SSLConte
 
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(name))]), critical=False)
         .sign(key, hashes.SHA256())
     )
     cert_file, key_file = tmp_path / "self.pem", tmp_path / "self.key"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
     return context

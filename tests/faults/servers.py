@@ -63,7 +63,11 @@ class _LoopThread:
 
         async def start() -> int:
             server = await asyncio.start_server(
-                lambda r, w: self.track(handler(r, w)), host, 0, ssl=ssl_context, limit=MAX_HEAD,
+                lambda r, w: self.track(handler(r, w)),
+                host,
+                0,
+                ssl=ssl_context,
+                limit=MAX_HEAD,
             )
             self._servers.append(server)
             return server.sockets[0].getsockname()[1]
@@ -122,7 +126,7 @@ async def read_request(reader: asyncio.StreamReader, plain: bool = True) -> Seen
     except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
         return None
     lines = head.decode("latin-1").split("\r\n")
-    method, target, _ = (lines[0].split(" ", 2) + ["", ""])[:3]
+    method, target, _ = ([*lines[0].split(" ", 2), "", ""])[:3]
     headers = []
     for line in lines[1:]:
         if line:
@@ -134,10 +138,18 @@ async def read_request(reader: asyncio.StreamReader, plain: bool = True) -> Seen
     return Seen(method, target, tuple(headers), body, head)
 
 
-def http_reply(status: int, headers: list[tuple[str, str]] | tuple = (), body: bytes = b"", reason: str = "OK") -> bytes:
+def http_reply(
+    status: int, headers: list[tuple[str, str]] | tuple = (), body: bytes = b"", reason: str = "OK"
+) -> bytes:
     """A complete reply with Content-Length and Connection: close, header lines as given."""
-    lines = [f"HTTP/1.1 {status} {reason}", *(f"{n}: {v}" for n, v in headers),
-             f"Content-Length: {len(body)}", "Connection: close", "", ""]
+    lines = [
+        f"HTTP/1.1 {status} {reason}",
+        *(f"{n}: {v}" for n, v in headers),
+        f"Content-Length: {len(body)}",
+        "Connection: close",
+        "",
+        "",
+    ]
     return "\r\n".join(lines).encode("latin-1") + body
 
 
@@ -169,8 +181,9 @@ async def wait_for_client_to_leave(reader: asyncio.StreamReader) -> None:
 class ScriptedServer(_AsyncServer):
     """HTTP/1.1 (or HTTPS) on 127.0.0.x: routes map a path (without query) to a handler."""
 
-    def __init__(self, routes: dict[str, Handler], host: str = "127.0.0.1", ssl_context=None,
-                 default: Handler | None = None) -> None:
+    def __init__(
+        self, routes: dict[str, Handler], host: str = "127.0.0.1", ssl_context=None, default: Handler | None = None
+    ) -> None:
         super().__init__()
         self.routes = routes
         self.default = default or reply(404, [("Content-Type", "text/plain")], b"no such path")
@@ -198,8 +211,11 @@ class ScriptedServer(_AsyncServer):
             if seen is None:
                 return
             if seen is TLS_HELLO:  # answered like uvicorn, nginx and Go answer a handshake on a plain port
-                writer.write(http_reply(400, [("Content-Type", "text/plain")], b"Invalid HTTP request received.",
-                                        reason="Bad Request"))
+                writer.write(
+                    http_reply(
+                        400, [("Content-Type", "text/plain")], b"Invalid HTTP request received.", reason="Bad Request"
+                    )
+                )
                 await writer.drain()
                 return
             self.log.append(seen)
@@ -257,8 +273,11 @@ class ForwardProxy(_AsyncServer):
                 port = int(scheme_host.rsplit(":", 1)[1]) if ":" in scheme_host else 80
                 up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
                 kept = [line for line in rest.split("\r\n") if line and not line.lower().startswith("proxy-")]
-                up_writer.write(f"{method} /{path} {version}\r\n".encode("latin-1")
-                                + "\r\n".join(kept).encode("latin-1") + b"\r\n\r\n")
+                up_writer.write(
+                    f"{method} /{path} {version}\r\n".encode("latin-1")
+                    + "\r\n".join(kept).encode("latin-1")
+                    + b"\r\n\r\n"
+                )
             await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
         except (ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):
             pass
@@ -297,7 +316,7 @@ class H2OnlyServer(_AsyncServer):
                 conn.close_connection(error_code=h2.errors.ErrorCodes.PROTOCOL_ERROR)
                 writer.write(conn.data_to_send())
                 await writer.drain()
-        except (ConnectionError, asyncio.TimeoutError):
+        except (TimeoutError, ConnectionError):
             pass
         finally:
             with suppress(Exception):

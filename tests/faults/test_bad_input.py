@@ -21,67 +21,82 @@ def api(serve):
     return serve({"/items": reply(200, cors("*"), b"[]")})
 
 
-@pytest.mark.parametrize(("url", "fragments"), [
-    ("/items", ["is not an absolute URL"]),
-    ("items", ["is not an absolute URL"]),
-    ("", ["the URL is empty"]),
-    ("http://", ["the host is empty"]),
-    ("http://exa mple.com/", ["invalid host"]),
-    ("http://[::1/", ["is not a valid URL"]),
-    ("http://127.0.0.1:99999/", ["is not a valid URL"]),
-    ("ftp://127.0.0.1/items", ["unsupported URL scheme 'ftp'", "http and https only"]),
-    ("file:///etc/passwd", ["unsupported URL scheme 'file'"]),
-    ("ws://127.0.0.1/socket", ["unsupported URL scheme 'ws'"]),
-    ("http://user:secret@127.0.0.1/items", ["contains user:password", "fetch() refuses"]),
-])
+@pytest.mark.parametrize(
+    ("url", "fragments"),
+    [
+        ("/items", ["is not an absolute URL"]),
+        ("items", ["is not an absolute URL"]),
+        ("", ["the URL is empty"]),
+        ("http://", ["the host is empty"]),
+        ("http://exa mple.com/", ["invalid host"]),
+        ("http://[::1/", ["is not a valid URL"]),
+        ("http://127.0.0.1:99999/", ["is not a valid URL"]),
+        ("ftp://127.0.0.1/items", ["unsupported URL scheme 'ftp'", "http and https only"]),
+        ("file:///etc/passwd", ["unsupported URL scheme 'file'"]),
+        ("ws://127.0.0.1/socket", ["unsupported URL scheme 'ws'"]),
+        ("http://user:secret@127.0.0.1/items", ["contains user:password", "fetch() refuses"]),
+    ],
+)
 def test_an_unusable_url_is_one_error_line(url, fragments, api):
     run = run_cli("check", url, "--origin", PAGE)
     assert_one_error(run, *fragments)
     assert api.log == []
 
 
-@pytest.mark.parametrize(("origin", "fragments"), [
-    ("localhost:5173", ["has no scheme", ORIGIN_IS]),
-    ("ftp://localhost:5173", ["is not http or https", ORIGIN_IS]),
-    ("http://localhost:5173/app", ["has a path, query or fragment", ORIGIN_IS]),
-    ("http://localhost:5173?tab=1", ["has a path, query or fragment", ORIGIN_IS]),
-    ("http://localhost:5173#top", ["has a path, query or fragment", ORIGIN_IS]),
-    ("http://dev:pw@localhost:5173", ["contains user info", ORIGIN_IS]),
-    ("http://localhost:5173/", ["has a trailing slash", "browsers send the origin without it: http://localhost:5173"]),
-])
+@pytest.mark.parametrize(
+    ("origin", "fragments"),
+    [
+        ("localhost:5173", ["has no scheme", ORIGIN_IS]),
+        ("ftp://localhost:5173", ["is not http or https", ORIGIN_IS]),
+        ("http://localhost:5173/app", ["has a path, query or fragment", ORIGIN_IS]),
+        ("http://localhost:5173?tab=1", ["has a path, query or fragment", ORIGIN_IS]),
+        ("http://localhost:5173#top", ["has a path, query or fragment", ORIGIN_IS]),
+        ("http://dev:pw@localhost:5173", ["contains user info", ORIGIN_IS]),
+        (
+            "http://localhost:5173/",
+            ["has a trailing slash", "browsers send the origin without it: http://localhost:5173"],
+        ),
+    ],
+)
 def test_an_origin_that_is_not_an_origin_is_one_error_line_that_says_what_an_origin_is(origin, fragments, api):
     run = run_cli("check", api.url("/items"), "--origin", origin)
     assert_one_error(run, *fragments)
     assert api.log == []
 
 
-@pytest.mark.parametrize(("header", "fragment"), [
-    ("X-Token abc", "is not 'Name: value'"),
-    (": value", "is not 'Name: value'"),
-    (" X-Token: abc", "no spaces allowed around the header name"),
-    ("X Token: abc", "invalid header name"),
-    ("X-Tóken: abc", "invalid header name"),
-    ("X-Name: snow☃man", "characters above U+00FF"),
-    ("X-Name: a\rb", "contains CR, LF or NUL"),
-])
+@pytest.mark.parametrize(
+    ("header", "fragment"),
+    [
+        ("X-Token abc", "is not 'Name: value'"),
+        (": value", "is not 'Name: value'"),
+        (" X-Token: abc", "no spaces allowed around the header name"),
+        ("X Token: abc", "invalid header name"),
+        ("X-Tóken: abc", "invalid header name"),
+        ("X-Name: snow☃man", "characters above U+00FF"),
+        ("X-Name: a\rb", "contains CR, LF or NUL"),
+    ],
+)
 def test_a_malformed_header_option_is_one_error_line(header, fragment, api):
     run = run_cli("check", api.url("/items"), "--origin", PAGE, "--header", header)
     assert_one_error(run, fragment)
     assert api.log == []
 
 
-@pytest.mark.parametrize(("args", "fragments"), [
-    (["--browser", "opera"], ["unknown --browser 'opera'", "chrome, firefox or safari"]),
-    (["--framework", "cobol-on-cogs"], ["unknown --framework"]),
-    (["--timeout", "0"], ["--timeout must be a positive, finite number"]),
-    (["--timeout", "-3"], ["--timeout must be a positive, finite number"]),
-    (["--timeout", "soon"], ["'--timeout'"]),
-    (["--method", "GE T"], ["invalid method"]),
-    (["--method", "CONNECT"], ["fetch() refuses the method"]),
-    (["--method", "TRACE"], ["fetch() refuses the method"]),
-    (["--data", "x=1"], ["fetch() refuses a body with GET"]),
-    (["--no-such-option"], ["--no-such-option"]),
-])
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--browser", "opera"], ["unknown --browser 'opera'", "chrome, firefox or safari"]),
+        (["--framework", "cobol-on-cogs"], ["unknown --framework"]),
+        (["--timeout", "0"], ["--timeout must be a positive, finite number"]),
+        (["--timeout", "-3"], ["--timeout must be a positive, finite number"]),
+        (["--timeout", "soon"], ["'--timeout'"]),
+        (["--method", "GE T"], ["invalid method"]),
+        (["--method", "CONNECT"], ["fetch() refuses the method"]),
+        (["--method", "TRACE"], ["fetch() refuses the method"]),
+        (["--data", "x=1"], ["fetch() refuses a body with GET"]),
+        (["--no-such-option"], ["--no-such-option"]),
+    ],
+)
 def test_other_bad_options_are_one_error_line(args, fragments, api):
     run = run_cli("check", api.url("/items"), "--origin", PAGE, *args)
     assert_one_error(run, *fragments)
@@ -89,8 +104,17 @@ def test_other_bad_options_are_one_error_line(args, fragments, api):
 
 
 def test_a_cookie_with_a_line_break_is_refused_before_anything_is_sent(api):
-    run = run_cli("check", api.url("/items"), "--origin", PAGE, "--credentials", "--header", "X-Token: 1",
-                  "--cookie", "a=1\r\nX-Injected: yes")
+    run = run_cli(
+        "check",
+        api.url("/items"),
+        "--origin",
+        PAGE,
+        "--credentials",
+        "--header",
+        "X-Token: 1",
+        "--cookie",
+        "a=1\r\nX-Injected: yes",
+    )
     assert_one_error(run, "--cookie contains CR, LF or NUL")
     assert api.log == []
 
@@ -117,8 +141,17 @@ def test_debug_shows_the_traceback_of_bad_input(api):
     assert_traceback_with_debug(run_cli("check", "/items", "--origin", PAGE, "--debug"))
 
 
-@pytest.mark.parametrize("header", ["Cookie: session=1", "Host: evil.example", "Sec-Fetch-Site: same-origin",
-                                    "Proxy-Authorization: Basic eA==", "Connection: close", "Origin: https://evil.example"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Cookie: session=1",
+        "Host: evil.example",
+        "Sec-Fetch-Site: same-origin",
+        "Proxy-Authorization: Basic eA==",
+        "Connection: close",
+        "Origin: https://evil.example",
+    ],
+)
 def test_a_forbidden_header_is_dropped_with_a_warning_and_the_verdict_still_comes(header, serve):
     """A browser silently drops forbidden headers: cors-doctor says so (CD101) and judges the rest."""
     server = serve({"/items": reply(200, cors(PAGE), b"[]")})

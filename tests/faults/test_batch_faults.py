@@ -41,8 +41,11 @@ class Firehose:
         return max(self.sent, default=0)
 
     async def __call__(self, seen, reader, writer) -> None:
-        writer.write(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: " + PAGE.encode() +
-                     b"\r\nContent-Length: %d\r\n\r\n" % (4 * 2**30))
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: "
+            + PAGE.encode()
+            + b"\r\nContent-Length: %d\r\n\r\n" % (4 * 2**30)
+        )
         index = len(self.sent)
         self.sent.append(0)
         while self.sent[index] < 512 * 2**20:
@@ -56,8 +59,16 @@ def targets(serve, certs):
     """One good API and one misbehaving path per fault, all on loopback."""
     firehose = Firehose()
     good = serve({"/items": reply(200, [*cors(PAGE), ("Vary", "Origin")], b"[]")})
-    bad = serve({"/hang": _never_answer, "/drip": _drip_headers, "/huge": raw(HUGE_HEADERS), "/cut": raw(CUT_BODY),
-                 "/close": raw(b""), "/giant": firehose})
+    bad = serve(
+        {
+            "/hang": _never_answer,
+            "/drip": _drip_headers,
+            "/huge": raw(HUGE_HEADERS),
+            "/cut": raw(CUT_BODY),
+            "/close": raw(b""),
+            "/giant": firehose,
+        }
+    )
     tls = serve({"/items": reply(200, cors(PAGE))}, ssl_context=certs.server_context("127.0.0.1"))
     return {
         "good": good.url("/items"),
@@ -91,8 +102,10 @@ def _policy(targets: dict, tmp_path) -> str:
     lines = [f'[defaults]\norigins = ["{PAGE}"]\ntimeout = {TIMEOUT}\n']
     for name in ["good", *EXPECTED_ERRORS, "giant"]:
         lines.append(f'[[check]]\nname = "{name}"\nurl = "{targets[name]}"\nexpect = "allow"\n')
-    lines.append(f'[[check]]\nname = "good blocks strangers"\nurl = "{targets["good"]}"\n'
-                 'origins = ["https://evil.example"]\nexpect = "block"\n')
+    lines.append(
+        f'[[check]]\nname = "good blocks strangers"\nurl = "{targets["good"]}"\n'
+        'origins = ["https://evil.example"]\nexpect = "block"\n'
+    )
     path = tmp_path / "cors-policy.toml"
     path.write_text("\n".join(lines))
     return str(path)
@@ -141,8 +154,21 @@ def test_ci_with_a_missing_or_binary_policy_file(tmp_path):
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 def test_audit_of_hostile_servers_reports_each_and_keeps_the_rest(targets, transport):
     urls = [targets[name] for name in ("good", "refused", "hang", "huge", "cut", "giant", "tls")]
-    run = run_cli("audit", *urls, "--origin", PAGE, "--json", "--timeout", str(TIMEOUT), "--transport", transport,
-                  "--concurrency", "20", offline=True, limit=120)
+    run = run_cli(
+        "audit",
+        *urls,
+        "--origin",
+        PAGE,
+        "--json",
+        "--timeout",
+        str(TIMEOUT),
+        "--transport",
+        transport,
+        "--concurrency",
+        "20",
+        offline=True,
+        limit=120,
+    )
     assert "Traceback" not in run.stderr
     assert run.code in (1, 2), run.stderr
     report = json.loads(run.stdout)
@@ -158,17 +184,22 @@ def test_audit_of_hostile_servers_reports_each_and_keeps_the_rest(targets, trans
     assert run.seconds < 60
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    (b"", "is empty"),
-    (b"not json at all", "it does not start with a JSON object"),
-    (b'{"log": {"entries": [', "ends early (truncated?) where a value was expected at log.entries[0]"),
-    (b"\x00\x01\x02\xff" * 50, "is not UTF-8 text (byte 3)"),
-    (b'{"log": "entries"}', "'log' is not an object"),
-    (b'{"log": {"entries": [{"request": 42}]}}', "log.entries[0] has no 'request' object"),
-    (b"[1, 2, 3]", "it does not start with a JSON object"),
-    (b'{"log": {"entries": [{"request": ' + b"[" * 200_000 + b"]" * 200_000 + b"}]}}",
-     "nested too deeply (thousands of levels of [ or {) at log.entries[0]"),
-])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"", "is empty"),
+        (b"not json at all", "it does not start with a JSON object"),
+        (b'{"log": {"entries": [', "ends early (truncated?) where a value was expected at log.entries[0]"),
+        (b"\x00\x01\x02\xff" * 50, "is not UTF-8 text (byte 3)"),
+        (b'{"log": "entries"}', "'log' is not an object"),
+        (b'{"log": {"entries": [{"request": 42}]}}', "log.entries[0] has no 'request' object"),
+        (b"[1, 2, 3]", "it does not start with a JSON object"),
+        (
+            b'{"log": {"entries": [{"request": ' + b"[" * 200_000 + b"]" * 200_000 + b"}]}}",
+            "nested too deeply (thousands of levels of [ or {) at log.entries[0]",
+        ),
+    ],
+)
 def test_har_with_a_malformed_file_is_one_line(tmp_path, content, fragment):
     path = tmp_path / "broken.har"
     path.write_bytes(content)
@@ -177,8 +208,9 @@ def test_har_with_a_malformed_file_is_one_line(tmp_path, content, fragment):
 
 def test_har_entry_with_a_relative_url_is_not_a_cross_origin_request(tmp_path):
     path = tmp_path / "relative.har"
-    path.write_bytes(b'{"log": {"entries": [{"request": {"url": "/relative", "method": "GET", "headers": []}, '
-                     b'"response": {}}]}}')
+    path.write_bytes(
+        b'{"log": {"entries": [{"request": {"url": "/relative", "method": "GET", "headers": []}, "response": {}}]}}'
+    )
     run = run_cli("har", str(path))
     assert run.code == 0, run.stderr
     assert run.stderr == ""
@@ -190,20 +222,54 @@ def test_har_with_a_missing_file_is_one_line(tmp_path):
 
 
 def _har(entries: list[dict]) -> str:
-    return json.dumps({"log": {"version": "1.2", "creator": {"name": "test", "version": "1"},
-                               "pages": [{"id": "page_1", "title": PAGE + "/"}], "entries": entries}})
+    return json.dumps(
+        {
+            "log": {
+                "version": "1.2",
+                "creator": {"name": "test", "version": "1"},
+                "pages": [{"id": "page_1", "title": PAGE + "/"}],
+                "entries": entries,
+            }
+        }
+    )
 
 
 def _entry(url: str, method: str = "GET", extra: list | None = None) -> dict:
-    headers = [{"name": "Origin", "value": PAGE}, {"name": "Referer", "value": PAGE + "/"},
-               {"name": "Sec-Fetch-Mode", "value": "cors"}, *(extra or [])]
-    return {"pageref": "page_1", "startedDateTime": "2026-01-01T00:00:00.000Z", "time": 1,
-            "request": {"method": method, "url": url, "httpVersion": "HTTP/1.1", "headers": headers,
-                        "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
-            "response": {"status": 0, "statusText": "", "httpVersion": "", "headers": [], "cookies": [],
-                         "content": {"size": 0, "mimeType": ""}, "redirectURL": "", "headersSize": -1,
-                         "bodySize": -1, "_error": "net::ERR_FAILED"},
-            "cache": {}, "timings": {"send": 0, "wait": 0, "receive": 0}}
+    headers = [
+        {"name": "Origin", "value": PAGE},
+        {"name": "Referer", "value": PAGE + "/"},
+        {"name": "Sec-Fetch-Mode", "value": "cors"},
+        *(extra or []),
+    ]
+    return {
+        "pageref": "page_1",
+        "startedDateTime": "2026-01-01T00:00:00.000Z",
+        "time": 1,
+        "request": {
+            "method": method,
+            "url": url,
+            "httpVersion": "HTTP/1.1",
+            "headers": headers,
+            "queryString": [],
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": 0,
+        },
+        "response": {
+            "status": 0,
+            "statusText": "",
+            "httpVersion": "",
+            "headers": [],
+            "cookies": [],
+            "content": {"size": 0, "mimeType": ""},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+            "_error": "net::ERR_FAILED",
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": 0, "receive": 0},
+    }
 
 
 def test_har_live_keeps_every_result_when_some_targets_fail(targets, tmp_path):
@@ -226,15 +292,19 @@ def test_har_live_keeps_every_result_when_some_targets_fail(targets, tmp_path):
 
 def test_explain_run_against_an_unreachable_server_is_one_line():
     port = free_port()
-    message = (f"Access to fetch at 'http://127.0.0.1:{port}/items' from origin '{PAGE}' has been blocked by CORS "
-               "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.")
+    message = (
+        f"Access to fetch at 'http://127.0.0.1:{port}/items' from origin '{PAGE}' has been blocked by CORS "
+        "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+    )
     run = run_cli("explain", message, "--run")
     assert "Traceback" not in run.stderr
     assert run.code == 2, (run.stdout, run.stderr)
     assert f"connection refused by 127.0.0.1:{port}" in run.stderr
 
 
-@pytest.mark.parametrize("message", ["", "hello", "\x01\x02\x7f", "Access to fetch at '::::' from origin 'x' has been blocked"])
+@pytest.mark.parametrize(
+    "message", ["", "hello", "\x01\x02\x7f", "Access to fetch at '::::' from origin 'x' has been blocked"]
+)
 def test_explain_with_garbage_says_it_is_not_a_known_message(message):
     run = run_cli("explain", message)
     assert run.code == 1, (run.stdout, run.stderr)  # nothing recognised: not a usage error, not a pass

@@ -47,9 +47,11 @@ def test_every_mapping_is_one_line():
 
 
 def test_dns_failure_through_the_httpx_chain():
-    exc = chained(httpx.ConnectError("[Errno -2] Name or service not known"),
-                  httpcore.ConnectError("[Errno -2] Name or service not known"),
-                  socket.gaierror(socket.EAI_NONAME, "Name or service not known"))
+    exc = chained(
+        httpx.ConnectError("[Errno -2] Name or service not known"),
+        httpcore.ConnectError("[Errno -2] Name or service not known"),
+        socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+    )
     error = map_httpx_error(exc, URL)
     assert isinstance(error, ConnectError)
     assert str(error) == "cannot resolve the host 'api.example.com': Name or service not known (DNS lookup failed)"
@@ -61,22 +63,31 @@ def test_a_temporary_dns_failure_hints_at_being_offline():
 
 
 def test_dns_failure_of_the_proxy_names_the_proxy():
-    attempt = Attempt(URL, stage="connect", peer="proxy.corp:3128", proxy="http://proxy.corp:3128", proxy_source="HTTPS_PROXY")
+    attempt = Attempt(
+        URL, stage="connect", peer="proxy.corp:3128", proxy="http://proxy.corp:3128", proxy_source="HTTPS_PROXY"
+    )
     error = map_transport_error(socket.gaierror(socket.EAI_NONAME, "Name or service not known"), attempt)
     assert "the proxy host 'proxy.corp' (HTTPS_PROXY)" in str(error) and "NO_PROXY" in error.hint
 
 
-@pytest.mark.parametrize(("code", "message", "expected"), [
-    (18, "self-signed certificate", "is self-signed"),
-    (19, "self-signed certificate in certificate chain", "self-signed root that is not trusted"),
-    (20, "unable to get local issuer certificate", "unknown CA"),
-    (21, "unable to verify the first certificate", "intermediate certificates"),
-    (10, "certificate has expired", "has expired"),
-    (9, "certificate is not yet valid", "is not valid yet"),
-    (62, "Hostname mismatch, certificate is not valid for 'api.example.com'.", "is not valid for 'api.example.com'"),
-    (64, "IP address mismatch, certificate is not valid for '10.0.0.1'.", "hostname mismatch"),
-    (26, "unsupported certificate purpose", "unsupported certificate purpose"),
-])
+@pytest.mark.parametrize(
+    ("code", "message", "expected"),
+    [
+        (18, "self-signed certificate", "is self-signed"),
+        (19, "self-signed certificate in certificate chain", "self-signed root that is not trusted"),
+        (20, "unable to get local issuer certificate", "unknown CA"),
+        (21, "unable to verify the first certificate", "intermediate certificates"),
+        (10, "certificate has expired", "has expired"),
+        (9, "certificate is not yet valid", "is not valid yet"),
+        (
+            62,
+            "Hostname mismatch, certificate is not valid for 'api.example.com'.",
+            "is not valid for 'api.example.com'",
+        ),
+        (64, "IP address mismatch, certificate is not valid for '10.0.0.1'.", "hostname mismatch"),
+        (26, "unsupported certificate purpose", "unsupported certificate purpose"),
+    ],
+)
 def test_certificate_failures_say_which(code, message, expected):
     exc = chained(httpx.ConnectError(str(message)), httpcore.ConnectError(message), cert_error(code, message))
     error = map_transport_error(exc, Attempt(URL, stage="tls", peer="api.example.com:443"))
@@ -91,14 +102,22 @@ def test_the_unknown_ca_hint_names_cacert():
     assert "--cacert FILE" in error.hint and "--insecure" in error.hint
 
 
-@pytest.mark.parametrize(("kind", "stage", "received", "expected"), [
-    (httpcore.ConnectTimeout, "connect", 0, "connect timeout: no TCP connection to api.example.com:443 within 3 s"),
-    (httpcore.ConnectTimeout, "tls", 0, "TLS handshake timeout: api.example.com:443 accepted the connection"),
-    (httpcore.WriteTimeout, "send", 0, "write timeout: api.example.com:443 did not take the request within 3 s"),
-    (httpcore.ReadTimeout, "head", 0, "read timeout: api.example.com:443 accepted the connection but did not answer within 3 s"),
-    (httpcore.ReadTimeout, "head", 12, "sent only 12 bytes of its reply headers within 3 s"),
-    (httpcore.ReadTimeout, "body", 500, "stopped sending the reply body within 3 s"),
-])
+@pytest.mark.parametrize(
+    ("kind", "stage", "received", "expected"),
+    [
+        (httpcore.ConnectTimeout, "connect", 0, "connect timeout: no TCP connection to api.example.com:443 within 3 s"),
+        (httpcore.ConnectTimeout, "tls", 0, "TLS handshake timeout: api.example.com:443 accepted the connection"),
+        (httpcore.WriteTimeout, "send", 0, "write timeout: api.example.com:443 did not take the request within 3 s"),
+        (
+            httpcore.ReadTimeout,
+            "head",
+            0,
+            "read timeout: api.example.com:443 accepted the connection but did not answer within 3 s",
+        ),
+        (httpcore.ReadTimeout, "head", 12, "sent only 12 bytes of its reply headers within 3 s"),
+        (httpcore.ReadTimeout, "body", 500, "stopped sending the reply body within 3 s"),
+    ],
+)
 def test_timeouts_say_which_phase_and_the_timeout(kind, stage, received, expected):
     error = map_transport_error(kind("timed out"), Attempt(URL, 3.0, stage, "api.example.com:443", received=received))
     assert isinstance(error, TimeoutError_)
@@ -112,10 +131,16 @@ def test_a_connect_timeout_to_a_proxy_names_the_proxy():
 
 
 def test_connection_reset_mid_body():
-    exc = chained(httpcore.ReadError("[Errno 104] Connection reset by peer"), ConnectionResetError(104, "Connection reset by peer"))
+    exc = chained(
+        httpcore.ReadError("[Errno 104] Connection reset by peer"),
+        ConnectionResetError(104, "Connection reset by peer"),
+    )
     error = map_transport_error(exc, Attempt(URL, stage="body", peer="api.example.com:443"))
     assert isinstance(error, ProtocolError)
-    assert str(error) == "api.example.com:443 broke off the connection in the middle of the reply body: Connection reset by peer"
+    assert (
+        str(error)
+        == "api.example.com:443 broke off the connection in the middle of the reply body: Connection reset by peer"
+    )
 
 
 def test_network_unreachable_is_a_connect_error():
@@ -135,7 +160,9 @@ def test_an_http2_protocol_error():
 def test_http2_frames_on_a_plain_port_are_recognised_from_the_first_bytes():
     settings_frame = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x64"
     attempt = Attempt("http://127.0.0.1:9/", stage="head", received=15, first_bytes=settings_frame)
-    error = map_transport_error(httpcore.RemoteProtocolError("Server disconnected without sending a response."), attempt)
+    error = map_transport_error(
+        httpcore.RemoteProtocolError("Server disconnected without sending a response."), attempt
+    )
     assert "answered in HTTP/2 frames" in str(error)
 
 
@@ -179,8 +206,10 @@ def test_the_watch_shrinks_each_socket_timeout_to_what_is_left():
     assert watch.budget(10.0, "read") <= 0.05
 
 
-@pytest.mark.parametrize(("kind", "raised"), [("connect", httpcore.ConnectTimeout), ("write", httpcore.WriteTimeout),
-                                              ("read", httpcore.ReadTimeout)])
+@pytest.mark.parametrize(
+    ("kind", "raised"),
+    [("connect", httpcore.ConnectTimeout), ("write", httpcore.WriteTimeout), ("read", httpcore.ReadTimeout)],
+)
 def test_the_watch_raises_the_matching_timeout_when_time_is_up(kind, raised):
     watch = Watch()
     watch.start(0.01)

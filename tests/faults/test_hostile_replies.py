@@ -35,8 +35,11 @@ class Firehose:
 
 
 def test_a_multi_gigabyte_body_is_never_read_past_the_cap(serve):
-    body = Firehose(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: application/octet-stream\r\n"
-                    b"Content-Length: %d\r\n\r\n" % (5 * GIB), b"\0" * 65536)
+    body = Firehose(
+        b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: application/octet-stream\r\n"
+        b"Content-Length: %d\r\n\r\n" % (5 * GIB),
+        b"\0" * 65536,
+    )
     server = serve({"/download": body})
     run = check(server.url("/download"), "--json")
     assert run.code == 0, run.stderr
@@ -56,8 +59,10 @@ def test_an_endless_chunked_body_is_cut_at_the_cap(serve):
 
 
 async def _event_stream(seen, reader, writer):
-    writer.write(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: text/event-stream\r\n"
-                 b"Transfer-Encoding: chunked\r\n\r\n")
+    writer.write(
+        b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: text/event-stream\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
     for i in range(120):  # one event every 0.5 s for up to a minute: the body never ends
         event = b"data: tick %d\n\n" % i
         writer.write(b"%x\r\n%s\r\n" % (len(event), event))
@@ -90,9 +95,11 @@ def test_obs_text_in_allow_origin_is_a_mismatch_like_in_a_browser(serve):
 
 
 def test_non_ascii_bytes_in_other_headers_are_kept_as_latin_1(serve):
-    head = (b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: " + PAGE.encode() + b"\r\n"
-            b"Access-Control-Expose-Headers: X-Note\r\nX-Note: caf\xe9 \xff\x80 end\r\n"
-            b"X-Utf8: \xe2\x98\x83\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]")
+    head = (
+        b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: " + PAGE.encode() + b"\r\n"
+        b"Access-Control-Expose-Headers: X-Note\r\nX-Note: caf\xe9 \xff\x80 end\r\n"
+        b"X-Utf8: \xe2\x98\x83\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
+    )
     server = serve({"/items": raw(head)})
     run = check(server.url("/items"), "--json")
     assert run.code == 0, run.stderr
@@ -115,22 +122,30 @@ def test_non_ascii_in_allow_headers_fails_the_preflight_without_crashing(serve):
     assert server.methods() == ["OPTIONS"]
 
 
-@pytest.mark.parametrize("head", [
-    b"HTTP/1.1 2OO OK\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"HTTP/1.1 2OO OK\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
+    ],
+)
 def test_broken_reply_heads_are_one_clear_line(serve, head):
     server = serve({"/items": raw(head)})
     assert_one_error(check(server.url("/items")), "127.0.0.1:")
 
 
-@pytest.mark.parametrize(("head", "net_error"), [
-    (b"HTTP/1.1 200 OK\r\nX\x00Nul: 1\r\n\r\n", "net::ERR_INVALID_HTTP_RESPONSE"),
-    (b"HTTP/1.1 200 OK\r\nX-Nul: a\x00b\r\n\r\n", "net::ERR_INVALID_HTTP_RESPONSE"),
-    (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
-     "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH"),
-    (b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", "net::ERR_EMPTY_RESPONSE"),
-])
+@pytest.mark.parametrize(
+    ("head", "net_error"),
+    [
+        (b"HTTP/1.1 200 OK\r\nX\x00Nul: 1\r\n\r\n", "net::ERR_INVALID_HTTP_RESPONSE"),
+        (b"HTTP/1.1 200 OK\r\nX-Nul: a\x00b\r\n\r\n", "net::ERR_INVALID_HTTP_RESPONSE"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello",
+            "net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH",
+        ),
+        (b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", "net::ERR_EMPTY_RESPONSE"),
+    ],
+)
 def test_reply_heads_a_browser_refuses_are_a_blocked_verdict(serve, head, net_error):
     """The server was reached; the browser's network error is the answer (exit 1, not 2)."""
     server = serve({"/items": raw(head)})
@@ -217,8 +232,13 @@ def test_batch_checks_turn_a_refused_reply_into_the_same_verdict(serve, transpor
     from cors_doctor.net import SendOptions, make_sender
     from cors_doctor.pipeline import run_check_async
 
-    server = serve({"/items": raw(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Nul: a\x00b\r\n"
-                                  b"Content-Length: 0\r\n\r\n")})
+    server = serve(
+        {
+            "/items": raw(
+                b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nX-Nul: a\x00b\r\nContent-Length: 0\r\n\r\n"
+            )
+        }
+    )
     spec = RequestSpec(server.url("/items"), "http://localhost:5173")
 
     async def run():

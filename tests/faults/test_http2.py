@@ -22,8 +22,12 @@ class RecordingApp:
         if scope["type"] != "http":
             return
         self.seen.append((scope["http_version"], scope["method"]))
-        headers = [(b"access-control-allow-origin", PAGE.encode()), (b"vary", b"origin"),
-                   (b"access-control-allow-methods", b"GET, PUT"), (b"access-control-allow-headers", b"content-type")]
+        headers = [
+            (b"access-control-allow-origin", PAGE.encode()),
+            (b"vary", b"origin"),
+            (b"access-control-allow-methods", b"GET, PUT"),
+            (b"access-control-allow-headers", b"content-type"),
+        ]
         status = 204 if scope["method"] == "OPTIONS" else 200
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if status == 204 else b'{"ok": true}'})
@@ -43,8 +47,20 @@ def h2_server(certs, tmp_path):
 
 
 def check(url: str, *args: str):
-    return run_cli("check", url, "--origin", PAGE, "--method", "PUT", "--header", "Content-Type: application/json",
-                   "--data", "{}", "--actual", *args)
+    return run_cli(
+        "check",
+        url,
+        "--origin",
+        PAGE,
+        "--method",
+        "PUT",
+        "--header",
+        "Content-Type: application/json",
+        "--data",
+        "{}",
+        "--actual",
+        *args,
+    )
 
 
 def test_http2_is_used_with_the_flag(h2_server, certs):

@@ -124,8 +124,7 @@ def test_a_server_dripping_its_headers_cannot_hold_the_check_past_the_timeout(se
 
 def test_a_server_that_closes_without_a_reply(serve):
     server = serve({"/items": raw(b"")})
-    assert_one_error(check(server.url("/items")), "closed the connection without sending a reply",
-                     hint="server's log")
+    assert_one_error(check(server.url("/items")), "closed the connection without sending a reply", hint="server's log")
 
 
 def test_a_server_that_closes_in_the_middle_of_the_headers(serve):
@@ -134,21 +133,34 @@ def test_a_server_that_closes_in_the_middle_of_the_headers(serve):
 
 
 def test_a_server_that_closes_in_the_middle_of_the_body(serve):
-    server = serve({"/items": raw(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 1000\r\n\r\n[1,2,")})
-    assert_one_error(check(server.url("/items")), "closed the connection in the middle of the reply body",
-                     "after 5 of 1000 bytes", "ERR_CONTENT_LENGTH_MISMATCH")
+    server = serve(
+        {"/items": raw(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 1000\r\n\r\n[1,2,")}
+    )
+    assert_one_error(
+        check(server.url("/items")),
+        "closed the connection in the middle of the reply body",
+        "after 5 of 1000 bytes",
+        "ERR_CONTENT_LENGTH_MISMATCH",
+    )
 
 
 def test_a_server_that_cuts_a_chunked_body_short(serve):
-    server = serve({"/items": raw(b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n"
-                                  b"Transfer-Encoding: chunked\r\n\r\n10\r\n[1,2,")})
+    server = serve(
+        {
+            "/items": raw(
+                b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n[1,2,"
+            )
+        }
+    )
     assert_one_error(check(server.url("/items")), "in the middle of the reply body", "chunked body was cut short")
 
 
 def test_a_huge_header_block_is_one_clear_line(serve):
     lines = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"a" * 1000) for i in range(300))
     server = serve({"/items": raw(b"HTTP/1.1 200 OK\r\n" + lines + b"\r\n")})
-    assert_one_error(check(server.url("/items")), "reply headers", "larger than 100 KiB", "ERR_RESPONSE_HEADERS_TOO_BIG")
+    assert_one_error(
+        check(server.url("/items")), "reply headers", "larger than 100 KiB", "ERR_RESPONSE_HEADERS_TOO_BIG"
+    )
 
 
 def test_a_reply_that_is_not_http(serve):
@@ -159,8 +171,9 @@ def test_a_reply_that_is_not_http(serve):
 def test_an_http2_only_server_without_tls_is_explained():
     with H2OnlyServer() as server:
         run = check(server.url("/items"))
-    assert_one_error(run, "answered in HTTP/2 frames", "without TLS (prior knowledge)", "browsers never use",
-                     hint="only over https")
+    assert_one_error(
+        run, "answered in HTTP/2 frames", "without TLS (prior knowledge)", "browsers never use", hint="only over https"
+    )
     assert server.connections == 1
 
 
@@ -187,8 +200,11 @@ def test_debug_shows_the_traceback_of_a_network_fault():
 
 def test_a_fault_on_the_actual_request_after_a_good_preflight(serve):
     """The preflight passes, then the PUT's connection breaks: still one line, exit 2."""
-    good_preflight = raw(b"HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: " + PAGE.encode() +
-                         b"\r\nAccess-Control-Allow-Methods: PUT\r\nConnection: close\r\n\r\n")
+    good_preflight = raw(
+        b"HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: "
+        + PAGE.encode()
+        + b"\r\nAccess-Control-Allow-Methods: PUT\r\nConnection: close\r\n\r\n"
+    )
 
     async def route(seen, reader, writer):
         if seen.method == "OPTIONS":

@@ -21,32 +21,85 @@ from cors_doctor.plan import build_plan
 PAGE = "http://localhost:5173"
 API = "https://api.example.com/v1/items"
 # CORS_DOCTOR_EXAMPLES=5000 for a deeper search than the default run affords.
-SETTINGS = settings(max_examples=int(os.environ.get("CORS_DOCTOR_EXAMPLES", "300")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CORS_DOCTOR_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # -- what a server may send ---------------------------------------------------------------
 
 LATIN_1 = st.characters(min_codepoint=0, max_codepoint=255)
 CORS_NAMES = [
-    "Access-Control-Allow-Origin", "access-control-allow-origin", "ACCESS-CONTROL-ALLOW-ORIGIN",
-    "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers",
-    "Access-Control-Expose-Headers", "Access-Control-Max-Age", "Access-Control-Allow-Private-Network",
-    "Location", "Vary", "Set-Cookie", "Content-Type", "Server", "Via", "X-Powered-By",
+    "Access-Control-Allow-Origin",
+    "access-control-allow-origin",
+    "ACCESS-CONTROL-ALLOW-ORIGIN",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
+    "Access-Control-Allow-Private-Network",
+    "Location",
+    "Vary",
+    "Set-Cookie",
+    "Content-Type",
+    "Server",
+    "Via",
+    "X-Powered-By",
 ]
 INTERESTING_VALUES = [
-    "*", PAGE, PAGE + "/", PAGE.upper(), "null", "", " ", "true", "True", "false", "*, *", f"{PAGE}, {PAGE}",
-    "GET, PUT, patch", "*", "Authorization", "authorization, x-custom", "x-custom,", ",,", "0", "-1", "86400",
-    "99999999999999999999999", "1e3", "/next", "https://api.example.com/v1/next", "//other.example/x",
-    "http://[::1", "ftp://x", "http://u:p@host/", "Origin", "Accept-Encoding, Origin",
-    "http://l\xf6calhost:5173", "\xff\xfe", "\t*\t", "a" * 5000,
+    "*",
+    PAGE,
+    PAGE + "/",
+    PAGE.upper(),
+    "null",
+    "",
+    " ",
+    "true",
+    "True",
+    "false",
+    "*, *",
+    f"{PAGE}, {PAGE}",
+    "GET, PUT, patch",
+    "*",
+    "Authorization",
+    "authorization, x-custom",
+    "x-custom,",
+    ",,",
+    "0",
+    "-1",
+    "86400",
+    "99999999999999999999999",
+    "1e3",
+    "/next",
+    "https://api.example.com/v1/next",
+    "//other.example/x",
+    "http://[::1",
+    "ftp://x",
+    "http://u:p@host/",
+    "Origin",
+    "Accept-Encoding, Origin",
+    "http://l\xf6calhost:5173",
+    "\xff\xfe",
+    "\t*\t",
+    "a" * 5000,
 ]
 names = st.one_of(st.sampled_from(CORS_NAMES), st.text(LATIN_1, max_size=30))
 values = st.one_of(st.sampled_from(INTERESTING_VALUES), st.text(LATIN_1, max_size=200))
 header_lists = st.lists(st.tuples(names, values), max_size=12).map(tuple)
-statuses = st.one_of(st.sampled_from([200, 204, 301, 302, 303, 307, 308, 400, 401, 403, 404, 500, 503]),
-                     st.integers(min_value=0, max_value=999))
-responses = st.builds(Response, status=statuses, headers=header_lists, reason=st.text(LATIN_1, max_size=20),
-                      body_excerpt=st.text(max_size=100), http_version=st.sampled_from(["HTTP/1.1", "HTTP/2", "HTTP/1.0"]))
+statuses = st.one_of(
+    st.sampled_from([200, 204, 301, 302, 303, 307, 308, 400, 401, 403, 404, 500, 503]),
+    st.integers(min_value=0, max_value=999),
+)
+responses = st.builds(
+    Response,
+    status=statuses,
+    headers=header_lists,
+    reason=st.text(LATIN_1, max_size=20),
+    body_excerpt=st.text(max_size=100),
+    http_version=st.sampled_from(["HTTP/1.1", "HTTP/2", "HTTP/1.0"]),
+)
 replies = st.lists(st.one_of(responses, st.none()), min_size=1, max_size=45)
 
 # -- what a user may ask for --------------------------------------------------------------
@@ -60,8 +113,11 @@ SPECS = [
     RequestSpec("http://api.example.com/x", "https://app.example.com"),  # mixed content
     RequestSpec("http://127.0.0.1:8000/x", "https://app.example.com", "GET", (("Range", "bytes=0-1"),), True),
 ]
-plans = st.builds(lambda spec, browser: build_plan(RequestSpec(**{**spec.__dict__, "browser": browser})),
-                  st.sampled_from(SPECS), st.sampled_from(BROWSERS))
+plans = st.builds(
+    lambda spec, browser: build_plan(RequestSpec(**{**spec.__dict__, "browser": browser})),
+    st.sampled_from(SPECS),
+    st.sampled_from(BROWSERS),
+)
 
 
 def _run(plan: Plan, replies: list[Response | None], send_actual: bool):
@@ -101,18 +157,52 @@ def test_offline_evaluation_never_raises_and_is_deterministic(plan, replies):
 
 # -- planning -----------------------------------------------------------------------------
 
-URLS = [API, "http://127.0.0.1:8000/", "https://bücher.example/x?q=1#f", "http://[::1]:8080/", "/relative",
-        "ftp://x/", "http://", "https://user:pw@api.example.com/", "http://exa mple.com/", "http://[::1/",
-        "http://host:99999/", "https://xn--nxasmq6b.com/", "HTTP://API.EXAMPLE.COM", ""]
-ORIGINS = [PAGE, "null", "https://app.example.com", PAGE + "/", "localhost:5173", "http://[::1]:3000",
-           "https://ünïcode.example", "http://a:b@host", "http://host/path", "ftp://host", "http://host:0", ""]
+URLS = [
+    API,
+    "http://127.0.0.1:8000/",
+    "https://bücher.example/x?q=1#f",
+    "http://[::1]:8080/",
+    "/relative",
+    "ftp://x/",
+    "http://",
+    "https://user:pw@api.example.com/",
+    "http://exa mple.com/",
+    "http://[::1/",
+    "http://host:99999/",
+    "https://xn--nxasmq6b.com/",
+    "HTTP://API.EXAMPLE.COM",
+    "",
+]
+ORIGINS = [
+    PAGE,
+    "null",
+    "https://app.example.com",
+    PAGE + "/",
+    "localhost:5173",
+    "http://[::1]:3000",
+    "https://ünïcode.example",
+    "http://a:b@host",
+    "http://host/path",
+    "ftp://host",
+    "http://host:0",
+    "",
+]
 METHODS = ["GET", "get", "POST", "PUT", "patch", "DELETE", "OPTIONS", "CONNECT", "TRACE", "TRACK", "GE T", "", "M\xe9"]
 free_text = st.text(max_size=40)
-header_pairs = st.lists(st.tuples(st.one_of(st.sampled_from(["Content-Type", "Authorization", "Cookie", "Range", "X-A",
-                                                              "Accept", "Sec-X", "Proxy-X", ""]), free_text),
-                                  st.one_of(st.sampled_from(["application/json", "text/plain", "bytes=0-1", "a\r\nb",
-                                                             "\u2603", "x" * 300]), free_text)),
-                        max_size=6).map(tuple)
+header_pairs = st.lists(
+    st.tuples(
+        st.one_of(
+            st.sampled_from(
+                ["Content-Type", "Authorization", "Cookie", "Range", "X-A", "Accept", "Sec-X", "Proxy-X", ""]
+            ),
+            free_text,
+        ),
+        st.one_of(
+            st.sampled_from(["application/json", "text/plain", "bytes=0-1", "a\r\nb", "\u2603", "x" * 300]), free_text
+        ),
+    ),
+    max_size=6,
+).map(tuple)
 specs = st.builds(
     RequestSpec,
     url=st.one_of(st.sampled_from(URLS), free_text),
@@ -144,8 +234,11 @@ def test_planning_gives_a_plan_or_a_usage_error(spec):
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
 # A host whose last label is a number (`a.0`, `x.0x1f`) is parsed as IPv4 by the URL Standard, and
 # browsers refuse it unless the whole host is an address: such names are not domain names.
-ascii_hosts = st.lists(label, min_size=1, max_size=4).map(".".join).filter(
-    lambda h: not re.fullmatch(r"[0-9]+|0x[0-9a-f]*", h.rsplit(".", 1)[-1]))
+ascii_hosts = (
+    st.lists(label, min_size=1, max_size=4)
+    .map(".".join)
+    .filter(lambda h: not re.fullmatch(r"[0-9]+|0x[0-9a-f]*", h.rsplit(".", 1)[-1]))
+)
 idn_labels = st.sampled_from(["bücher", "münchen", "例え", "пример", "ελληνικά", "café", "straße"])
 idn_hosts = st.tuples(idn_labels, st.sampled_from(["example", "test", "de"])).map(".".join)
 ipv4 = st.ip_addresses(v=4).map(str)
@@ -165,7 +258,11 @@ def test_origins_round_trip(scheme, host, port):
     serialized = origin.serialize()
     assert parse_origin(serialized) == origin
     assert parse_origin(serialized).serialize() == serialized
-    assert (":" + str(port)) in serialized if port not in (None, DEFAULT_PORTS[scheme]) else serialized.count(":") == 1 + host.count(":")
+    assert (
+        (":" + str(port)) in serialized
+        if port not in (None, DEFAULT_PORTS[scheme])
+        else serialized.count(":") == 1 + host.count(":")
+    )
     if host.startswith("["):
         assert origin.host == f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
     elif host.isascii():

@@ -62,7 +62,9 @@ def test_an_https_request_tunnels_through_the_proxy(proxy, serve, certs):
     assert server.methods() == ["GET"]
 
 
-@pytest.mark.parametrize("no_proxy", [NAME, "cors-doctor.test", ".cors-doctor.test", "*", "example.org, cors-doctor.test"])
+@pytest.mark.parametrize(
+    "no_proxy", [NAME, "cors-doctor.test", ".cors-doctor.test", "*", "example.org, cors-doctor.test"]
+)
 def test_no_proxy_is_honoured(proxy, api, no_proxy):
     run = check(f"http://{NAME}:{api.port}/items", {"HTTP_PROXY": proxy.url, "NO_PROXY": no_proxy})
     # Direct, so the name had to be resolved, and only the proxy knows it.
@@ -112,23 +114,26 @@ def test_the_demo_works_with_a_proxy_set(proxy):
 # -- the route choice itself --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("host", "port", "no_proxy", "bypassed"), [
-    ("api.example.com", 443, "example.com", True),
-    ("example.com", 443, "example.com", True),
-    ("badexample.com", 443, "example.com", False),
-    ("api.example.com", 443, ".example.com", True),
-    ("api.example.com", 443, "*.example.com", True),
-    ("api.example.com", 443, "*", True),
-    ("api.example.com", 443, "", False),
-    ("api.example.com", 8443, "api.example.com:443", False),
-    ("api.example.com", 443, "api.example.com:443", True),
-    ("10.1.2.3", 80, "10.0.0.0/8", True),
-    ("11.1.2.3", 80, "10.0.0.0/8", False),
-    ("[2001:db8::1]", 80, "2001:db8::/32", True),
-    ("[2001:db8::1]", 80, "2001:db8::1", True),
-    ("[2001:db8::1]", 8080, "[2001:db8::1]:8080", True),
-    ("API.Example.COM", 443, "example.com", False),  # hosts arrive lowercased; see choose_route
-])
+@pytest.mark.parametrize(
+    ("host", "port", "no_proxy", "bypassed"),
+    [
+        ("api.example.com", 443, "example.com", True),
+        ("example.com", 443, "example.com", True),
+        ("badexample.com", 443, "example.com", False),
+        ("api.example.com", 443, ".example.com", True),
+        ("api.example.com", 443, "*.example.com", True),
+        ("api.example.com", 443, "*", True),
+        ("api.example.com", 443, "", False),
+        ("api.example.com", 8443, "api.example.com:443", False),
+        ("api.example.com", 443, "api.example.com:443", True),
+        ("10.1.2.3", 80, "10.0.0.0/8", True),
+        ("11.1.2.3", 80, "10.0.0.0/8", False),
+        ("[2001:db8::1]", 80, "2001:db8::/32", True),
+        ("[2001:db8::1]", 80, "2001:db8::1", True),
+        ("[2001:db8::1]", 8080, "[2001:db8::1]:8080", True),
+        ("API.Example.COM", 443, "example.com", False),  # hosts arrive lowercased; see choose_route
+    ],
+)
 def test_no_proxy_matching(host, port, no_proxy, bypassed):
     assert _bypassed(host, port, no_proxy) is bypassed
 

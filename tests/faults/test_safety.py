@@ -11,9 +11,12 @@ import pytest
 from .conftest import PAGE, assert_one_error, cors, run_cli
 from .servers import http_reply, reply
 
-ALLOW_ALL = [*cors(PAGE), ("Access-Control-Allow-Credentials", "true"),
-             ("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, patch"),
-             ("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Token")]
+ALLOW_ALL = [
+    *cors(PAGE),
+    ("Access-Control-Allow-Credentials", "true"),
+    ("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, patch"),
+    ("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Token"),
+]
 SECRET_COOKIE = "session=cookie-secret-1"
 SECRET_TOKEN = "Bearer token-secret-2"
 
@@ -58,12 +61,29 @@ def test_a_same_origin_put_is_not_sent_without_actual(api):
 
 
 def test_a_preflight_never_carries_cookies_or_authorization(api):
-    run = run_cli("check", api.url("/items"), "--origin", PAGE, "--method", "PUT", "--data", "{}",
-                  "--header", f"Authorization: {SECRET_TOKEN}", "--credentials", "--cookie", SECRET_COOKIE, "--actual")
+    run = run_cli(
+        "check",
+        api.url("/items"),
+        "--origin",
+        PAGE,
+        "--method",
+        "PUT",
+        "--data",
+        "{}",
+        "--header",
+        f"Authorization: {SECRET_TOKEN}",
+        "--credentials",
+        "--cookie",
+        SECRET_COOKIE,
+        "--actual",
+    )
     assert run.code == 0, run.stderr
     preflight, put = api.log
-    assert all(seen.header("Cookie") is None and seen.header("Authorization") is None
-               for seen in api.log if seen.method == "OPTIONS")
+    assert all(
+        seen.header("Cookie") is None and seen.header("Authorization") is None
+        for seen in api.log
+        if seen.method == "OPTIONS"
+    )
     assert preflight.method == "OPTIONS"
     assert preflight.header("Cookie") is None and preflight.header("Authorization") is None
     assert preflight.header("Access-Control-Request-Headers") == "authorization"
@@ -72,9 +92,14 @@ def test_a_preflight_never_carries_cookies_or_authorization(api):
 
 @pytest.mark.parametrize("second_host", ["127.0.0.2", "localhost"])
 def test_credentials_never_follow_a_redirect_to_another_host(serve, second_host):
-    other = serve({"/landing": reply(200, [("Access-Control-Allow-Origin", "null"),
-                                           ("Access-Control-Allow-Credentials", "true")], b"{}")},
-                  host="127.0.0.2" if second_host == "127.0.0.2" else "127.0.0.1")
+    other = serve(
+        {
+            "/landing": reply(
+                200, [("Access-Control-Allow-Origin", "null"), ("Access-Control-Allow-Credentials", "true")], b"{}"
+            )
+        },
+        host="127.0.0.2" if second_host == "127.0.0.2" else "127.0.0.1",
+    )
     target = other.url("/landing", host=second_host)
     redirect = reply(307, [*ALLOW_ALL, ("Location", target), ("Set-Cookie", "tracker=from-first-hop; Path=/")])
 
@@ -82,8 +107,18 @@ def test_credentials_never_follow_a_redirect_to_another_host(serve, second_host)
         await (reply(204, ALLOW_ALL) if seen.method == "OPTIONS" else redirect)(seen, reader, writer)
 
     first = serve({"/items": first_hop})
-    run = run_cli("check", first.url("/items"), "--origin", PAGE, "--header", f"Authorization: {SECRET_TOKEN}",
-                  "--credentials", "--cookie", SECRET_COOKIE, "--json")
+    run = run_cli(
+        "check",
+        first.url("/items"),
+        "--origin",
+        PAGE,
+        "--header",
+        f"Authorization: {SECRET_TOKEN}",
+        "--credentials",
+        "--cookie",
+        SECRET_COOKIE,
+        "--json",
+    )
     assert run.code in (0, 1), run.stderr
     sent_first = [seen for seen in first.log if seen.method == "GET"]
     assert sent_first and sent_first[0].header("Cookie") == SECRET_COOKIE
@@ -105,11 +140,16 @@ def test_a_set_cookie_never_comes_back_in_a_later_request(serve):
             writer.write(http_reply(200, ALLOW_ALL, b"{}"))
 
     server = serve({"/first": hop, "/second": hop})
-    run = run_cli("check", server.url("/first"), "--origin", PAGE, "--method", "PUT", "--data", "x", "--actual",
-                  "--credentials")
+    run = run_cli(
+        "check", server.url("/first"), "--origin", PAGE, "--method", "PUT", "--data", "x", "--actual", "--credentials"
+    )
     assert run.code == 0, run.stderr
     assert [(seen.method, seen.target) for seen in server.log] == [
-        ("OPTIONS", "/first"), ("PUT", "/first"), ("OPTIONS", "/second"), ("PUT", "/second")]
+        ("OPTIONS", "/first"),
+        ("PUT", "/first"),
+        ("OPTIONS", "/second"),
+        ("PUT", "/second"),
+    ]
     assert all(seen.header("Cookie") is None for seen in server.log)
 
 

@@ -17,15 +17,29 @@ SECRETS = (TOKEN, COOKIE, SET_COOKIE)
 
 @pytest.fixture
 def api(serve):
-    headers = [("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Credentials", "true"),
-               ("Access-Control-Allow-Headers", "Authorization"), ("Vary", "Origin"),
-               ("Set-Cookie", f"session={SET_COOKIE}; Path=/; HttpOnly; SameSite=None; Secure")]
+    headers = [
+        ("Access-Control-Allow-Origin", PAGE),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Access-Control-Allow-Headers", "Authorization"),
+        ("Vary", "Origin"),
+        ("Set-Cookie", f"session={SET_COOKIE}; Path=/; HttpOnly; SameSite=None; Secure"),
+    ]
     return serve({"/me": reply(200, headers, b'{"name": "ada"}')})
 
 
 def check(api, *args: str):
-    run = run_cli("check", api.url("/me"), "--origin", PAGE, "--header", f"Authorization: Bearer {TOKEN}",
-                  "--credentials", "--cookie", f"session={COOKIE}", *args)
+    run = run_cli(
+        "check",
+        api.url("/me"),
+        "--origin",
+        PAGE,
+        "--header",
+        f"Authorization: Bearer {TOKEN}",
+        "--credentials",
+        "--cookie",
+        f"session={COOKIE}",
+        *args,
+    )
     assert run.code == 0, run.stderr
     return run
 
@@ -33,7 +47,7 @@ def check(api, *args: str):
 def test_the_secrets_really_were_sent_and_received(api):
     """Otherwise the masking tests below would pass on output that never held a secret."""
     check(api)
-    get = [seen for seen in api.log if seen.method == "GET"][0]
+    get = next(seen for seen in api.log if seen.method == "GET")
     assert get.header("Authorization") == f"Bearer {TOKEN}" and get.header("Cookie") == f"session={COOKIE}"
 
 

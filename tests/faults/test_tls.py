@@ -14,7 +14,7 @@ import pytest
 from .conftest import PAGE, assert_one_error, cors, run_cli, self_signed_context
 from .servers import reply
 
-NOW = datetime.datetime.now(datetime.timezone.utc)
+NOW = datetime.datetime.now(datetime.UTC)
 OK = {"/items": reply(200, cors(PAGE), b"[]")}
 
 
@@ -55,16 +55,18 @@ def test_insecure_skips_verification(serve, tmp_path):
 
 
 def test_an_expired_certificate_names_the_expiry(serve, certs):
-    context = certs.server_context("127.0.0.1", not_before=NOW - datetime.timedelta(days=60),
-                                   not_after=NOW - datetime.timedelta(days=1))
+    context = certs.server_context(
+        "127.0.0.1", not_before=NOW - datetime.timedelta(days=60), not_after=NOW - datetime.timedelta(days=1)
+    )
     server = serve(OK, ssl_context=context)
     run = check(server.url("/items"), "--cacert", certs.ca_file)
     assert_one_error(run, "has expired", "notAfter", hint="--insecure")
 
 
 def test_a_certificate_that_is_not_valid_yet(serve, certs):
-    context = certs.server_context("127.0.0.1", not_before=NOW + datetime.timedelta(days=2),
-                                   not_after=NOW + datetime.timedelta(days=60))
+    context = certs.server_context(
+        "127.0.0.1", not_before=NOW + datetime.timedelta(days=2), not_after=NOW + datetime.timedelta(days=60)
+    )
     server = serve(OK, ssl_context=context)
     assert_one_error(check(server.url("/items"), "--cacert", certs.ca_file), "is not valid yet")
 
@@ -77,8 +79,9 @@ def test_a_certificate_for_another_host_names_the_mismatch(serve, certs, host):
 
 
 def test_insecure_also_accepts_a_wrong_host_and_an_expired_certificate(serve, certs):
-    expired_elsewhere = certs.server_context("api.other.example", not_before=NOW - datetime.timedelta(days=60),
-                                             not_after=NOW - datetime.timedelta(days=1))
+    expired_elsewhere = certs.server_context(
+        "api.other.example", not_before=NOW - datetime.timedelta(days=60), not_after=NOW - datetime.timedelta(days=1)
+    )
     server = serve(OK, ssl_context=expired_elsewhere)
     run = check(server.url("/items", host="localhost"), "--insecure")
     assert run.code == 0, run.stderr

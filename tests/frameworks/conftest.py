@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -18,8 +18,12 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     """
     started: list[ServerProcess] = []
 
-    def start(argv_for_port: Callable[[int], list[str]], cwd: Path | None = None,
-              env: dict[str, str] | None = None, port: int | None = None) -> ServerProcess:
+    def start(
+        argv_for_port: Callable[[int], list[str]],
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+    ) -> ServerProcess:
         port = port or free_port()
         server = ServerProcess(argv_for_port(port), cwd or tmp_path, port, env or {})
         started.append(server)

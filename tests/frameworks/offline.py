@@ -16,8 +16,9 @@ def reply(status: int = 200, *headers: tuple[str, str], body: str = "") -> Respo
     return Response(status=status, headers=tuple(headers), body_excerpt=body)
 
 
-def verdict(*replies: Response, method: str = "GET", headers=(), credentials: bool = False,
-            origin: str = PAGE, url: str = API) -> Verdict:
+def verdict(
+    *replies: Response, method: str = "GET", headers=(), credentials: bool = False, origin: str = PAGE, url: str = API
+) -> Verdict:
     """The browser's verdict when the server answers with `replies`, in the order they are asked for."""
     plan = build_plan(RequestSpec(url, origin, method, tuple(headers), credentials))
     return evaluate(plan, list(replies), send_actual=True)

@@ -13,9 +13,9 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tests._loopback import free_port
 
@@ -58,8 +58,13 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                self.argv, cwd=self.cwd, env={**os.environ, **self.env}, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                self.argv,
+                cwd=self.cwd,
+                env={**os.environ, **self.env},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
@@ -140,8 +145,17 @@ class AppUnderTest:
     filled in too); `argv(port, directory)` is the command that serves them.
     """
 
-    def __init__(self, serve: Callable, tmp_path: Path, cli: Callable, *, framework: str, files: dict[str, str],
-                 argv: Callable[[int, Path], list[str]], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        serve: Callable,
+        tmp_path: Path,
+        cli: Callable,
+        *,
+        framework: str,
+        files: dict[str, str],
+        argv: Callable[[int, Path], list[str]],
+        env: dict[str, str] | None = None,
+    ) -> None:
         self._serve, self._tmp, self._cli = serve, tmp_path, cli
         self.framework, self.files, self._argv, self._env = framework, files, argv, env or {}
         self._versions = 0

@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -21,7 +21,7 @@ AUTH = ("--header", "Authorization: Bearer t")
 APACHE = "/usr/sbin/apache2"
 MODULES = "/usr/lib/apache2/modules"
 
-CONF = f'''\
+CONF = f"""\
 ServerName 127.0.0.1
 Listen 127.0.0.1:@@PORT@@
 PidFile @@DIR@@/httpd.pid
@@ -42,20 +42,20 @@ DocumentRoot @@DIR@@/www
 <Location /api/>
 @@CORS@@
 </Location>
-'''
+"""
 
-WITHOUT_ALWAYS = '''\
+WITHOUT_ALWAYS = """\
 SetEnvIf Origin "^http://localhost:5173$" CORS_ALLOW_ORIGIN=$0
 Header set Access-Control-Allow-Origin "%{CORS_ALLOW_ORIGIN}e" env=CORS_ALLOW_ORIGIN
 Header set Access-Control-Allow-Methods "GET"
 Header set Access-Control-Allow-Headers "Authorization"
-'''
+"""
 
-REFLECTING = '''\
+REFLECTING = """\
 Header always set Access-Control-Allow-Origin "expr=%{req:Origin}"
 Header always set Access-Control-Allow-Credentials "true"
 Header always merge Vary "Origin"
-'''
+"""
 
 
 @pytest.fixture
@@ -72,8 +72,14 @@ def apache(serve, readable_tmp, cli) -> AppUnderTest:
     assert Path(APACHE).exists(), "apache2 is needed (apt-get install -y apache2)"
     user = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
     files = {"httpd.conf": CONF.replace("@@USER@@", user), "www/api/items.json": '{"items": [1, 2, 3]}\n'}
-    return AppUnderTest(serve, readable_tmp, cli, framework="apache", files=files,
-                        argv=lambda port, directory: [APACHE, "-f", str(directory / "httpd.conf"), "-DFOREGROUND"])
+    return AppUnderTest(
+        serve,
+        readable_tmp,
+        cli,
+        framework="apache",
+        files=files,
+        argv=lambda port, directory: [APACHE, "-f", str(directory / "httpd.conf"), "-DFOREGROUND"],
+    )
 
 
 def test_no_cors_preflight_answered_by_apache(apache):

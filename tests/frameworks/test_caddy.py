@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 PAGE = "http://localhost:5173"
 AUTH = ("--header", "Authorization: Bearer t")
 
-CADDYFILE = '''\
+CADDYFILE = """\
 {
 \tadmin off
 }
@@ -26,17 +26,17 @@ http://127.0.0.1:@@PORT@@ {
 @@CORS@@
 \tfile_server
 }
-'''
+"""
 
 # The widely copied snippet: every origin echoed, with credentials.
-REFLECTING = '''\
+REFLECTING = """\
 header Access-Control-Allow-Origin "{header.Origin}"
 header Access-Control-Allow-Credentials "true"
 @options method OPTIONS
 respond @options 204
-'''
+"""
 
-STATIC_HEADERS = '''\
+STATIC_HEADERS = """\
 @preflight method OPTIONS
 handle @preflight {
     header Access-Control-Allow-Origin "http://localhost:5173"
@@ -46,7 +46,7 @@ handle @preflight {
 header Access-Control-Allow-Origin "http://localhost:5173" {
     defer
 }
-'''
+"""
 
 
 @pytest.fixture
@@ -55,8 +55,19 @@ def caddy(serve, tmp_path, cli) -> AppUnderTest:
     assert binary, "caddy is needed (apt-get install -y caddy)"
     files = {"Caddyfile": CADDYFILE, "www/api/items.json": '{"items": [1, 2, 3]}\n'}
     return AppUnderTest(
-        serve, tmp_path, cli, framework="caddy", files=files,
-        argv=lambda port, directory: [binary, "run", "--config", str(directory / "Caddyfile"), "--adapter", "caddyfile"],
+        serve,
+        tmp_path,
+        cli,
+        framework="caddy",
+        files=files,
+        argv=lambda port, directory: [
+            binary,
+            "run",
+            "--config",
+            str(directory / "Caddyfile"),
+            "--adapter",
+            "caddyfile",
+        ],
         env={"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")},
     )
 

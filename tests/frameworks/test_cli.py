@@ -15,8 +15,10 @@ def test_unknown_framework_is_one_line_and_exit_2(cli):
     result = cli("check", "http://127.0.0.1:9/items", "--origin", PAGE, "--framework", "rails")
     assert result.code == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == ("cors-doctor: error: unknown --framework 'rails'; choose one of: fastapi, flask, django, "
-                        "express, nginx, apache, caddy, spring, aspnet, go")
+    assert lines[0] == (
+        "cors-doctor: error: unknown --framework 'rails'; choose one of: fastapi, flask, django, "
+        "express, nginx, apache, caddy, spring, aspnet, go"
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -25,8 +27,12 @@ def test_chosen_framework_alias_in_json(cli, loopback_server):
     result = cli("check", server.url + "/items", "--origin", PAGE, "-X", "PUT", "--framework", "Starlette", "--json")
     assert result.code == 1, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["framework"] == {"name": "fastapi", "title": "FastAPI / Starlette (CORSMiddleware)", "guessed": False,
-                                "evidence": ["chosen with --framework fastapi"]}
+    assert doc["framework"] == {
+        "name": "fastapi",
+        "title": "FastAPI / Starlette (CORSMiddleware)",
+        "guessed": False,
+        "evidence": ["chosen with --framework fastapi"],
+    }
     assert doc["fix"]["framework"] == "fastapi" and doc["fix"]["parts"][0]["where"] == "module"
     assert doc["fix"]["snippet"] == doc["fix"]["parts"][0]["text"]
 

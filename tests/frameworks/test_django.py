@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 PAGE = "http://localhost:5173"
 PUT_JSON = ("-X", "PUT", "--header", "Content-Type: application/json", "--data", "{}", "--actual")
 
-SETTINGS = '''\
+SETTINGS = """\
 SECRET_KEY = "cors-doctor-framework-test"
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
@@ -28,9 +28,9 @@ DATABASES = {}
 USE_TZ = True
 
 @@CORS@@
-'''
+"""
 
-URLS = '''\
+URLS = """\
 import json
 
 from django.http import JsonResponse
@@ -50,18 +50,35 @@ class Items(View):
 
 
 urlpatterns = [path("api/items", Items.as_view())]
-'''
+"""
 
 
 def runserver(port: int, directory: Path) -> list[str]:
-    return [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload", "--settings", "settings",
-            "--pythonpath", str(directory)]
+    return [
+        sys.executable,
+        "-m",
+        "django",
+        "runserver",
+        f"127.0.0.1:{port}",
+        "--noreload",
+        "--settings",
+        "settings",
+        "--pythonpath",
+        str(directory),
+    ]
 
 
 @pytest.fixture
 def django_app(serve, tmp_path, cli) -> AppUnderTest:
-    return AppUnderTest(serve, tmp_path, cli, framework="django", files={"settings.py": SETTINGS, "urls.py": URLS},
-                        argv=runserver, env={"PYTHONDONTWRITEBYTECODE": "1"})
+    return AppUnderTest(
+        serve,
+        tmp_path,
+        cli,
+        framework="django",
+        files={"settings.py": SETTINGS, "urls.py": URLS},
+        argv=runserver,
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 def test_no_cors_headers_installed(django_app):
@@ -74,18 +91,22 @@ def test_no_cors_headers_installed(django_app):
 
 
 def test_origin_not_allowed(django_app):
-    django_app.start(cors='INSTALLED_APPS += ["corsheaders"]\n'
-                          'MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")\n'
-                          'CORS_ALLOWED_ORIGINS = ["http://localhost:3000"]\n')
+    django_app.start(
+        cors='INSTALLED_APPS += ["corsheaders"]\n'
+        'MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")\n'
+        'CORS_ALLOWED_ORIGINS = ["http://localhost:3000"]\n'
+    )
     before = django_app.check("/api/items", PAGE, *PUT_JSON)
     assert not before.allowed and "CD301" in before.codes, before.explain()
     django_app.recheck(before, "/api/items", PAGE, *PUT_JSON, cors=before.fix["snippet"])
 
 
 def test_allow_all_origins_with_credentials_reflects(django_app):
-    django_app.start(cors='INSTALLED_APPS += ["corsheaders"]\n'
-                          'MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")\n'
-                          'CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n')
+    django_app.start(
+        cors='INSTALLED_APPS += ["corsheaders"]\n'
+        'MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")\n'
+        "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n"
+    )
     before = django_app.check("/api/items", PAGE, "--credentials")
     assert before.allowed and "CD607" in before.codes, before.explain()
     assert "CORS_ALLOW_ALL_ORIGINS = False" in before.fix["snippet"]

@@ -21,7 +21,7 @@ PUT_JSON = ("-X", "PUT", "--header", "Content-Type: application/json", "--data",
 PACKAGE_DIR = Path(__file__).resolve().parent / "express"
 NPM_TIMEOUT = 300
 
-SERVER = '''\
+SERVER = """\
 const express = require('express');
 
 const app = express();
@@ -32,7 +32,7 @@ app.get('/api/items', (req, res) => res.json({ items: [1, 2, 3] }));
 app.put('/api/items', express.json(), (req, res) => res.json(req.body));
 
 app.listen(@@PORT@@, '127.0.0.1');
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +42,12 @@ def node_modules() -> Path:
     if not (modules / "cors").is_dir() or not (modules / "express").is_dir():
         npm = shutil.which("npm")
         assert npm, "npm is needed for the Express tests (Debian: apt-get install -y nodejs npm)"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PACKAGE_DIR)], check=True,
-                       timeout=NPM_TIMEOUT, capture_output=True)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PACKAGE_DIR)],
+            check=True,
+            timeout=NPM_TIMEOUT,
+            capture_output=True,
+        )
     return modules
 
 
@@ -51,9 +55,15 @@ def node_modules() -> Path:
 def express_app(serve, tmp_path, cli, node_modules) -> AppUnderTest:
     node = shutil.which("node")
     assert node, "node is needed for the Express tests"
-    return AppUnderTest(serve, tmp_path, cli, framework="express", files={"server.js": SERVER},
-                        argv=lambda port, directory: [node, str(directory / "server.js")],
-                        env={"NODE_PATH": str(node_modules)})
+    return AppUnderTest(
+        serve,
+        tmp_path,
+        cli,
+        framework="express",
+        files={"server.js": SERVER},
+        argv=lambda port, directory: [node, str(directory / "server.js")],
+        env={"NODE_PATH": str(node_modules)},
+    )
 
 
 def test_no_cors_preflight_answered_by_the_router(express_app):

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 PAGE = "http://localhost:5173"
 JSON = ("--header", "Content-Type: application/json")
 
-APP = '''\
+APP = """\
 from fastapi import FastAPI, Response
 
 app = FastAPI()
@@ -47,9 +47,9 @@ def boom():
 @@EXTRA@@
 
 @@CORS@@
-'''
+"""
 
-TUTORIAL_ORIGIN_LIST = '''\
+TUTORIAL_ORIGIN_LIST = """\
 from fastapi.middleware.cors import CORSMiddleware
 
 origins = [
@@ -66,9 +66,9 @@ app.add_middleware(
     allow_methods=["*"],
     allow_headers=["*"],
 )
-'''
+"""
 
-HAND_WRITTEN = '''\
+HAND_WRITTEN = """\
 @app.options("/orders")
 def orders_preflight():
     return Response(status_code=200, headers={
@@ -82,7 +82,7 @@ def orders_preflight():
 def list_orders(response: Response):
     response.headers["Access-Control-Allow-Origin"] = "http://localhost:3000"
     return {"orders": []}
-'''
+"""
 
 
 def cors_middleware(**arguments: str) -> str:
@@ -91,26 +91,55 @@ def cors_middleware(**arguments: str) -> str:
 
 
 def uvicorn(port: int, directory: Path) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port),
-            "--log-level", "warning", "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
 
 
 @pytest.fixture
 def fastapi_app(serve, tmp_path, cli) -> AppUnderTest:
-    return AppUnderTest(serve, tmp_path, cli, framework="fastapi", files={"main.py": APP}, argv=uvicorn,
-                        env={"PYTHONDONTWRITEBYTECODE": "1"})
+    return AppUnderTest(
+        serve,
+        tmp_path,
+        cli,
+        framework="fastapi",
+        files={"main.py": APP},
+        argv=uvicorn,
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 def test_a_no_middleware_frontend_on_8000(fastapi_app):
     fastapi_app.start()
-    before = fastapi_app.check("/items", "http://localhost:8000", "-X", "POST", *JSON, "--data", "{}",
-                       "--actual", framework="fastapi")
+    before = fastapi_app.check(
+        "/items", "http://localhost:8000", "-X", "POST", *JSON, "--data", "{}", "--actual", framework="fastapi"
+    )
     assert not before.allowed
     assert {"CD301", "CD605"} <= before.codes, before.explain()
     assert 'allow_origins=["http://localhost:8000"]' in before.fix["snippet"]
     assert 'allow_methods=["GET", "POST"]' in before.fix["snippet"]
-    fastapi_app.recheck(before, "/items", "http://localhost:8000", "-X", "POST", *JSON, "--data", "{}", "--actual",
-                        cors=before.fix["snippet"])
+    fastapi_app.recheck(
+        before,
+        "/items",
+        "http://localhost:8000",
+        "-X",
+        "POST",
+        *JSON,
+        "--data",
+        "{}",
+        "--actual",
+        cors=before.fix["snippet"],
+    )
 
 
 def test_a_simple_get_without_middleware(fastapi_app):
@@ -160,8 +189,11 @@ def test_c_wildcard_everything_with_credentials(fastapi_app):
 
 
 def test_c_wildcard_with_allow_credentials_reflects_every_origin(fastapi_app):
-    fastapi_app.start(cors=cors_middleware(allow_origins='["*"]', allow_credentials="True",
-                                           allow_methods='["*"]', allow_headers='["*"]'))
+    fastapi_app.start(
+        cors=cors_middleware(
+            allow_origins='["*"]', allow_credentials="True", allow_methods='["*"]', allow_headers='["*"]'
+        )
+    )
     before = fastapi_app.check("/items", PAGE, "--credentials", framework="fastapi")
     assert before.allowed  # the browser allows it: that is the problem
     assert "CD607" in before.codes, before.explain()
@@ -171,8 +203,14 @@ def test_c_wildcard_with_allow_credentials_reflects_every_origin(fastapi_app):
 
 
 def test_d_one_origin_with_credentials(fastapi_app):
-    fastapi_app.start(cors=cors_middleware(allow_origins='["http://example.com"]', allow_credentials="True",
-                                           allow_methods='["*"]', allow_headers='["*"]'))
+    fastapi_app.start(
+        cors=cors_middleware(
+            allow_origins='["http://example.com"]',
+            allow_credentials="True",
+            allow_methods='["*"]',
+            allow_headers='["*"]',
+        )
+    )
     flags = ("-X", "PUT", *JSON, "--data", "{}", "--actual")
     with_credentials = fastapi_app.check("/items", "http://example.com", *flags, "--credentials")
     assert with_credentials.allowed and "CD607" not in with_credentials.codes, with_credentials.explain()

@@ -46,7 +46,12 @@ def test_rs_cors_refusal_shape():
 
 
 def test_go_net_http_404():
-    assert guess_framework(verdict(reply(404, ("Content-Type", "text/plain; charset=utf-8"), body="404 page not found\n"))).name == "go"
+    assert (
+        guess_framework(
+            verdict(reply(404, ("Content-Type", "text/plain; charset=utf-8"), body="404 page not found\n"))
+        ).name
+        == "go"
+    )
 
 
 def test_caddy_and_apache_servers():
@@ -56,8 +61,16 @@ def test_caddy_and_apache_servers():
 
 
 def test_django_security_headers():
-    v = preflighted(reply(200, ("X-Frame-Options", "DENY"), ("Cross-Origin-Opener-Policy", "same-origin"),
-                          ("Referrer-Policy", "same-origin"), ("Content-Length", "0"), ("Vary", "origin")))
+    v = preflighted(
+        reply(
+            200,
+            ("X-Frame-Options", "DENY"),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            ("Referrer-Policy", "same-origin"),
+            ("Content-Length", "0"),
+            ("Vary", "origin"),
+        )
+    )
     assert guess_framework(v).name == "django"
 
 
@@ -94,8 +107,13 @@ def test_router_answers_the_preflight():
 
 def test_starlette_refusal_names_each_list():
     body = "Disallowed CORS origin, method, headers"
-    found = [f for f in detect(preflighted(reply(400, ("Access-Control-Allow-Headers", "Accept, Content-Type"),
-                                                   body=body)), "fastapi") if f.code == "CD601"]
+    found = [
+        f
+        for f in detect(
+            preflighted(reply(400, ("Access-Control-Allow-Headers", "Accept, Content-Type"), body=body)), "fastapi"
+        )
+        if f.code == "CD601"
+    ]
     assert len(found) == 1
     message = found[0].message
     assert PAGE in message and "allow_origins" in message and "PUT" in message and "allow_methods" in message
@@ -111,8 +129,13 @@ def test_default_methods():
 
 
 def test_nginx_without_always():
-    preflight_ok = reply(204, ("Server", "nginx/1.22.1"), ACAO, ("Access-Control-Allow-Methods", "PUT"),
-                         ("Access-Control-Allow-Headers", "Authorization, Content-Type"))
+    preflight_ok = reply(
+        204,
+        ("Server", "nginx/1.22.1"),
+        ACAO,
+        ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+    )
     not_found = reply(404, ("Server", "nginx/1.22.1"), body="<html><center>nginx/1.22.1</center>")
     v = preflighted(preflight_ok, not_found)
     found = [f for f in detect(v, "nginx") if f.code == "CD604"]
@@ -140,8 +163,9 @@ def test_hard_coded_origin():
 
 
 def test_wildcard_with_credentials_configuration():
-    v = verdict(reply(200, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")),
-                credentials=True)
+    v = verdict(
+        reply(200, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")), credentials=True
+    )
     found = [f for f in detect(v, "go") if f.code == "CD609"]
     assert found and "AllowCredentials" in found[0].message and "do not echo" in found[0].fix
 
@@ -153,8 +177,11 @@ def test_reflection_needs_the_canary():
     assert "CD607" not in codes(page)  # one origin echoed proves nothing: it may be on the allow-list
     refused = verdict(reply(200, ("Vary", "Origin")), origin=CANARY_ORIGIN, credentials=True)
     assert "CD607" not in codes(page, "fastapi", refused)
-    echoed = verdict(reply(200, ("Access-Control-Allow-Origin", CANARY_ORIGIN), ("Access-Control-Allow-Credentials", "true")),
-                     origin=CANARY_ORIGIN, credentials=True)
+    echoed = verdict(
+        reply(200, ("Access-Control-Allow-Origin", CANARY_ORIGIN), ("Access-Control-Allow-Credentials", "true")),
+        origin=CANARY_ORIGIN,
+        credentials=True,
+    )
     found = [f for f in detect(page, "flask", echoed) if f.code == "CD607"]
     assert found and "supports_credentials=True" in found[0].message
     assert found[0].severity == "warning"
@@ -162,12 +189,15 @@ def test_reflection_needs_the_canary():
 
 def test_no_canary_without_credentials_or_echo():
     assert not echoes_origin_with_credentials(verdict(reply(200, ACAO)))
-    assert not echoes_origin_with_credentials(verdict(reply(200, ("Access-Control-Allow-Origin", "*"),
-                                                            ("Access-Control-Allow-Credentials", "true"))))
+    assert not echoes_origin_with_credentials(
+        verdict(reply(200, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")))
+    )
 
 
 def test_diagnose_merges_findings_by_severity():
-    d = diagnose(preflighted(reply(405, ("Allow", "GET"), ("Server", "uvicorn"), body='{"detail":"Method Not Allowed"}')))
+    d = diagnose(
+        preflighted(reply(405, ("Allow", "GET"), ("Server", "uvicorn"), body='{"detail":"Method Not Allowed"}'))
+    )
     severities = [f.severity for f in d.verdict.findings]
     assert severities == sorted(severities, key=["error", "warning", "info"].index)
     assert "CD605" in {f.code for f in d.verdict.findings}
@@ -175,8 +205,12 @@ def test_diagnose_merges_findings_by_severity():
 
 
 def test_cors_headers_lost_in_a_cache():
-    preflight_ok = reply(204, ACAO, ("Access-Control-Allow-Methods", "PUT"),
-                         ("Access-Control-Allow-Headers", "Authorization, Content-Type"))
+    preflight_ok = reply(
+        204,
+        ACAO,
+        ("Access-Control-Allow-Methods", "PUT"),
+        ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+    )
     cached = reply(200, ("Age", "120"), ("X-Cache", "Hit from cloudfront"))
     found = [f for f in detect(preflighted(preflight_ok, cached), "fastapi") if f.code == "CD611"]
     assert found and "X-Cache: Hit from cloudfront" in found[0].message and "Vary: Origin" in found[0].fix

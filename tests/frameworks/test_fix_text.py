@@ -20,27 +20,75 @@ from .offline import API, JSON, PAGE, blocked_put, reply, verdict
 
 # What each framework's snippet must contain for a credentialed PUT with Authorization + JSON.
 REQUIRED = {
-    "fastapi": [f'allow_origins=["{PAGE}"]', "allow_credentials=True", 'allow_methods=["GET", "PUT"]',
-                'allow_headers=["Content-Type", "Authorization"]', "app.add_middleware("],
-    "flask": ["CORS(", f'origins=["{PAGE}"]', "supports_credentials=True", 'methods=["GET", "PUT"]',
-              'allow_headers=["Content-Type", "Authorization"]'],
-    "django": [f'CORS_ALLOWED_ORIGINS = ["{PAGE}"]', "CORS_ALLOW_CREDENTIALS = True",
-               '"corsheaders.middleware.CorsMiddleware"', '"corsheaders"'],
-    "express": [f"origin: ['{PAGE}']", "credentials: true", "methods: ['GET', 'PUT']",
-                "allowedHeaders: ['Content-Type', 'Authorization']", "app.use(cors({"],
-    "nginx": [f'"{PAGE}"', '"GET, PUT" always;', '"Content-Type, Authorization" always;',
-              "$cors_allow_credentials always;", "return 204;"],
-    "apache": [r'SetEnvIf Origin "^https://app\.example\.com$" CORS_ALLOW_ORIGIN=$0',
-               'Access-Control-Allow-Credentials "true" env=CORS_ALLOW_ORIGIN', '"GET, PUT"',
-               '"Content-Type, Authorization"', "RewriteRule ^ - [R=204,L]"],
-    "caddy": [f"header Origin {PAGE}", f'"{PAGE}"', 'Access-Control-Allow-Credentials "true"', '"GET, PUT"',
-              '"Content-Type, Authorization"', 'respond "" 204'],
-    "spring": [f'setAllowedOrigins(List.of("{PAGE}"))', "setAllowCredentials(true)",
-               'setAllowedMethods(List.of("GET", "PUT"))', 'setAllowedHeaders(List.of("Content-Type", "Authorization"))'],
-    "aspnet": [f'.WithOrigins("{PAGE}")', ".AllowCredentials()", '.WithMethods("GET", "PUT")',
-               '.WithHeaders("Content-Type", "Authorization")', 'app.UseCors("Frontend")'],
-    "go": [f'AllowedOrigins:   []string{{"{PAGE}"}}', "AllowCredentials: true", '[]string{"GET", "PUT"}',
-           '[]string{"Content-Type", "Authorization"}', "c.Handler("],
+    "fastapi": [
+        f'allow_origins=["{PAGE}"]',
+        "allow_credentials=True",
+        'allow_methods=["GET", "PUT"]',
+        'allow_headers=["Content-Type", "Authorization"]',
+        "app.add_middleware(",
+    ],
+    "flask": [
+        "CORS(",
+        f'origins=["{PAGE}"]',
+        "supports_credentials=True",
+        'methods=["GET", "PUT"]',
+        'allow_headers=["Content-Type", "Authorization"]',
+    ],
+    "django": [
+        f'CORS_ALLOWED_ORIGINS = ["{PAGE}"]',
+        "CORS_ALLOW_CREDENTIALS = True",
+        '"corsheaders.middleware.CorsMiddleware"',
+        '"corsheaders"',
+    ],
+    "express": [
+        f"origin: ['{PAGE}']",
+        "credentials: true",
+        "methods: ['GET', 'PUT']",
+        "allowedHeaders: ['Content-Type', 'Authorization']",
+        "app.use(cors({",
+    ],
+    "nginx": [
+        f'"{PAGE}"',
+        '"GET, PUT" always;',
+        '"Content-Type, Authorization" always;',
+        "$cors_allow_credentials always;",
+        "return 204;",
+    ],
+    "apache": [
+        r'SetEnvIf Origin "^https://app\.example\.com$" CORS_ALLOW_ORIGIN=$0',
+        'Access-Control-Allow-Credentials "true" env=CORS_ALLOW_ORIGIN',
+        '"GET, PUT"',
+        '"Content-Type, Authorization"',
+        "RewriteRule ^ - [R=204,L]",
+    ],
+    "caddy": [
+        f"header Origin {PAGE}",
+        f'"{PAGE}"',
+        'Access-Control-Allow-Credentials "true"',
+        '"GET, PUT"',
+        '"Content-Type, Authorization"',
+        'respond "" 204',
+    ],
+    "spring": [
+        f'setAllowedOrigins(List.of("{PAGE}"))',
+        "setAllowCredentials(true)",
+        'setAllowedMethods(List.of("GET", "PUT"))',
+        'setAllowedHeaders(List.of("Content-Type", "Authorization"))',
+    ],
+    "aspnet": [
+        f'.WithOrigins("{PAGE}")',
+        ".AllowCredentials()",
+        '.WithMethods("GET", "PUT")',
+        '.WithHeaders("Content-Type", "Authorization")',
+        'app.UseCors("Frontend")',
+    ],
+    "go": [
+        f'AllowedOrigins:   []string{{"{PAGE}"}}',
+        "AllowCredentials: true",
+        '[]string{"GET", "PUT"}',
+        '[]string{"Content-Type", "Authorization"}',
+        "c.Handler(",
+    ],
 }
 
 # What no snippet may ever contain: wildcard origins, reflection, catch-all patterns.
@@ -56,8 +104,18 @@ FORBIDDEN = {
     "aspnet": [r"AllowAnyOrigin", r"SetIsOriginAllowed"],
     "go": [r"AllowOriginFunc", r"AllowAll\(", r'"\*"', r"cors\.Default\("],
 }
-_COMMENT = {"fastapi": "#", "flask": "#", "django": "#", "nginx": "#", "apache": "#", "caddy": "#",
-            "express": "//", "spring": "//", "aspnet": "//", "go": "//"}
+_COMMENT = {
+    "fastapi": "#",
+    "flask": "#",
+    "django": "#",
+    "nginx": "#",
+    "apache": "#",
+    "caddy": "#",
+    "express": "//",
+    "spring": "//",
+    "aspnet": "//",
+    "go": "//",
+}
 
 
 def code_of(framework: str, snippet: str) -> str:
@@ -105,16 +163,26 @@ def test_parts_say_where_each_piece_goes(framework):
 
 
 def wildcard_with_credentials():
-    return diagnose(verdict(reply(200, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")),
-                            credentials=True)).verdict
+    return diagnose(
+        verdict(
+            reply(200, ("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")),
+            credentials=True,
+        )
+    ).verdict
 
 
 def reflected():
     """Allowed for the page, and for an origin nobody allows: the canary check found reflection."""
     from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN
 
-    echo = lambda origin: reply(200, ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),  # noqa: E731
-                                ("Vary", "Origin"))
+    def echo(origin):
+        return reply(
+            200,
+            ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Vary", "Origin"),
+        )
+
     page = verdict(echo(PAGE), credentials=True)
     canary = verdict(echo(CANARY_ORIGIN), credentials=True, origin=CANARY_ORIGIN)
     return diagnose(page, None, canary).verdict

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 PAGE = "http://localhost:5173"
 PUT_JSON = ("-X", "PUT", "--header", "Content-Type: application/json", "--data", "{}", "--actual")
 
-APP = '''\
+APP = """\
 from flask import Flask, jsonify, request
 
 app = Flask(__name__)
@@ -27,7 +27,7 @@ def items():
     if request.method == "PUT":
         return jsonify(request.get_json(silent=True) or {})
     return jsonify(items=[1, 2, 3])
-'''
+"""
 
 
 def flask_run(port: int, directory: Path) -> list[str]:
@@ -36,8 +36,15 @@ def flask_run(port: int, directory: Path) -> list[str]:
 
 @pytest.fixture
 def flask_app(serve, tmp_path, cli) -> AppUnderTest:
-    return AppUnderTest(serve, tmp_path, cli, framework="flask", files={"main.py": APP}, argv=flask_run,
-                        env={"PYTHONDONTWRITEBYTECODE": "1"})
+    return AppUnderTest(
+        serve,
+        tmp_path,
+        cli,
+        framework="flask",
+        files={"main.py": APP},
+        argv=flask_run,
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 def test_no_flask_cors_preflight_answered_by_flask(flask_app):
@@ -51,7 +58,9 @@ def test_no_flask_cors_preflight_answered_by_flask(flask_app):
 
 
 def test_origin_not_in_the_list_with_credentials(flask_app):
-    flask_app.start(cors='from flask_cors import CORS\n\nCORS(app, origins=["http://localhost:3000"], supports_credentials=True)')
+    flask_app.start(
+        cors='from flask_cors import CORS\n\nCORS(app, origins=["http://localhost:3000"], supports_credentials=True)'
+    )
     before = flask_app.check("/api/items", PAGE, *PUT_JSON, "--credentials")
     assert not before.allowed and "CD301" in before.codes, before.explain()
     assert "supports_credentials=True" in before.fix["snippet"]

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 PAGE = "http://localhost:5173"
 AUTH = ("--header", "Authorization: Bearer t")
 
-CONF = '''\
+CONF = """\
 @@USER@@
 worker_processes 1;
 daemon off;
@@ -51,10 +51,10 @@ http {
         }
     }
 }
-'''
+"""
 
 # The application behind the proxy (a unix socket, so no second port): it sends its own `*`.
-UPSTREAM = '''\
+UPSTREAM = """\
     server {
         listen unix:@@DIR@@/app.sock;
         location / {
@@ -62,9 +62,9 @@ UPSTREAM = '''\
             return 200 '{"items": [1, 2, 3]}';
         }
     }
-'''
+"""
 
-WITHOUT_ALWAYS = '''\
+WITHOUT_ALWAYS = """\
 if ($request_method = OPTIONS) {
     add_header Access-Control-Allow-Origin "http://localhost:5173";
     add_header Access-Control-Allow-Methods "GET";
@@ -72,13 +72,13 @@ if ($request_method = OPTIONS) {
     return 204;
 }
 add_header Access-Control-Allow-Origin "http://localhost:5173";
-'''
+"""
 
-REFLECTING = '''\
+REFLECTING = """\
 add_header Access-Control-Allow-Origin $http_origin always;
 add_header Access-Control-Allow-Credentials "true" always;
 add_header Vary Origin always;
-'''
+"""
 
 
 def nginx_argv(port: int, directory: Path) -> list[str]:
@@ -96,7 +96,9 @@ def nginx(serve, tmp_path, cli) -> AppUnderTest:
 
 
 def apply_fix(nginx: AppUnderTest, before, path: str, *flags: str, **slots: str):
-    return nginx.recheck(before, path, PAGE, *flags, http=before.part("http"), location=before.part("location"), **slots)
+    return nginx.recheck(
+        before, path, PAGE, *flags, http=before.part("http"), location=before.part("location"), **slots
+    )
 
 
 def test_no_cors_at_all_preflight_refused_by_nginx(nginx):

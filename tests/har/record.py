@@ -24,7 +24,7 @@ import asyncio
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -32,11 +32,18 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "tests.har"
 
-from .site import Site  # noqa: E402
+from .site import Site
 
 CHROMIUM = os.environ.get("CORS_DOCTOR_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGE_TIMEOUT_MS = 20_000
 
@@ -51,7 +58,7 @@ def _header_list(headers: dict | None) -> list[dict]:
 
 
 def _iso(wall_time: float) -> str:
-    return datetime.fromtimestamp(wall_time, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(wall_time, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class DevToolsHar:
@@ -111,7 +118,8 @@ class DevToolsHar:
             "_initiator": {k: v for k, v in p.get("initiator", {}).items() if k in ("type", "url", "requestId")},
             "_priority": request.get("initialPriority"),
             # DevTools files a request its initiator marks as a preflight under the type "preflight"
-            "_resourceType": "preflight" if p.get("initiator", {}).get("type") == "preflight"
+            "_resourceType": "preflight"
+            if p.get("initiator", {}).get("type") == "preflight"
             else str(p.get("type", "other")).lower(),
             "cache": {},
             "pageref": "page_1",
@@ -148,14 +156,22 @@ class DevToolsHar:
 
     def har(self) -> dict:
         self.entries.sort(key=lambda e: e["startedDateTime"])
-        return {"log": {
-            "version": "1.2",
-            "creator": {"name": "cors-doctor tests/har/record.py (Chromium DevTools protocol)", "version": "1"},
-            "browser": {"name": "Chromium", "version": self.version},
-            "pages": [{"startedDateTime": self.started, "id": "page_1", "title": self.page_url,
-                       "pageTimings": {"onContentLoad": -1, "onLoad": -1}}],
-            "entries": self.entries,
-        }}
+        return {
+            "log": {
+                "version": "1.2",
+                "creator": {"name": "cors-doctor tests/har/record.py (Chromium DevTools protocol)", "version": "1"},
+                "browser": {"name": "Chromium", "version": self.version},
+                "pages": [
+                    {
+                        "startedDateTime": self.started,
+                        "id": "page_1",
+                        "title": self.page_url,
+                        "pageTimings": {"onContentLoad": -1, "onLoad": -1},
+                    }
+                ],
+                "entries": self.entries,
+            }
+        }
 
 
 async def record(out: Path) -> dict:
@@ -164,17 +180,23 @@ async def record(out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     with Site() as site:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000)
+            browser = await pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000
+            )
             try:
-                context = await browser.new_context(record_har_path=str(out / "playwright.har"), record_har_content="omit")
+                context = await browser.new_context(
+                    record_har_path=str(out / "playwright.har"), record_har_content="omit"
+                )
                 page = await context.new_page()
                 cdp = await context.new_cdp_session(page)
                 devtools = DevToolsHar(site.page + "/", browser.version)
-                for event, handler in (("requestWillBeSent", devtools.on_request),
-                                       ("requestWillBeSentExtraInfo", devtools.on_extra),
-                                       ("responseReceived", devtools.on_response),
-                                       ("loadingFinished", devtools.on_finished),
-                                       ("loadingFailed", devtools.on_failed)):
+                for event, handler in (
+                    ("requestWillBeSent", devtools.on_request),
+                    ("requestWillBeSentExtraInfo", devtools.on_extra),
+                    ("responseReceived", devtools.on_response),
+                    ("loadingFinished", devtools.on_finished),
+                    ("loadingFailed", devtools.on_failed),
+                ):
                     cdp.on(f"Network.{event}", handler)
                 await cdp.send("Network.enable")
                 await page.goto(site.page + "/", timeout=PAGE_TIMEOUT_MS)

@@ -9,8 +9,8 @@ after the other and then sets `window.done`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from tests._loopback import LoopbackServer, Reply
 
@@ -40,8 +40,16 @@ CALLS = (
     Call("/items/1", {"method": "DELETE"}, "CD205", True),
     Call("/search", {"method": "POST", **JSON_BODY}, "CD206", True),
     Call("/preflight-404", {"method": "PUT", **JSON_BODY}, "CD301", True),
-    Call("/login", {"method": "POST", "headers": {"Authorization": "Bearer recorded-token",
-                                                  "Content-Type": "application/json"}, "body": "{}"}, "CD202", True),
+    Call(
+        "/login",
+        {
+            "method": "POST",
+            "headers": {"Authorization": "Bearer recorded-token", "Content-Type": "application/json"},
+            "body": "{}",
+        },
+        "CD202",
+        True,
+    ),
     Call("/session", {"credentials": "include"}, None),
     Call("/profile", {"credentials": "include"}, None),
     Call("/me", {"credentials": "include"}, "CD305"),
@@ -61,8 +69,16 @@ def api_reply(method: str, path: str, origin: str) -> Reply:
     body = json.dumps({"path": path}).encode()
     if method == "OPTIONS":
         if path == "/items":
-            return 204, _cors(origin, ("Access-Control-Allow-Methods", "GET, PUT"),
-                              ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Max-Age", "600")), b""
+            return (
+                204,
+                _cors(
+                    origin,
+                    ("Access-Control-Allow-Methods", "GET, PUT"),
+                    ("Access-Control-Allow-Headers", "Content-Type"),
+                    ("Access-Control-Max-Age", "600"),
+                ),
+                b"",
+            )
         if path == "/items/1":
             return 204, _cors(origin, ("Access-Control-Allow-Methods", "GET, POST, PUT")), b""
         if path == "/search":
@@ -77,8 +93,16 @@ def api_reply(method: str, path: str, origin: str) -> Reply:
     if path == "/items":
         return 200, _cors(origin, JSON), body
     if path == "/session":
-        return 200, _cors(origin, JSON, ("Access-Control-Allow-Credentials", "true"),
-                          ("Set-Cookie", "session=recorded-cookie; Path=/; SameSite=Lax")), body
+        return (
+            200,
+            _cors(
+                origin,
+                JSON,
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Set-Cookie", "session=recorded-cookie; Path=/; SameSite=Lax"),
+            ),
+            body,
+        )
     if path == "/profile":
         return 200, _cors(origin, JSON, ("Access-Control-Allow-Credentials", "true")), body
     if path == "/me":
@@ -110,8 +134,10 @@ window.done = false;
 def page_html(api: str) -> bytes:
     calls = [[c.path, c.init] for c in CALLS]
     script = PAGE_SCRIPT % {"api": json.dumps(api), "calls": json.dumps(calls)}
-    return (f"<!doctype html><meta charset=utf-8><title>cors-doctor HAR site</title>"
-            f"<link rel=icon href='data:,'><p>calling the API<script>{script}</script>").encode()
+    return (
+        f"<!doctype html><meta charset=utf-8><title>cors-doctor HAR site</title>"
+        f"<link rel=icon href='data:,'><p>calling the API<script>{script}</script>"
+    ).encode()
 
 
 def _serve(reply: Callable[[str, str, str], Reply]) -> LoopbackServer:

@@ -76,7 +76,9 @@ def test_debug_shows_the_traceback(cli, tmp_path):
 
 
 def test_bad_options(cli):
-    assert_one_error_line(cli("har", str(FIXTURES / "playwright.har"), "--actual"), "--actual only makes sense with --live")
+    assert_one_error_line(
+        cli("har", str(FIXTURES / "playwright.har"), "--actual"), "--actual only makes sense with --live"
+    )
     assert_one_error_line(cli("har", str(FIXTURES / "playwright.har"), "--live", "--concurrency", "0"), "--concurrency")
     assert_one_error_line(cli("har", str(FIXTURES / "playwright.har"), "--browser", "lynx"), "--browser")
 
@@ -88,7 +90,12 @@ def test_stdin(cli):
     from tests.conftest import REPO
 
     raw = (FIXTURES / "playwright.har").read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "cors_doctor", "har", "-", "--json"], input=raw,
-                          capture_output=True, timeout=60, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cors_doctor", "har", "-", "--json"],
+        input=raw,
+        capture_output=True,
+        timeout=60,
+        cwd=REPO,
+    )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["file"] == "<stdin>"

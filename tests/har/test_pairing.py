@@ -38,7 +38,7 @@ def outcomes(rows: list[dict]) -> dict[str, tuple[str, str | None]]:
     return {path_of(r["url"]): (r["verdict"], r["code"]) for r in rows}
 
 
-BASELINE = {path: out for path, out in outcomes(judge(recording())[0]).items()}
+BASELINE = dict(outcomes(judge(recording())[0]).items())
 
 
 def test_baseline_matches_chromium():
@@ -85,7 +85,7 @@ def test_any_number_of_same_origin_entries_in_between():
 
 def test_other_cross_origin_requests_in_between_within_the_window():
     rows, _ = judge(padded(har_module.WINDOW // 2, "/ok"))
-    assert {p: o for p, o in outcomes(rows).items()} == BASELINE
+    assert dict(outcomes(rows).items()) == BASELINE
 
 
 def test_a_preflight_too_far_away_is_still_diagnosed_on_its_own():
@@ -101,9 +101,11 @@ def test_a_preflight_too_far_away_is_still_diagnosed_on_its_own():
 
 def test_preflights_without_their_requests():
     doc = recording()
-    doc["log"]["entries"] = [e for e in doc["log"]["entries"]
-                             if is_preflight(e) or not (BY_PATH.get(path_of(e["request"]["url"])) or
-                                                         CALLS[0]).preflight]
+    doc["log"]["entries"] = [
+        e
+        for e in doc["log"]["entries"]
+        if is_preflight(e) or not (BY_PATH.get(path_of(e["request"]["url"])) or CALLS[0]).preflight
+    ]
     rows, summary = judge(doc)
     alone = {path_of(r["url"]): r for r in rows if r["note"] and "not the request" in r["note"]}
     failing = {c.path for c in CALLS if c.preflight and c.blocked}

@@ -74,9 +74,11 @@ def test_blocked_without_a_reply_is_said_so_with_the_reproducing_check(cli):
 
 def test_the_page_origin_comes_from_the_har_when_origin_was_not_recorded(cli):
     """Playwright keeps only provisional headers (no Origin) for a blocked request."""
-    blocked = {path_of(e["request"]["url"]) for e in har_entries("playwright.har")
-               if e["response"]["status"] == -1
-               and not any(h["name"].lower() == "origin" for h in e["request"]["headers"])}
+    blocked = {
+        path_of(e["request"]["url"])
+        for e in har_entries("playwright.har")
+        if e["response"]["status"] == -1 and not any(h["name"].lower() == "origin" for h in e["request"]["headers"])
+    }
     assert blocked == {c.path for c in CALLS if c.blocked}
     _, doc = run_json(cli, str(FIXTURES / "playwright.har"))
     for row in doc["requests"]:
@@ -142,8 +144,11 @@ def test_browser_is_taken_from_the_har_and_can_be_overridden(cli, tmp_path):
 
 def test_a_har_where_everything_passed_exits_0(cli, tmp_path):
     doc = json.loads((FIXTURES / "chromium-cdp.har").read_text(encoding="utf-8"))
-    doc["log"]["entries"] = [e for e in doc["log"]["entries"]
-                             if not BY_PATH.get(path_of(e["request"]["url"])) or not BY_PATH[path_of(e["request"]["url"])].blocked]
+    doc["log"]["entries"] = [
+        e
+        for e in doc["log"]["entries"]
+        if not BY_PATH.get(path_of(e["request"]["url"])) or not BY_PATH[path_of(e["request"]["url"])].blocked
+    ]
     path = tmp_path / "fine.har"
     path.write_text(json.dumps(doc), encoding="utf-8")
     code, judged = run_json(cli, str(path))

@@ -37,20 +37,34 @@ def test_recorded_files_read_like_json_load(name, chunk):
 
 
 def test_multibyte_text_and_numbers_cut_at_chunk_edges():
-    doc = {"log": {"entries": [{"request": {"url": "http://a/é€😀", "method": "GET"}, "n": 1234567890123,
-                                "f": -1.5e-7, "t": True, "z": None} for _ in range(5)]}}
+    doc = {
+        "log": {
+            "entries": [
+                {
+                    "request": {"url": "http://a/é€😀", "method": "GET"},
+                    "n": 1234567890123,
+                    "f": -1.5e-7,
+                    "t": True,
+                    "z": None,
+                }
+                for _ in range(5)
+            ]
+        }
+    }
     for chunk in range(1, 12):
         entries, _ = read(json.dumps(doc, ensure_ascii=False), chunk)
         assert entries == doc["log"]["entries"]
 
 
 def test_byte_order_mark_and_whitespace_are_accepted():
-    entries, _ = read(b"\xef\xbb\xbf \n {\"log\" : {\"entries\" : [ {\"a\": 1} , {\"b\": 2} ] } } \n", 2)
+    entries, _ = read(b'\xef\xbb\xbf \n {"log" : {"entries" : [ {"a": 1} , {"b": 2} ] } } \n', 2)
     assert entries == [{"a": 1}, {"b": 2}]
 
 
 def test_other_keys_are_skipped_and_pages_may_come_after_entries():
-    entries, reader = read('{"x": [1, {"y": "}"}], "log": {"comment": "]", "entries": [{"a": 1}], "pages": [{"id": "p"}]}}')
+    entries, reader = read(
+        '{"x": [1, {"y": "}"}], "log": {"comment": "]", "entries": [{"a": 1}], "pages": [{"id": "p"}]}}'
+    )
     assert entries == [{"a": 1}]
     assert reader.pages == [{"id": "p"}]
 
@@ -77,15 +91,18 @@ def test_trailing_comma_is_invalid_not_truncated():
     assert "invalid JSON" in message and "log.entries[1]" in message
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "is empty"),
-    ("[1, 2]", "does not start with a JSON object"),
-    ('{"version": 1}', "has no 'log'"),
-    ('{"log": {"pages": []}}', "'log' has no 'entries' array"),
-    ('{"log": {"entries": {"a": 1}}}', "log.entries is not an array"),
-    ('{"log": "x"}', "'log' is not an object"),
-    ('{"log": {"entries": []}} trailing', "unexpected text after the end"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "is empty"),
+        ("[1, 2]", "does not start with a JSON object"),
+        ('{"version": 1}', "has no 'log'"),
+        ('{"log": {"pages": []}}', "'log' has no 'entries' array"),
+        ('{"log": {"entries": {"a": 1}}}', "log.entries is not an array"),
+        ('{"log": "x"}', "'log' is not an object"),
+        ('{"log": {"entries": []}} trailing', "unexpected text after the end"),
+    ],
+)
 def test_not_a_har(text, expected):
     assert expected in error_of(text)
 

@@ -6,7 +6,7 @@ fixtures serve it with tests._uvicorn.UvicornServer on a free loopback port.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import Request, Response
 
@@ -75,8 +75,12 @@ def mounted_api_app(**cors) -> object:
 CONFIGS: dict[str, Callable[[], object]] = {
     # The configuration a developer means to write: one explicit origin, credentials, JSON.
     "explicit": lambda: fastapi_app(
-        allow_origins=[PAGE], allow_methods=["GET", "PUT", "POST"], allow_headers=["Authorization", "X-Requested-With"],
-        allow_credentials=True, expose_headers=["X-Request-Id"], max_age=600,
+        allow_origins=[PAGE],
+        allow_methods=["GET", "PUT", "POST"],
+        allow_headers=["Authorization", "X-Requested-With"],
+        allow_credentials=True,
+        expose_headers=["X-Request-Id"],
+        max_age=600,
     ),
     # CORSMiddleware with only allow_origins: methods default to GET, no extra headers.
     "defaults": lambda: fastapi_app(allow_origins=[PAGE]),
@@ -84,7 +88,10 @@ CONFIGS: dict[str, Callable[[], object]] = {
     "no-headers": lambda: fastapi_app(allow_origins=[PAGE], allow_methods=["GET", "POST", "PUT"]),
     "wildcard": lambda: fastapi_app(allow_origins=["*"], allow_methods=["*"], allow_headers=["*"]),
     "wildcard-credentials": lambda: fastapi_app(
-        allow_origins=["*"], allow_methods=["*"], allow_headers=["*"], allow_credentials=True,
+        allow_origins=["*"],
+        allow_methods=["*"],
+        allow_headers=["*"],
+        allow_credentials=True,
     ),
     "mounted": lambda: mounted_api_app(allow_origins=[PAGE], allow_methods=["GET", "PUT"]),
 }

@@ -33,6 +33,7 @@ def response_header(hop: dict, name: str) -> list[str]:
 
 # -- allow_origins=[PAGE], the configuration a developer means to write --------------------
 
+
 def test_the_right_origin_reads_a_get_and_the_exposed_header(check, starlette_server):
     url = starlette_server("explicit") + "/items"
     code, out = check(url, "--origin", PAGE)
@@ -50,9 +51,21 @@ def test_the_right_origin_reads_a_get_and_the_exposed_header(check, starlette_se
 def test_a_preflighted_put_with_credentials_passes_and_the_preflight_carries_none(check, starlette_server):
     url = starlette_server("explicit") + "/items"
     code, out = check(
-        url, "--origin", PAGE, "--method", "PUT", "--header", "Content-Type: application/json",
-        "--header", "Authorization: Bearer s3cret", "--credentials", "--cookie", "session=abc",
-        "--data", '{"a": 1}', "--actual",
+        url,
+        "--origin",
+        PAGE,
+        "--method",
+        "PUT",
+        "--header",
+        "Content-Type: application/json",
+        "--header",
+        "Authorization: Bearer s3cret",
+        "--credentials",
+        "--cookie",
+        "session=abc",
+        "--data",
+        '{"a": 1}',
+        "--actual",
     )
     assert code == 0 and out["allowed"] is True, out["browser_message"]
     pre = out["preflight"]
@@ -80,6 +93,7 @@ def test_a_put_without_actual_is_judged_on_the_preflight_alone(check, starlette_
 
 # -- an origin the server does not list -----------------------------------------------------
 
+
 def test_another_origin_gets_no_acao_on_a_simple_get(check, starlette_server):
     url = starlette_server("explicit") + "/items"
     code, out = check(url, "--origin", OTHER_PAGE)
@@ -95,7 +109,9 @@ def test_another_origin_gets_400_disallowed_cors_origin_on_the_preflight(check, 
     code, out = check(url, "--origin", OTHER_PAGE, "--method", "PUT")
     assert code == 1 and out["allowed"] is False
     assert out["preflight"]["status"] == 400 and out["preflight"]["passed"] is False
-    assert response_header({"response_headers": out["preflight"]["response_headers"]}, "access-control-allow-origin") == []
+    assert (
+        response_header({"response_headers": out["preflight"]["response_headers"]}, "access-control-allow-origin") == []
+    )
     # Chrome reports the missing header before the 400 status.
     assert errors(out) == ["CD301"]
     assert out["browser_message"] == head(url, OTHER_PAGE) + PREFIX + NO_ACAO
@@ -104,6 +120,7 @@ def test_another_origin_gets_400_disallowed_cors_origin_on_the_preflight(check, 
 
 
 # -- allow_methods left at its default (GET only) ---------------------------------------------
+
 
 def test_put_with_default_allow_methods_gets_400_disallowed_cors_method(check, starlette_server):
     url = starlette_server("defaults") + "/items"
@@ -119,10 +136,21 @@ def test_put_with_default_allow_methods_gets_400_disallowed_cors_method(check, s
 
 # -- allow_headers left out ------------------------------------------------------------------
 
+
 def test_json_passes_without_allow_headers_because_starlette_always_allows_content_type(check, starlette_server):
     url = starlette_server("no-headers") + "/items"
-    code, out = check(url, "--origin", PAGE, "--method", "POST", "--header", "Content-Type: application/json",
-                      "--data", "{}", "--actual")
+    code, out = check(
+        url,
+        "--origin",
+        PAGE,
+        "--method",
+        "POST",
+        "--header",
+        "Content-Type: application/json",
+        "--data",
+        "{}",
+        "--actual",
+    )
     assert code == 0 and out["allowed"] is True
     assert out["preflight"]["request_headers"]["Access-Control-Request-Headers"] == "content-type"
     allow = response_header({"response_headers": out["preflight"]["response_headers"]}, "access-control-allow-headers")
@@ -131,8 +159,20 @@ def test_json_passes_without_allow_headers_because_starlette_always_allows_conte
 
 def test_a_custom_header_missing_from_allow_headers_gets_400_disallowed_cors_headers(check, starlette_server):
     url = starlette_server("no-headers") + "/items"
-    code, out = check(url, "--origin", PAGE, "--method", "POST", "--header", "Content-Type: application/json",
-                      "--header", "X-Requested-With: XMLHttpRequest", "--data", "{}", "--actual")
+    code, out = check(
+        url,
+        "--origin",
+        PAGE,
+        "--method",
+        "POST",
+        "--header",
+        "Content-Type: application/json",
+        "--header",
+        "X-Requested-With: XMLHttpRequest",
+        "--data",
+        "{}",
+        "--actual",
+    )
     assert code == 1 and out["allowed"] is False
     assert out["preflight"]["request_headers"]["Access-Control-Request-Headers"] == "content-type,x-requested-with"
     assert out["preflight"]["status"] == 400
@@ -143,11 +183,14 @@ def test_a_custom_header_missing_from_allow_headers_gets_400_disallowed_cors_hea
 
 # -- allow_origins=["*"] -----------------------------------------------------------------------
 
+
 def test_wildcard_origin_without_credentials_is_allowed(check, starlette_server):
     url = starlette_server("wildcard") + "/items"
     code, out = check(url, "--origin", PAGE, "--method", "PUT", "--header", "X-Custom: 1", "--data", "x", "--actual")
     assert code == 0 and out["allowed"] is True
-    assert response_header({"response_headers": out["preflight"]["response_headers"]}, "access-control-allow-origin") == ["*"]
+    assert response_header(
+        {"response_headers": out["preflight"]["response_headers"]}, "access-control-allow-origin"
+    ) == ["*"]
     assert response_header(out["actual"]["hops"][0], "access-control-allow-origin") == ["*"]
 
 
@@ -166,8 +209,19 @@ def test_wildcard_origin_with_allow_credentials_reflects_any_origin(check, starl
     # Starlette 1.x answers allow_origins=["*"] + allow_credentials=True by echoing the caller's
     # origin with Access-Control-Allow-Credentials: true, so every site may read credentialed replies.
     url = starlette_server("wildcard-credentials") + "/items"
-    code, out = check(url, "--origin", origin, "--method", "PUT", "--header", "Authorization: Bearer t",
-                      "--credentials", "--data", "x", "--actual")
+    code, out = check(
+        url,
+        "--origin",
+        origin,
+        "--method",
+        "PUT",
+        "--header",
+        "Authorization: Bearer t",
+        "--credentials",
+        "--data",
+        "x",
+        "--actual",
+    )
     assert code == 0 and out["allowed"] is True
     pre = {"response_headers": out["preflight"]["response_headers"]}
     assert response_header(pre, "access-control-allow-origin") == [origin]
@@ -178,6 +232,7 @@ def test_wildcard_origin_with_allow_credentials_reflects_any_origin(check, starl
 
 
 # -- an unhandled exception ------------------------------------------------------------------
+
 
 def test_an_unhandled_exception_is_a_500_without_cors_headers(check, starlette_server):
     url = starlette_server("explicit") + "/boom"
@@ -193,6 +248,7 @@ def test_an_unhandled_exception_is_a_500_without_cors_headers(check, starlette_s
 
 
 # -- redirects -----------------------------------------------------------------------------------
+
 
 def test_a_redirect_before_cors_runs_fails_the_preflight(check, starlette_server):
     # The API is mounted at /api; the outer router redirects /api to /api/ without CORS headers.
@@ -215,12 +271,14 @@ def test_the_slash_redirect_inside_corsmiddleware_is_followed_after_the_prefligh
     assert code == 0 and out["allowed"] is True
     hops = out["actual"]["hops"]
     assert [(h["method"], h["url"], h["status"]) for h in hops] == [
-        ("PUT", base + "/slash", 307), ("PUT", base + "/slash/", 200),
+        ("PUT", base + "/slash", 307),
+        ("PUT", base + "/slash/", 200),
     ]
     assert "CD201" not in codes(out)
 
 
 # -- the human output ------------------------------------------------------------------------------
+
 
 def test_the_human_output_says_blocked_and_prints_the_console_message(cli, starlette_server):
     url = starlette_server("explicit") + "/items"

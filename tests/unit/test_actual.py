@@ -7,13 +7,31 @@ import pytest
 from cors_doctor.evaluate import evaluate
 
 from ._support import (
-    ACAC_TRUE, API, API_ORIGIN, CHROME_HEAD, NO_ACAO, PAGE, THIRD, VALID_VALUE, acah, acam, acao, get, make_plan,
-    reply, simulate,
+    ACAC_TRUE,
+    API,
+    API_ORIGIN,
+    CHROME_HEAD,
+    NO_ACAO,
+    PAGE,
+    THIRD,
+    VALID_VALUE,
+    acah,
+    acam,
+    acao,
+    get,
+    make_plan,
+    reply,
+    simulate,
 )
 
 ACEH = "Access-Control-Expose-Headers"
-BODY_HEADERS = (("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("X-Request-Id", "42"),
-                ("X-Other", "1"), ("ETag", '"v1"'))
+BODY_HEADERS = (
+    ("Content-Type", "application/json"),
+    ("Cache-Control", "no-store"),
+    ("X-Request-Id", "42"),
+    ("X-Other", "1"),
+    ("ETag", '"v1"'),
+)
 
 
 def _exposed(*extra: tuple[str, str], credentials: bool = False, base=BODY_HEADERS):
@@ -24,6 +42,7 @@ def _exposed(*extra: tuple[str, str], credentials: bool = False, base=BODY_HEADE
 
 
 # -- EXP-* ------------------------------------------------------------------------------------
+
 
 def test_without_expose_headers_only_safelisted_names_are_readable():
     run = _exposed()
@@ -55,8 +74,13 @@ def test_listed_credentials_request_still_exposes_listed_names():
 def test_wildcard_exposes_every_header_without_credentials():
     run = _exposed((ACEH, "*"))
     assert run.verdict.exposed_headers == (
-        "access-control-allow-origin", "access-control-expose-headers", "cache-control", "content-type", "etag",
-        "x-other", "x-request-id",
+        "access-control-allow-origin",
+        "access-control-expose-headers",
+        "cache-control",
+        "content-type",
+        "etag",
+        "x-other",
+        "x-request-id",
     )
     assert "CD501" not in run.codes
 
@@ -99,7 +123,9 @@ FINAL = API_ORIGIN + "/v1/final"
 
 
 def _redirected_head(url: str) -> str:
-    return f"Access to fetch at '{url}' (redirected from '{API}') from origin '{PAGE}' has been blocked by CORS policy: "
+    return (
+        f"Access to fetch at '{url}' (redirected from '{API}') from origin '{PAGE}' has been blocked by CORS policy: "
+    )
 
 
 def test_a_same_origin_hop_keeps_the_page_origin():
@@ -135,7 +161,8 @@ def test_after_a_cross_origin_hop_the_page_origin_no_longer_matches():
     run = simulate(make_plan("GET"), reply(302, acao(), ("Location", target)), reply(200, acao(PAGE)))
     assert run.error_codes == ["CD304"]
     assert run.message == _redirected_head(target) + (
-        f"The 'Access-Control-Allow-Origin' header has a value '{PAGE}' that is not equal to the supplied origin." + VALID_VALUE
+        f"The 'Access-Control-Allow-Origin' header has a value '{PAGE}' that is not equal to the supplied origin."
+        + VALID_VALUE
     )
 
 
@@ -265,7 +292,10 @@ def test_a_rejected_preflight_after_a_redirect_names_both_urls():
     target = THIRD + "/final"
     run = simulate(plan, reply(204, acao(), acam("PUT")), reply(307, acao(), ("Location", target)), reply(404))
     assert run.error_codes == ["CD301"]
-    assert run.message == _redirected_head(target) + "Response to preflight request doesn't pass access control check: " + NO_ACAO
+    assert (
+        run.message
+        == _redirected_head(target) + "Response to preflight request doesn't pass access control check: " + NO_ACAO
+    )
 
 
 def test_a_simple_post_that_is_blocked_still_ran_on_the_server():
@@ -276,8 +306,12 @@ def test_a_simple_post_that_is_blocked_still_ran_on_the_server():
 
 def test_evaluate_judges_recorded_replies_like_a_live_simulation():
     plan = make_plan("PUT", [("X-Custom", "1")], body="x")
-    replies = [reply(204, acao(), acam("PUT"), acah("x-custom")), reply(307, acao(), ("Location", "/v1/final")),
-               reply(204, acao(), acam("PUT"), acah("x-custom")), reply(500)]
+    replies = [
+        reply(204, acao(), acam("PUT"), acah("x-custom")),
+        reply(307, acao(), ("Location", "/v1/final")),
+        reply(204, acao(), acam("PUT"), acah("x-custom")),
+        reply(500),
+    ]
     offline = evaluate(plan, replies)
     live = simulate(plan, *replies).verdict
     assert offline.allowed is live.allowed is False

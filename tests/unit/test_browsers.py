@@ -6,7 +6,9 @@ import pytest
 
 from ._support import ACAC_TRUE, API, API_ORIGIN, PAGE, acah, acam, acao, make_plan, reply, simulate
 
-FF_HEAD = f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {API}. (Reason: "
+FF_HEAD = (
+    f"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {API}. (Reason: "
+)
 SAFARI_TAIL = f"\nFetch API cannot load {API} due to access control checks."
 FINAL = API_ORIGIN + "/v1/final"
 
@@ -21,6 +23,7 @@ def safari(method="GET", headers=(), **kw):
 
 # -- Firefox -------------------------------------------------------------------------------
 
+
 def test_firefox_missing_acao_gives_the_status():
     run = simulate(firefox(), reply(200))
     assert run.message == FF_HEAD + "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."
@@ -34,7 +37,10 @@ def test_firefox_counts_acao_lines():
 
 def test_firefox_treats_a_one_line_list_as_a_mismatch():
     run = simulate(firefox(), reply(200, acao(f"{PAGE}, https://b.example")))
-    assert run.message == FF_HEAD + f"CORS header ‘Access-Control-Allow-Origin’ does not match ‘{PAGE}, https://b.example’)."
+    assert (
+        run.message
+        == FF_HEAD + f"CORS header ‘Access-Control-Allow-Origin’ does not match ‘{PAGE}, https://b.example’)."
+    )
 
 
 def test_firefox_mismatch_quotes_the_server_value():
@@ -101,7 +107,9 @@ def test_firefox_redirect_hop_without_acao_names_the_redirecting_url():
 
 
 def test_firefox_does_not_cap_max_age_at_two_hours():
-    run = simulate(firefox("PUT"), reply(204, acao(), acam("PUT"), ("Access-Control-Max-Age", "86400")), send_actual=False)
+    run = simulate(
+        firefox("PUT"), reply(204, acao(), acam("PUT"), ("Access-Control-Max-Age", "86400")), send_actual=False
+    )
     assert run.verdict.allowed
     assert "CD208" not in run.codes
 
@@ -113,6 +121,7 @@ def test_firefox_allows_authorization_under_wildcard_with_a_warning():
 
 
 # -- Safari --------------------------------------------------------------------------------
+
 
 def test_safari_missing_acao():
     run = simulate(safari(), reply(200))
@@ -132,7 +141,9 @@ def test_safari_multiple_origins():
 
 def test_safari_wildcard_with_credentials():
     run = simulate(safari(credentials=True), reply(200, acao("*"), ACAC_TRUE))
-    assert run.message == "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true." + SAFARI_TAIL
+    assert (
+        run.message == "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true." + SAFARI_TAIL
+    )
 
 
 def test_safari_allow_credentials():
@@ -173,11 +184,15 @@ def test_safari_redirect_hop_without_acao_is_a_denied_redirection():
 
 def test_safari_final_reply_without_acao_after_a_good_redirect_is_a_plain_origin_error():
     run = simulate(safari(), reply(302, acao(), ("Location", FINAL)), reply(200))
-    assert run.message.split("\n")[0] == f"Origin {PAGE} is not allowed by Access-Control-Allow-Origin. Status code: 200"
+    assert (
+        run.message.split("\n")[0] == f"Origin {PAGE} is not allowed by Access-Control-Allow-Origin. Status code: 200"
+    )
 
 
 def test_safari_caps_max_age_at_ten_minutes():
-    run = simulate(safari("PUT"), reply(204, acao(), acam("PUT"), ("Access-Control-Max-Age", "7200")), send_actual=False)
+    run = simulate(
+        safari("PUT"), reply(204, acao(), acam("PUT"), ("Access-Control-Max-Age", "7200")), send_actual=False
+    )
     assert "600" in run.finding("CD208").message
 
 

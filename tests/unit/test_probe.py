@@ -8,8 +8,7 @@ import respx
 
 from cors_doctor.errors import ConnectError, TimeoutError_
 from cors_doctor.model import Plan, Verdict
-from cors_doctor.net import SendOptions, SyncSender
-from cors_doctor.net import _wire
+from cors_doctor.net import SendOptions, SyncSender, _wire
 from cors_doctor.pipeline import CheckOptions, drive
 
 from ._support import API, API_ORIGIN, PAGE, THIRD, make_plan
@@ -58,8 +57,9 @@ def test_the_preflight_is_sent_without_credentials_and_the_actual_request_with_t
 
 def test_a_cookie_set_by_one_reply_never_reaches_a_later_preflight(router):
     final = API_ORIGIN + "/v1/final"
-    first = router.put(API).mock(return_value=httpx.Response(
-        307, headers={**CORS_OK, "Location": final, "Set-Cookie": "tracker=1; Path=/"}))
+    first = router.put(API).mock(
+        return_value=httpx.Response(307, headers={**CORS_OK, "Location": final, "Set-Cookie": "tracker=1; Path=/"})
+    )
     router.options(API).mock(return_value=httpx.Response(204, headers=CORS_OK))
     final_route = router.route(url=final).mock(return_value=httpx.Response(200, headers=CORS_OK))
     verdict = probe(make_plan("PUT", body="x"), _options(send_actual=True))
@@ -72,7 +72,9 @@ def test_a_cookie_set_by_one_reply_never_reaches_a_later_preflight(router):
 
 def test_redirects_are_followed_by_the_simulation_not_by_httpx(router):
     target = THIRD + "/items"
-    router.get(API).mock(return_value=httpx.Response(302, headers={"Location": target, "Access-Control-Allow-Origin": PAGE}))
+    router.get(API).mock(
+        return_value=httpx.Response(302, headers={"Location": target, "Access-Control-Allow-Origin": PAGE})
+    )
     third = router.get(target).mock(return_value=httpx.Response(200, headers={"Access-Control-Allow-Origin": "*"}))
     verdict = probe(make_plan("GET"), _options())
     assert verdict.allowed
@@ -103,7 +105,9 @@ class _EndlessBody(httpx.SyncByteStream):
 
 def test_the_probe_reads_at_most_body_cap_bytes(router):
     body = _EndlessBody()
-    router.get(API).mock(side_effect=lambda request: httpx.Response(200, headers={"Access-Control-Allow-Origin": "*"}, stream=body))
+    router.get(API).mock(
+        side_effect=lambda request: httpx.Response(200, headers={"Access-Control-Allow-Origin": "*"}, stream=body)
+    )
     verdict = probe(make_plan("GET"), _options())
     assert verdict.allowed
     assert body.pulled <= _wire.BODY_CAP + 4096
@@ -112,7 +116,9 @@ def test_the_probe_reads_at_most_body_cap_bytes(router):
 
 def test_a_head_request_reads_no_body(router):
     body = _EndlessBody()
-    router.head(API).mock(side_effect=lambda request: httpx.Response(200, headers={"Access-Control-Allow-Origin": "*"}, stream=body))
+    router.head(API).mock(
+        side_effect=lambda request: httpx.Response(200, headers={"Access-Control-Allow-Origin": "*"}, stream=body)
+    )
     assert probe(make_plan("HEAD"), _options()).allowed
     assert body.pulled == 0
 
@@ -130,9 +136,15 @@ def test_timeouts_become_one_cors_doctor_error(router):
 
 
 def test_duplicated_header_lines_reach_the_verdict_unmerged(router):
-    router.get(API).mock(return_value=httpx.Response(200, headers=[
-        ("Access-Control-Allow-Origin", PAGE), ("access-control-allow-origin", PAGE),
-    ]))
+    router.get(API).mock(
+        return_value=httpx.Response(
+            200,
+            headers=[
+                ("Access-Control-Allow-Origin", PAGE),
+                ("access-control-allow-origin", PAGE),
+            ],
+        )
+    )
     verdict = probe(make_plan("GET"), _options())
     assert not verdict.allowed
     assert [f.code for f in verdict.errors] == ["CD302"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,22 +30,81 @@ Examples:
 
 
 def audit(
-    urls: Annotated[Optional[list[str]], typer.Argument(metavar="URL...", help="URLs to audit, e.g. https://api.example.com/me", show_default=False)] = None,
-    origin: Annotated[Optional[list[str]], typer.Option("--origin", "-o", metavar="ORIGIN", help="An origin the API is meant to trust, e.g. https://app.example.com (repeatable; derived from the URL when omitted)")] = None,
-    input_file: Annotated[Optional[str], typer.Option("--targets-file", "--input", "-i", metavar="FILE", help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)")] = None,
+    urls: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="URL...", help="URLs to audit, e.g. https://api.example.com/me", show_default=False),
+    ] = None,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--origin",
+            "-o",
+            metavar="ORIGIN",
+            help="An origin the API is meant to trust, e.g. https://app.example.com (repeatable; derived from the URL when omitted)",
+        ),
+    ] = None,
+    input_file: Annotated[
+        str | None,
+        typer.Option(
+            "--targets-file",
+            "--input",
+            "-i",
+            metavar="FILE",
+            help="File with one URL per line ('-' reads stdin; blank lines and # comments are skipped)",
+        ),
+    ] = None,
     shard: options.Shard = None,
-    header: Annotated[Optional[list[str]], typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)")] = None,
-    cookie: Annotated[Optional[str], typer.Option("--cookie", "-b", metavar="COOKIE", help="Cookie header for the GET probes (a logged-in session shows what leaks)")] = None,
-    preflight_method: Annotated[str, typer.Option("--preflight-method", metavar="METHOD", help="State-changing method named in the preflights (never sent itself)")] = "PUT",
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--header",
+            "-H",
+            metavar="'NAME: VALUE'",
+            help="Extra header 'Name: value' for the GET probes, e.g. Authorization (repeatable)",
+        ),
+    ] = None,
+    cookie: Annotated[
+        str | None,
+        typer.Option(
+            "--cookie",
+            "-b",
+            metavar="COOKIE",
+            help="Cookie header for the GET probes (a logged-in session shows what leaks)",
+        ),
+    ] = None,
+    preflight_method: Annotated[
+        str,
+        typer.Option(
+            "--preflight-method",
+            metavar="METHOD",
+            help="State-changing method named in the preflights (never sent itself)",
+        ),
+    ] = "PUT",
     concurrency: options.Concurrency = 10,
     timeout: options.Timeout = 10.0,
     insecure: options.Insecure = False,
     cacert: options.CaCert = None,
     transport: options.Transport = "aiohttp",
-    fail_on: Annotated[str, typer.Option("--fail-on", metavar="SEVERITY", help="Exit 1 when a finding is at least this severe: high, medium, low, info or none")] = "medium",
-    output_format: Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="What stdout carries: the console report, one JSON object or a SARIF 2.1.0 log for code scanning")] = "text",
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="SEVERITY",
+            help="Exit 1 when a finding is at least this severe: high, medium, low, info or none",
+        ),
+    ] = "medium",
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="|".join(FORMATS),
+            help="What stdout carries: the console report, one JSON object or a SARIF 2.1.0 log for code scanning",
+        ),
+    ] = "text",
     json_output: options.JsonShort = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show evidence for info findings and every probe")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show evidence for info findings and every probe")
+    ] = False,
     show_secrets: options.ShowSecrets = False,
     no_color: options.NoColor = False,
     debug: options.Debug = False,
@@ -56,8 +115,9 @@ def audit(
 
     def command() -> int:
         fmt = options.output_format(output_format, json_output, FORMATS)
-        request = AuditRequest(urls or [], origin or [], input_file, header or [], cookie, preflight_method, fail_on,
-                               shard, fmt)
+        request = AuditRequest(
+            urls or [], origin or [], input_file, header or [], cookie, preflight_method, fail_on, shard, fmt
+        )
         output = options.OutputFlags(fmt == "json", verbose, show_secrets, no_color)
         return _audit(request, flags, network, output)
 
@@ -100,8 +160,10 @@ def read_urls(arguments: list[str], input_file: str | None, shard_text: str | No
             try:
                 urls.append(normalize_url(text))
             except UsageError as exc:
-                raise UsageError(f"{name}:{number}: {exc}",
-                                 hint="each line must be an absolute http(s) URL, e.g. https://api.example.com/me") from None
+                raise UsageError(
+                    f"{name}:{number}: {exc}",
+                    hint="each line must be an absolute http(s) URL, e.g. https://api.example.com/me",
+                ) from None
     if not urls:
         raise UsageError("no URL to audit: give URLs as arguments or with --targets-file FILE")
     unique = list(dict.fromkeys(urls))
@@ -148,8 +210,9 @@ def exit_code(results: list[AuditResult], fail_on: str) -> ExitCode:
     return ExitCode.USAGE if any(r.error for r in results) else ExitCode.OK
 
 
-def _audit(request: AuditRequest, flags: options.BatchFlags, network: options.NetworkFlags,
-           output: options.OutputFlags) -> int:
+def _audit(
+    request: AuditRequest, flags: options.BatchFlags, network: options.NetworkFlags, output: options.OutputFlags
+) -> int:
     from cors_doctor.audit import audit, make_target
     from cors_doctor.errors import UsageError
     from cors_doctor.rules.safelist import is_token
@@ -161,7 +224,9 @@ def _audit(request: AuditRequest, flags: options.BatchFlags, network: options.Ne
     send = network.send_options()
     method = request.preflight_method
     if not is_token(method) or method.upper() in ("GET", "HEAD", "OPTIONS"):
-        raise UsageError(f"--preflight-method {options.echo(method)}: give a state-changing method such as PUT or DELETE")
+        raise UsageError(
+            f"--preflight-method {options.echo(method)}: give a state-changing method such as PUT or DELETE"
+        )
     extra = _extra_headers(request.headers, request.cookie)
     urls = read_urls(request.urls, request.input_file, request.shard)
     targets = [make_target(u, request.origins, extra, method) for u in urls]

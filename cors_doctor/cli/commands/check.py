@@ -27,28 +27,74 @@ Examples:
 
 
 def check(
-    url: Annotated[str, typer.Argument(metavar="URL", help="The URL page script fetches, e.g. https://api.example.com/items")],
+    url: Annotated[
+        str, typer.Argument(metavar="URL", help="The URL page script fetches, e.g. https://api.example.com/items")
+    ],
     origin: options.Origin,
     method: options.Method = "GET",
     header: options.Header = None,
     credentials: options.Credentials = False,
     actual: options.Actual = False,
-    data: Annotated[str | None, typer.Option("--data", "-d", metavar="BODY", help="Body of the actual request (a string, as fetch() sends it)")] = None,
+    data: Annotated[
+        str | None,
+        typer.Option("--data", "-d", metavar="BODY", help="Body of the actual request (a string, as fetch() sends it)"),
+    ] = None,
     cookie: options.Cookie = None,
-    third_party_cookies: Annotated[str | None, typer.Option("--third-party-cookies", metavar="SETTING", help="allow, partition or block: the browser's third-party cookie setting, when not its default (Chrome in Incognito: block)")] = None,
+    third_party_cookies: Annotated[
+        str | None,
+        typer.Option(
+            "--third-party-cookies",
+            metavar="SETTING",
+            help="allow, partition or block: the browser's third-party cookie setting, when not its default (Chrome in Incognito: block)",
+        ),
+    ] = None,
     browser: options.Browser_ = "chrome",
-    mode: Annotated[str, typer.Option("--mode", metavar="MODE", help="fetch()'s mode: cors, or no-cors (an opaque reply script cannot read)")] = "cors",
-    client: Annotated[str, typer.Option("--client", metavar="CLIENT", help="fetch, xhr (XMLHttpRequest), or xhr-upload (XMLHttpRequest with an xhr.upload listener: always preflighted)")] = "fetch",
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode", metavar="MODE", help="fetch()'s mode: cors, or no-cors (an opaque reply script cannot read)"
+        ),
+    ] = "cors",
+    client: Annotated[
+        str,
+        typer.Option(
+            "--client",
+            metavar="CLIENT",
+            help="fetch, xhr (XMLHttpRequest), or xhr-upload (XMLHttpRequest with an xhr.upload listener: always preflighted)",
+        ),
+    ] = "fetch",
     framework: options.Framework = None,
-    probe_reflection: Annotated[bool, typer.Option("--probe-reflection", help="When the reply allows your origin with credentials, ask once more from an origin nobody trusts, to tell an allow-list from origin reflection")] = False,
+    probe_reflection: Annotated[
+        bool,
+        typer.Option(
+            "--probe-reflection",
+            help="When the reply allows your origin with credentials, ask once more from an origin nobody trusts, to tell an allow-list from origin reflection",
+        ),
+    ] = False,
     timeout: options.Timeout = 10.0,
-    app: Annotated[str | None, typer.Option("--app", metavar="MODULE:ATTR", help="Check this ASGI or WSGI application in-process, without serving it (an import string as uvicorn takes it, e.g. main:app); URL may then be a path")] = None,
-    app_dir: Annotated[str, typer.Option("--app-dir", metavar="DIR", help="Directory put first on the module search path for --app (default: the current directory)")] = ".",
+    app: Annotated[
+        str | None,
+        typer.Option(
+            "--app",
+            metavar="MODULE:ATTR",
+            help="Check this ASGI or WSGI application in-process, without serving it (an import string as uvicorn takes it, e.g. main:app); URL may then be a path",
+        ),
+    ] = None,
+    app_dir: Annotated[
+        str,
+        typer.Option(
+            "--app-dir",
+            metavar="DIR",
+            help="Directory put first on the module search path for --app (default: the current directory)",
+        ),
+    ] = ".",
     insecure: options.Insecure = False,
     cacert: options.CaCert = None,
     http2: options.Http2 = False,
     json_output: options.Json = False,
-    brief: Annotated[bool, typer.Option("--brief", help="One line: ALLOWED, BLOCKED or NOT VERIFIED, the finding codes, the URL")] = False,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="One line: ALLOWED, BLOCKED or NOT VERIFIED, the finding codes, the URL")
+    ] = False,
     verbose: options.Verbose = False,
     show_secrets: options.ShowSecrets = False,
     no_color: options.NoColor = False,
@@ -103,8 +149,13 @@ class BehaviourFlags:
     third_party_cookies: str | None = None
 
 
-def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.NetworkFlags,
-        output: options.OutputFlags, brief: bool = False) -> int:
+def run(
+    request: RequestFlags,
+    behaviour: BehaviourFlags,
+    network: options.NetworkFlags,
+    output: options.OutputFlags,
+    brief: bool = False,
+) -> int:
     from cors_doctor.model import RequestSpec
     from cors_doctor.pipeline import CheckOptions, run_check, run_check_in_process
 
@@ -119,16 +170,23 @@ def run(request: RequestFlags, behaviour: BehaviourFlags, network: options.Netwo
         url = app_url(url, request.origin) if url.startswith("/") else url
         framework = framework or framework_of(application)
     spec = RequestSpec(
-        url=options.check_url_length(url), origin=request.origin, method=request.method,
-        headers=options.parse_headers(request.headers), credentials=request.credentials, body=request.data,
+        url=options.check_url_length(url),
+        origin=request.origin,
+        method=request.method,
+        headers=options.parse_headers(request.headers),
+        credentials=request.credentials,
+        body=request.data,
         browser=options.parse_browser(request.browser),
         mode=parse_choice("--mode", request.mode, MODE_CHOICES),  # type: ignore[arg-type]
         client=parse_choice("--client", request.client, CLIENT_CHOICES),  # type: ignore[arg-type]
     )
-    check_options = CheckOptions(actual=behaviour.actual, cookie=behaviour.cookie,
-                                 framework=options.parse_framework(framework),
-                                 probe_reflection=behaviour.probe_reflection,
-                                 third_party_cookies=behaviour.third_party_cookies)
+    check_options = CheckOptions(
+        actual=behaviour.actual,
+        cookie=behaviour.cookie,
+        framework=options.parse_framework(framework),
+        probe_reflection=behaviour.probe_reflection,
+        third_party_cookies=behaviour.third_party_cookies,
+    )
     send = network.send_options()
     if behaviour.cookie and not request.credentials:
         warn("--cookie is ignored without --credentials: cross-origin fetch() sends no cookies by default")
@@ -152,9 +210,17 @@ def show(diagnosis: Diagnosis, output: options.OutputFlags, brief: bool = False)
     if output.json:
         from cors_doctor.render.check.json import render as render_json
 
-        sys.stdout.write(render_json(diagnosis.verdict, diagnosis.fix, output.show_secrets,
-                                     framework=diagnosis.framework, cookies=diagnosis.cookies,
-                                     cookie_fix=diagnosis.cookie_fix) + "\n")
+        sys.stdout.write(
+            render_json(
+                diagnosis.verdict,
+                diagnosis.fix,
+                output.show_secrets,
+                framework=diagnosis.framework,
+                cookies=diagnosis.cookies,
+                cookie_fix=diagnosis.cookie_fix,
+            )
+            + "\n"
+        )
         return
     if brief:
         from cors_doctor.render.check.brief import render_brief
@@ -164,6 +230,13 @@ def show(diagnosis: Diagnosis, output: options.OutputFlags, brief: bool = False)
     from cors_doctor.render import make_console
     from cors_doctor.render.check.console import render
 
-    render(make_console(no_color=not output.color), diagnosis.verdict, diagnosis.fix, verbose=output.verbose,
-           show_secrets=output.show_secrets, framework=diagnosis.framework, cookies=diagnosis.cookies,
-           cookie_fix=diagnosis.cookie_fix)
+    render(
+        make_console(no_color=not output.color),
+        diagnosis.verdict,
+        diagnosis.fix,
+        verbose=output.verbose,
+        show_secrets=output.show_secrets,
+        framework=diagnosis.framework,
+        cookies=diagnosis.cookies,
+        cookie_fix=diagnosis.cookie_fix,
+    )

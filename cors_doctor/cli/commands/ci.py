@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -34,17 +34,36 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 
 
 def ci(
-    policy: Annotated[str, typer.Argument(metavar="POLICY", help="Policy file (TOML), e.g. cors-policy.toml; `cors-doctor init` writes one")],
+    policy: Annotated[
+        str,
+        typer.Argument(
+            metavar="POLICY", help="Policy file (TOML), e.g. cors-policy.toml; `cors-doctor init` writes one"
+        ),
+    ],
     concurrency: options.Concurrency = 20,
     shard: options.Shard = None,
-    output_format: Annotated[str, typer.Option("--format", metavar="|".join(FORMATS), help="What stdout carries: the console report, or one report for tools (progress and the summary go to stderr)")] = "text",
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="|".join(FORMATS),
+            help="What stdout carries: the console report, or one report for tools (progress and the summary go to stderr)",
+        ),
+    ] = "text",
     json_output: options.JsonShort = False,
-    junit_xml: Annotated[Optional[str], typer.Option("--junit-xml", metavar="FILE", help="Write a JUnit XML report (GitLab, Jenkins, GitHub test reporters)")] = None,
+    junit_xml: Annotated[
+        str | None,
+        typer.Option(
+            "--junit-xml", metavar="FILE", help="Write a JUnit XML report (GitLab, Jenkins, GitHub test reporters)"
+        ),
+    ] = None,
     insecure: options.Insecure = False,
     cacert: options.CaCert = None,
     transport: options.Transport = "aiohttp",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures and the summary")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="On a terminal, also list checks that passed")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="On a terminal, also list checks that passed")
+    ] = False,
     no_color: options.NoColor = False,
     debug: options.Debug = False,
 ) -> None:
@@ -70,7 +89,9 @@ class CiRequest:
     output_format: str = "text"
 
 
-def _ci(request: CiRequest, flags: options.BatchFlags, network: options.NetworkFlags, output: options.OutputFlags) -> int:
+def _ci(
+    request: CiRequest, flags: options.BatchFlags, network: options.NetworkFlags, output: options.OutputFlags
+) -> int:
     from cors_doctor.ci import load_policy, parse_shard
 
     batch = flags.batch_options(keep_results=False)
@@ -102,8 +123,13 @@ class _Run:
         self.no_color = not output.color
         self.total = shard.size(policy.case_count) if shard else policy.case_count
         self.tally = Tally.for_checks(policy.checks)
-        self.display = RunDisplay(self.total, live=wants_live_progress(sys.stderr), quiet=request.quiet,
-                                  verbose=output.verbose, no_color=self.no_color)
+        self.display = RunDisplay(
+            self.total,
+            live=wants_live_progress(sys.stderr),
+            quiet=request.quiet,
+            verbose=output.verbose,
+            no_color=self.no_color,
+        )
         self.junit = None
         junit_xml = request.junit_xml
         if junit_xml:
@@ -206,8 +232,9 @@ class _Run:
             self.junit.close(self.tally)
         if self.json is not None:
             self.json.close(self.tally)
-        print_summary(self.tally, self.shard_label, stream=sys.stderr if self.json_output else sys.stdout,
-                      no_color=self.no_color)
+        print_summary(
+            self.tally, self.shard_label, stream=sys.stderr if self.json_output else sys.stdout, no_color=self.no_color
+        )
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary_file:
             from cors_doctor.render.ci.markdown import append_step_summary, summary_markdown
@@ -215,7 +242,9 @@ class _Run:
             try:
                 append_step_summary(summary_file, summary_markdown(self.tally, self.policy.source, self.shard_label))
             except OSError as exc:
-                sys.stderr.write(f"cors-doctor: warning: cannot append to GITHUB_STEP_SUMMARY ({exc.strerror or exc})\n")
+                sys.stderr.write(
+                    f"cors-doctor: warning: cannot append to GITHUB_STEP_SUMMARY ({exc.strerror or exc})\n"
+                )
         if os.environ.get("GITHUB_ACTIONS") == "true" and not self.tally.ok:
             from cors_doctor.render.ci.github import workflow_commands
 

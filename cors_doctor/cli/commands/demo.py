@@ -23,8 +23,12 @@ Examples:
 
 
 def demo(
-    serve: Annotated[bool, typer.Option("--serve", help="Keep the demo API running (until Ctrl-C) and print its URL")] = False,
-    port: Annotated[int, typer.Option("--port", metavar="PORT", help="With --serve: the port on 127.0.0.1 (default: a free one)")] = 0,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Keep the demo API running (until Ctrl-C) and print its URL")
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="With --serve: the port on 127.0.0.1 (default: a free one)")
+    ] = 0,
     verbose: options.Verbose = False,
     no_color: options.NoColor = False,
     debug: options.Debug = False,
@@ -46,7 +50,9 @@ def run(output: options.OutputFlags) -> int:
     console = make_console(no_color=not output.color)
     as_expected = 0
     with DemoServer() as server:
-        console.print(f"[bold]cors-doctor demo[/]: a small API on {server.base_url}, called by a page at {DEMO_ORIGIN}\n")
+        console.print(
+            f"[bold]cors-doctor demo[/]: a small API on {server.base_url}, called by a page at {DEMO_ORIGIN}\n"
+        )
         for number, case in enumerate(CASES, 1):
             command = demo_check(case, server.base_url)
             console.rule(f"[bold]{number}/{len(CASES)} {case.title}")
@@ -56,8 +62,10 @@ def run(output: options.OutputFlags) -> int:
             console.print()
             as_expected += diagnosis.verdict.allowed == case.expect_allowed
     console.rule()
-    console.print(f"{as_expected}/{len(CASES)} endpoints behaved as the demo expects "
-                  "(five blocked for the reasons shown, one allowed).")
+    console.print(
+        f"{as_expected}/{len(CASES)} endpoints behaved as the demo expects "
+        "(five blocked for the reasons shown, one allowed)."
+    )
     console.print("Keep the API running with [bold]cors-doctor demo --serve[/] and try the commands yourself.")
     return ExitCode.OK if as_expected == len(CASES) else ExitCode.BLOCKED
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,14 +26,29 @@ MAX_INPUT = 4 * 1024 * 1024
 
 
 def explain(
-    message: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[MESSAGE]...", help="The console error(s), as copied; read from stdin when omitted or '-'")] = None,
+    message: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[MESSAGE]...", help="The console error(s), as copied; read from stdin when omitted or '-'"
+        ),
+    ] = None,
     framework: options.Framework = None,
     run: Annotated[bool, typer.Option("--run", help="Run the reproducing `cors-doctor check` now")] = False,
-    origin: Annotated[Optional[str], typer.Option(
-        "--origin", "-o", metavar="ORIGIN", help="The page's origin, when the message does not name it (Firefox, some Safari lines)")] = None,
-    method: Annotated[Optional[str], typer.Option(
-        "--method", "-X", metavar="METHOD", help="The request's method, when the message does not name it")] = None,
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            "--origin",
+            "-o",
+            metavar="ORIGIN",
+            help="The page's origin, when the message does not name it (Firefox, some Safari lines)",
+        ),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method", "-X", metavar="METHOD", help="The request's method, when the message does not name it"
+        ),
+    ] = None,
     actual: options.Actual = False,
     timeout: options.Timeout = 10.0,
     insecure: options.Insecure = False,
@@ -90,8 +105,9 @@ def _validate(request: ExplainRequest) -> str | None:
     return origin
 
 
-def _explain(request: ExplainRequest, run: bool, actual: bool, network: options.NetworkFlags,
-             output: options.OutputFlags) -> int:
+def _explain(
+    request: ExplainRequest, run: bool, actual: bool, network: options.NetworkFlags, output: options.OutputFlags
+) -> int:
     from cors_doctor.explain import explain as explain_text
     from cors_doctor.explain import framework_fix
 
@@ -160,7 +176,9 @@ def _run_checks(result, console, framework: str | None, actual: bool, send, outp
         else:
             from cors_doctor.render.check.json import verdict_dict
 
-            runs[index] = {"exit_code": int(code), "result": verdict_dict(
-                diagnosis.verdict, diagnosis.fix, output.show_secrets, diagnosis.framework)}
+            runs[index] = {
+                "exit_code": int(code),
+                "result": verdict_dict(diagnosis.verdict, diagnosis.fix, output.show_secrets, diagnosis.framework),
+            }
         worst = max(worst, code)
     return worst, runs

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,15 +27,30 @@ _SPOOL = 1024 * 1024  # rows stay in memory up to this size per kind, then go to
 
 
 def har(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="A HAR export: DevTools 'Save all as HAR', Firefox, Playwright's recorder; '-' for stdin")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="A HAR export: DevTools 'Save all as HAR', Firefox, Playwright's recorder; '-' for stdin",
+        ),
+    ],
     json_output: options.Json = False,
-    live: Annotated[bool, typer.Option("--live", help="Check the requests the HAR has no reply for against the live servers")] = False,
+    live: Annotated[
+        bool, typer.Option("--live", help="Check the requests the HAR has no reply for against the live servers")
+    ] = False,
     actual: options.Actual = False,
     concurrency: options.Concurrency = 10,
     timeout: options.Timeout = 10.0,
     insecure: options.Insecure = False,
     cacert: options.CaCert = None,
-    browser: Annotated[Optional[str], typer.Option("--browser", metavar="BROWSER", help="Judge as chrome, firefox or safari (default: the browser that wrote the HAR)")] = None,
+    browser: Annotated[
+        str | None,
+        typer.Option(
+            "--browser",
+            metavar="BROWSER",
+            help="Judge as chrome, firefox or safari (default: the browser that wrote the HAR)",
+        ),
+    ] = None,
     show_secrets: options.ShowSecrets = False,
     no_color: options.NoColor = False,
     debug: options.Debug = False,
@@ -62,7 +77,7 @@ def _open(file: str):
     if file == "-":
         return sys.stdin.buffer, "<stdin>"
     try:
-        return open(file, "rb"), file  # noqa: SIM115 - closed by the caller
+        return open(file, "rb"), file
     except OSError as exc:
         raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
 
@@ -83,13 +98,15 @@ def _har(request: HarRequest, network: options.NetworkFlags, output: options.Out
     spools = {kind: tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="utf-8") for kind in _ORDER}
     stream, name = _open(request.file)
     try:
+
         def keep(row: dict) -> None:
             # the live key goes first on the line, so --json without --live copies the row as it is
             key = row["live"] or ""
             spools[row["verdict"]].write(f"{key}\t{json.dumps(row | {'live': None}, ensure_ascii=False)}\n")
 
-        judge = HarJudge(HarReader(stream, name), keep, browser=browser, show_secrets=output.show_secrets,
-                         collect_live=request.live)
+        judge = HarJudge(
+            HarReader(stream, name), keep, browser=browser, show_secrets=output.show_secrets, collect_live=request.live
+        )
         summary = judge.run()
         results = None
         if request.live:

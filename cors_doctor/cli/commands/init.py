@@ -23,8 +23,15 @@ Examples:
 
 
 def init(
-    url: Annotated[str, typer.Argument(metavar="URL", help="An API URL the front end calls, e.g. https://api.example.com/items")],
-    origin: Annotated[list[str], typer.Option("--origin", "-o", metavar="ORIGIN", help="The front end's origin, e.g. https://app.example.com (repeatable)")],
+    url: Annotated[
+        str, typer.Argument(metavar="URL", help="An API URL the front end calls, e.g. https://api.example.com/items")
+    ],
+    origin: Annotated[
+        list[str],
+        typer.Option(
+            "--origin", "-o", metavar="ORIGIN", help="The front end's origin, e.g. https://app.example.com (repeatable)"
+        ),
+    ],
     output: Annotated[str, typer.Option("--output", "-f", metavar="FILE", help="File to write")] = DEFAULT_FILE,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists")] = False,
     debug: options.Debug = False,
@@ -50,6 +57,5 @@ def _init(url: str, origins: list[str], output: str, force: bool) -> int:
         raise UsageError(f"{output} already exists; pass --force to overwrite it, or --output another file") from None
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    sys.stdout.write(f"wrote {output}: 2 checks for {target}\n"
-                     f"next: cors-doctor ci {output}\n")
+    sys.stdout.write(f"wrote {output}: 2 checks for {target}\nnext: cors-doctor ci {output}\n")
     return 0

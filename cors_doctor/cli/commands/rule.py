@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ Examples:
 
 
 def rule(
-    code: Annotated[Optional[str], typer.Argument(metavar="CODE", help="A finding code, e.g. CD301")] = None,
+    code: Annotated[str | None, typer.Argument(metavar="CODE", help="A finding code, e.g. CD301")] = None,
     all_codes: Annotated[bool, typer.Option("--all", help="List every code with its severity and title")] = False,
     debug: options.Debug = False,
 ) -> None:

@@ -42,7 +42,9 @@ def _finding(console: Console, f: AuditFinding, verbose: bool, show_secrets: boo
         console.print(f"         [dim]impact:[/] {escape(f.impact)}", soft_wrap=True)
     console.print(f"         [dim]fix:[/] {escape(f.fix)}", soft_wrap=True)
     if f.severity in ("high", "medium") or verbose:
-        console.print(f"         [dim]reproduce:[/] {escape(curl_command(f.evidence[0], show_secrets))}", soft_wrap=True)
+        console.print(
+            f"         [dim]reproduce:[/] {escape(curl_command(f.evidence[0], show_secrets))}", soft_wrap=True
+        )
     console.print(f"         [dim]docs: {f.docs}[/]")
 
 

@@ -12,8 +12,9 @@ from cors_doctor.render import mask_value
 
 # Request and reply headers worth showing; the rest is noise for a reviewer.
 _REQUEST_SHOWN = frozenset({"origin", "access-control-request-method", "access-control-request-private-network"})
-_REPLY_SHOWN = frozenset({"vary", "location", "strict-transport-security", "cache-control", "age", "x-cache",
-                          "cf-cache-status", "via"})
+_REPLY_SHOWN = frozenset(
+    {"vary", "location", "strict-transport-security", "cache-control", "age", "x-cache", "cf-cache-status", "via"}
+)
 
 
 def _shown_request_headers(outcome: ProbeOutcome, show_secrets: bool) -> list[tuple[str, str]]:

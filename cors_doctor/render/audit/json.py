@@ -18,8 +18,14 @@ SCHEMA_VERSION = 1
 
 def finding_dict(f: AuditFinding, show_secrets: bool = False) -> dict[str, Any]:
     return {
-        "code": f.code, "severity": f.severity, "title": f.title, "message": f.message, "fix": f.fix,
-        "rule": f.rule, "step": f.context, "docs": f.docs,
+        "code": f.code,
+        "severity": f.severity,
+        "title": f.title,
+        "message": f.message,
+        "fix": f.fix,
+        "rule": f.rule,
+        "step": f.context,
+        "docs": f.docs,
         "impact": f.impact,
         "evidence": [line for o in f.evidence for line in evidence_lines(o, show_secrets)],
         "reproduce": curl_command(f.evidence[0], show_secrets) if f.evidence else None,
@@ -50,8 +56,14 @@ def result_dict(r: AuditResult, show_secrets: bool = False) -> dict[str, Any]:
         "error": r.error,
         "status": r.status,
         "trusted_origins": [
-            {"origin": t.origin, "source": t.source, "allowed": t.allowed, "credentials": t.credentials,
-             "preflight_allowed": t.preflight_allowed} for t in r.trusted
+            {
+                "origin": t.origin,
+                "source": t.source,
+                "allowed": t.allowed,
+                "credentials": t.credentials,
+                "preflight_allowed": t.preflight_allowed,
+            }
+            for t in r.trusted
         ],
         "requests": r.requests_sent,
         "failed_requests": r.failed_requests,
@@ -69,13 +81,21 @@ INDENT_UP_TO = 20
 
 def render(results: Sequence[AuditResult], fail_on: str, exit_code: int, show_secrets: bool = False) -> str:
     audited = [r for r in results if r.error is None]
-    summary: dict[str, Any] = {"urls": len(results), "audited": len(audited), "not_audited": len(results) - len(audited)}
+    summary: dict[str, Any] = {
+        "urls": len(results),
+        "audited": len(audited),
+        "not_audited": len(results) - len(audited),
+    }
     summary.update({s: sum(r.count(s) for r in audited) for s in SEVERITIES})
-    return json.dumps({
-        "version": SCHEMA_VERSION,
-        "command": "audit",
-        "fail_on": fail_on,
-        "exit_code": exit_code,
-        "summary": summary,
-        "results": [result_dict(r, show_secrets) for r in results],
-    }, indent=2 if len(results) <= INDENT_UP_TO else None, ensure_ascii=False)
+    return json.dumps(
+        {
+            "version": SCHEMA_VERSION,
+            "command": "audit",
+            "fail_on": fail_on,
+            "exit_code": exit_code,
+            "summary": summary,
+            "results": [result_dict(r, show_secrets) for r in results],
+        },
+        indent=2 if len(results) <= INDENT_UP_TO else None,
+        ensure_ascii=False,
+    )

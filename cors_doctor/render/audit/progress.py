@@ -21,8 +21,13 @@ class AuditProgress:
 
         self.high = self.not_audited = 0
         self._progress: Any = Progress(
-            TextColumn("[bold]auditing[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
-            TimeElapsedColumn(), console=make_console(no_color=no_color, stderr=True), transient=True,
+            TextColumn("[bold]auditing[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[counts]}"),
+            TimeElapsedColumn(),
+            console=make_console(no_color=no_color, stderr=True),
+            transient=True,
         )
         self._task = self._progress.add_task("audit", total=total, counts="")
 

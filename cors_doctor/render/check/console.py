@@ -98,8 +98,10 @@ def _steps(console: Console, verdict: Verdict) -> None:
 
 def _outcome(console: Console, verdict: Verdict, browser: str) -> None:
     if verdict.allowed and verdict.unverified:
-        console.print(f"[bold yellow]NOT VERIFIED[/] — the preflight passes, but {browser} judges the actual reply "
-                      "too, and it was not sent: rerun with --actual to verify.")
+        console.print(
+            f"[bold yellow]NOT VERIFIED[/] — the preflight passes, but {browser} judges the actual reply "
+            "too, and it was not sent: rerun with --actual to verify."
+        )
     elif verdict.allowed:
         console.print(f"[bold green]ALLOWED[/] — {browser} lets page script read this response.")
     else:

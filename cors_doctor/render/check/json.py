@@ -37,7 +37,7 @@ def _hop(ex: Exchange, show_secrets: bool) -> dict[str, Any]:
     return {
         "url": ex.request.url,
         "method": ex.request.method,
-        "origin_header": dict((n.lower(), v) for n, v in ex.request.headers).get("origin"),
+        "origin_header": {n.lower(): v for n, v in ex.request.headers}.get("origin"),
         "request_headers": _headers_dict(ex.request.headers, show_secrets),
         "status": resp.status if resp else None,
         "response_headers": _reply_headers(ex, show_secrets),
@@ -45,9 +45,14 @@ def _hop(ex: Exchange, show_secrets: bool) -> dict[str, Any]:
     }
 
 
-def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
-                 framework: FrameworkGuess | None = None, cookies: CookieReport | None = None,
-                 cookie_fix: FixSuggestion | None = None) -> dict[str, Any]:
+def verdict_dict(
+    verdict: Verdict,
+    fix: FixSuggestion | None = None,
+    show_secrets: bool = False,
+    framework: FrameworkGuess | None = None,
+    cookies: CookieReport | None = None,
+    cookie_fix: FixSuggestion | None = None,
+) -> dict[str, Any]:
     plan = verdict.plan
     pre = verdict.preflight
     preflight = None
@@ -87,12 +92,21 @@ def verdict_dict(verdict: Verdict, fix: FixSuggestion | None = None, show_secret
         "findings": [f.to_dict() for f in verdict.findings],
         "unverified": list(verdict.unverified),
         "cookies": _cookies(cookies, cookie_fix),
-        "framework": None if framework is None else {
-            "name": framework.name, "title": framework.title, "guessed": framework.guessed,
+        "framework": None
+        if framework is None
+        else {
+            "name": framework.name,
+            "title": framework.title,
+            "guessed": framework.guessed,
             "evidence": list(framework.evidence),
         },
-        "fix": None if fix is None else {
-            "framework": fix.framework, "title": fix.title, "language": fix.language, "snippet": fix.snippet,
+        "fix": None
+        if fix is None
+        else {
+            "framework": fix.framework,
+            "title": fix.title,
+            "language": fix.language,
+            "snippet": fix.snippet,
             "notes": list(fix.notes),
             "parts": [{"where": p.where, "placement": p.placement, "text": p.text} for p in fix.parts],
         },
@@ -125,8 +139,14 @@ def _not_sent_reason(verdict: Verdict) -> str:
     return "the browser blocks the request before sending it"
 
 
-def render(verdict: Verdict, fix: FixSuggestion | None = None, show_secrets: bool = False,
-           framework: FrameworkGuess | None = None, cookies: CookieReport | None = None,
-           cookie_fix: FixSuggestion | None = None) -> str:
-    return json.dumps(verdict_dict(verdict, fix, show_secrets, framework, cookies, cookie_fix), indent=2,
-                      ensure_ascii=False)
+def render(
+    verdict: Verdict,
+    fix: FixSuggestion | None = None,
+    show_secrets: bool = False,
+    framework: FrameworkGuess | None = None,
+    cookies: CookieReport | None = None,
+    cookie_fix: FixSuggestion | None = None,
+) -> str:
+    return json.dumps(
+        verdict_dict(verdict, fix, show_secrets, framework, cookies, cookie_fix), indent=2, ensure_ascii=False
+    )

@@ -25,6 +25,7 @@ def _title(outcome: Outcome) -> str:
         return title
     return f"{title[:MAX_TITLE_CHARS]}… ({len(title) - MAX_TITLE_CHARS} more characters)"
 
+
 _STYLE = {"pass": "green", "fail": "bold red", "error": "bold yellow"}
 
 
@@ -37,8 +38,16 @@ def wants_live_progress(stream: IO[str]) -> bool:
 class RunDisplay:
     """Progress of one run on `stream` (stderr): live bar or plain lines."""
 
-    def __init__(self, total: int, *, live: bool, quiet: bool = False, verbose: bool = False,
-                 no_color: bool = False, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        live: bool,
+        quiet: bool = False,
+        verbose: bool = False,
+        no_color: bool = False,
+        stream: IO[str] | None = None,
+    ) -> None:
         self.total = total
         self.live = live
         self.quiet = quiet
@@ -66,8 +75,13 @@ class RunDisplay:
         console = make_console(no_color=self.no_color, stderr=True)
         console.print(heading, highlight=False, markup=False)
         self._progress = Progress(
-            TextColumn("[bold]checking[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
-            TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("[bold]checking[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[counts]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self._task = self._progress.add_task("ci", total=self.total, counts="")
         self._progress.start()
@@ -88,7 +102,8 @@ class RunDisplay:
             style = _STYLE[outcome.status]
             self._progress.console.print(
                 f"[{style}]{_LABEL[outcome.status]:5}[/] {escape(outcome.check)}: {escape(_title(outcome))}\n"
-                f"      [dim]{escape(outcome.summary)}[/]", soft_wrap=True,
+                f"      [dim]{escape(outcome.summary)}[/]",
+                soft_wrap=True,
             )
         counts = f"[red]{self.failed} failed[/] " if self.failed else ""
         counts += f"[yellow]{self.errors} errors[/]" if self.errors else ""
@@ -103,7 +118,9 @@ class RunDisplay:
 
 def _plain_line(outcome: Outcome, done: int, total: int) -> str:
     width = len(str(total))
-    line = f"{_LABEL[outcome.status]:5} [{done:>{width}}/{total}] {outcome.check}: {_title(outcome)} - {outcome.summary}\n"
+    line = (
+        f"{_LABEL[outcome.status]:5} [{done:>{width}}/{total}] {outcome.check}: {_title(outcome)} - {outcome.summary}\n"
+    )
     for problem in outcome.problems[1:]:
         line += f"      {visible(problem)}\n"
     return visible(line, keep_newlines=True)
@@ -133,8 +150,11 @@ def print_summary(tally: Tally, shard: str | None, *, stream: IO[str], no_color:
 
 def plain_summary(tally: Tally, shard: str | None) -> str:
     rows = [("check", "expect", "cases", "passed", "failed", "errors")]
-    rows += [(t.name, t.expect, str(t.total), str(t.passed), str(t.failed), str(t.errors))
-             for t in tally.checks.values() if t.total]
+    rows += [
+        (t.name, t.expect, str(t.total), str(t.passed), str(t.failed), str(t.errors))
+        for t in tally.checks.values()
+        if t.total
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = [""]
     for row in rows:
@@ -161,8 +181,14 @@ def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bo
 
     console = Console(file=stream, no_color=no_color or None, highlight=False, soft_wrap=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    for column, justify in (("check", "left"), ("expect", "left"), ("cases", "right"), ("passed", "right"),
-                            ("failed", "right"), ("errors", "right")):
+    for column, justify in (
+        ("check", "left"),
+        ("expect", "left"),
+        ("cases", "right"),
+        ("passed", "right"),
+        ("failed", "right"),
+        ("errors", "right"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for t in tally.checks.values():
         if t.total:
@@ -175,8 +201,10 @@ def _rich_summary(tally: Tally, shard: str | None, stream: IO[str], no_color: bo
         console.print("\n[bold]Failures[/]")
         for outcome in tally.failures:
             style = _STYLE[outcome.status]
-            console.print(f"  [{style}]{_LABEL[outcome.status]}[/] {escape(outcome.check)}: {escape(_title(outcome))}",
-                          soft_wrap=True)
+            console.print(
+                f"  [{style}]{_LABEL[outcome.status]}[/] {escape(outcome.check)}: {escape(_title(outcome))}",
+                soft_wrap=True,
+            )
             for problem in outcome.problems:
                 console.print(f"        {escape(problem)}", soft_wrap=True)
             for finding in outcome.findings:

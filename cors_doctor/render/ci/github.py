@@ -38,6 +38,8 @@ def annotation(outcome: Outcome, policy_file: str | None = None) -> str:
 def workflow_commands(tally: Tally, policy_file: str | None = None) -> list[str]:
     lines = [annotation(outcome, policy_file) for outcome in tally.failures]
     if tally.unlisted_failures:
-        lines.append(f"::notice title=cors-doctor::{tally.unlisted_failures} more failed checks are not annotated; "
-                     "see the job log or the JUnit report")
+        lines.append(
+            f"::notice title=cors-doctor::{tally.unlisted_failures} more failed checks are not annotated; "
+            "see the job log or the JUnit report"
+        )
     return lines

@@ -48,12 +48,26 @@ class JsonStream:
 
     def close(self, tally: Tally) -> None:
         checks = [
-            {"number": t.number, "name": t.name, "expect": t.expect, "line": t.line,
-             "total": t.total, "passed": t.passed, "failed": t.failed, "errors": t.errors}
+            {
+                "number": t.number,
+                "name": t.name,
+                "expect": t.expect,
+                "line": t.line,
+                "total": t.total,
+                "passed": t.passed,
+                "failed": t.failed,
+                "errors": t.errors,
+            }
             for t in tally.checks.values()
         ]
-        summary = {"total": tally.total, "passed": tally.passed, "failed": tally.failed, "errors": tally.errors,
-                   "ok": tally.ok, "elapsed_s": round(tally.elapsed, 3)}
+        summary = {
+            "total": tally.total,
+            "passed": tally.passed,
+            "failed": tally.failed,
+            "errors": tally.errors,
+            "ok": tally.ok,
+            "elapsed_s": round(tally.elapsed, 3),
+        }
         tail = json.dumps({"checks": checks, "summary": summary}, ensure_ascii=False)[1:]
         self.out.write(("" if self._first else "\n") + "], " + tail + "\n")
         self.out.flush()

@@ -8,6 +8,7 @@ at the end, so the file is assembled in close() and moved into place in one step
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -28,8 +29,9 @@ def _text(value: str) -> str:
 
 
 def _attr(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("\ufffd", visible(value, keep_newlines=True)),
-                     {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return quoteattr(
+        _NOT_XML.sub("\ufffd", visible(value, keep_newlines=True)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+    )
 
 
 def _details(outcome: Outcome) -> str:
@@ -43,11 +45,11 @@ def _details(outcome: Outcome) -> str:
 
 def testcase_xml(outcome: Outcome, policy_file: str | None = None) -> str:
     """One <testcase> element, indented for its place in the suite."""
-    attrs = f"classname={_attr(outcome.check)} name={_attr(outcome.title)} time=\"{outcome.elapsed:.3f}\""
+    attrs = f'classname={_attr(outcome.check)} name={_attr(outcome.title)} time="{outcome.elapsed:.3f}"'
     if policy_file:
         attrs += f" file={_attr(policy_file)}"
         if outcome.line:
-            attrs += f" line=\"{outcome.line}\""
+            attrs += f' line="{outcome.line}"'
     if outcome.status == "pass":
         extra = "\n".join([*(f"{f.code} {f.severity}: {f.message}" for f in outcome.findings), *outcome.notes])
         if not extra:
@@ -56,7 +58,7 @@ def testcase_xml(outcome: Outcome, policy_file: str | None = None) -> str:
     tag, kind = ("failure", "cors-expectation") if outcome.status == "fail" else ("error", "unreachable")
     return (
         f"    <testcase {attrs}>\n"
-        f"      <{tag} message={_attr(outcome.summary)} type=\"{kind}\">{_text(_details(outcome))}</{tag}>\n"
+        f'      <{tag} message={_attr(outcome.summary)} type="{kind}">{_text(_details(outcome))}</{tag}>\n'
         f"    </testcase>\n"
     )
 
@@ -64,8 +66,9 @@ def testcase_xml(outcome: Outcome, policy_file: str | None = None) -> str:
 class JUnitWriter:
     """Writes the report to `path`; fails early (at construction) when the path is not writable."""
 
-    def __init__(self, path: str, suite_name: str, policy_file: str | None = None,
-                 properties: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, path: str, suite_name: str, policy_file: str | None = None, properties: dict[str, str] | None = None
+    ) -> None:
         self.path = path
         self.suite_name = suite_name
         self.policy_file = policy_file
@@ -86,8 +89,10 @@ class JUnitWriter:
         counts = f'tests="{tally.total}" failures="{tally.failed}" errors="{tally.errors}"'
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         out.write(f'<testsuites name="cors-doctor ci" {counts} time="{tally.elapsed:.3f}">\n')
-        out.write(f'  <testsuite name={_attr(self.suite_name)} {counts} skipped="0" '
-                  f'time="{tally.elapsed:.3f}" timestamp="{stamp}">\n')
+        out.write(
+            f'  <testsuite name={_attr(self.suite_name)} {counts} skipped="0" '
+            f'time="{tally.elapsed:.3f}" timestamp="{stamp}">\n'
+        )
         if self.properties:
             out.write("    <properties>\n")
             for name, value in self.properties.items():
@@ -106,7 +111,5 @@ class JUnitWriter:
         """Drop the half-written report (the run was interrupted)."""
         self._spool.close()
         self._target.close()
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self._target.name)
-        except OSError:
-            pass

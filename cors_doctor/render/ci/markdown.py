@@ -42,7 +42,7 @@ def _failure(outcome: Outcome) -> list[str]:
         lines.append(f"- browser console: {_cell(outcome.browser_message)}")
     lines += [f"- `{f.code}` {_cell(f.message)}" for f in outcome.findings if f.severity == "error"]
     lines += [f"- {_cell(note)}" for note in outcome.notes]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def summary_markdown(tally: Tally, source: str, shard: str | None = None) -> str:
@@ -69,8 +69,10 @@ def summary_markdown(tally: Tally, source: str, shard: str | None = None) -> str
             shown += 1
         left_out = len(tally.failures) - shown + tally.unlisted_failures
         if shown < len(tally.failures):
-            cut = (f"… and {left_out} more, left out to keep this summary under {MAX_SUMMARY_BYTES // 1024} KiB "
-                   "(GitHub drops step summaries over 1 MiB); see the JUnit report or the log.")
+            cut = (
+                f"… and {left_out} more, left out to keep this summary under {MAX_SUMMARY_BYTES // 1024} KiB "
+                "(GitHub drops step summaries over 1 MiB); see the JUnit report or the log."
+            )
             lines += [cut, ""]
         elif left_out:
             lines += [f"… and {left_out} more (see the JUnit report or the log).", ""]

@@ -56,7 +56,9 @@ def render_explanation(console: Console, number: int, e: Explanation, fix: FixSu
     _field(console, "Failed", e.failed, "red")
     if e.also:
         names = ", ".join(f"{c} {RULES[c].name}" for c in e.also if c in RULES)
-        _field(console, "Or", f"{BROWSER_NAMES[e.browser]} prints the same text for {names}; the check tells them apart")
+        _field(
+            console, "Or", f"{BROWSER_NAMES[e.browser]} prints the same text for {names}; the check tells them apart"
+        )
     _field(console, "Fix", e.fix, "green")
     for note in e.notes:
         console.print(f"   {'':<{_LABEL}}[dim]• {escape(note)}[/]", soft_wrap=True)
@@ -69,7 +71,9 @@ def render_explanation(console: Console, number: int, e: Explanation, fix: FixSu
     if rule is not None:
         _field(console, "Rule", f"{rule.ref} · {rule_url(rule.code)}", "dim")
     if fix is not None:
-        console.print(f"   [bold]Fix for {escape(fix.title)}[/]" + ("" if e.origin else " [dim](replace PAGE_ORIGIN)[/]"))
+        console.print(
+            f"   [bold]Fix for {escape(fix.title)}[/]" + ("" if e.origin else " [dim](replace PAGE_ORIGIN)[/]")
+        )
         for placement, text in [(p.placement, p.text) for p in fix.parts] or [("", fix.snippet)]:
             if placement:
                 console.print(f"     [dim]{escape(placement)}:[/]", soft_wrap=True)
@@ -104,5 +108,7 @@ def render(console: Console, result: ExplainResult, fixes: dict[int, FixSuggesti
         render_unrecognised(console, result.unrecognised)
     elif result.unrecognised:
         n = len(result.unrecognised)
-        console.print(f"[dim]{n} other line{'s' if n > 1 else ''} in the input {'are' if n > 1 else 'is'} not a CORS "
-                      "message cors-doctor knows and were left out.[/]")
+        console.print(
+            f"[dim]{n} other line{'s' if n > 1 else ''} in the input {'are' if n > 1 else 'is'} not a CORS "
+            "message cors-doctor knows and were left out.[/]"
+        )

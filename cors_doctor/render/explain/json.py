@@ -18,8 +18,13 @@ SCHEMA_VERSION = 1
 def _fix(fix: FixSuggestion | None) -> dict[str, Any] | None:
     if fix is None:
         return None
-    return {"framework": fix.framework, "title": fix.title, "language": fix.language, "snippet": fix.snippet,
-            "notes": list(fix.notes)}
+    return {
+        "framework": fix.framework,
+        "title": fix.title,
+        "language": fix.language,
+        "snippet": fix.snippet,
+        "notes": list(fix.notes),
+    }
 
 
 def explanation_dict(e: Explanation, fix: FixSuggestion | None = None, run: dict | None = None) -> dict[str, Any]:
@@ -37,8 +42,13 @@ def explanation_dict(e: Explanation, fix: FixSuggestion | None = None, run: dict
         "message": e.message,
         "count": e.count,
         "request": {
-            "url": e.initial_url or e.url, "final_url": e.url, "origin": e.origin, "method": e.method,
-            "status": e.status, "preflight": e.preflight, "resource": e.resource,
+            "url": e.initial_url or e.url,
+            "final_url": e.url,
+            "origin": e.origin,
+            "method": e.method,
+            "status": e.status,
+            "preflight": e.preflight,
+            "resource": e.resource,
         },
         "hint": e.hint,
         "checked": e.checked,
@@ -59,8 +69,11 @@ def result_dict(result: ExplainResult, fixes: dict[int, FixSuggestion], runs: di
         "version": SCHEMA_VERSION,
         "explained": [explanation_dict(e, fixes.get(i), runs.get(i)) for i, e in enumerate(result.explained)],
         "unrecognised": [
-            {"text": u.text, "note": u.note or None,
-             "closest": [{"browser": b, "message": m, "similarity": r} for b, m, r in u.closest]}
+            {
+                "text": u.text,
+                "note": u.note or None,
+                "closest": [{"browser": b, "message": m, "similarity": r} for b, m, r in u.closest],
+            }
             for u in result.unrecognised
         ],
     }

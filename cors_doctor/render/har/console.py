@@ -15,8 +15,12 @@ from cors_doctor.render.escape import visible
 _BROWSER = {"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "bold red": "1;31"}
 _LABEL = {"blocked": ("BLOCKED", "bold red"), "not-judged": ("FAILED ", "bold red"), "allowed": ("ALLOWED", "green")}
-_LIVE = {"blocked": ("BLOCKED", "bold red"), "allowed": ("ALLOWED", "green"), "error": ("ERROR", "yellow"),
-         "skipped": ("SKIPPED", "yellow")}
+_LIVE = {
+    "blocked": ("BLOCKED", "bold red"),
+    "allowed": ("ALLOWED", "green"),
+    "error": ("ERROR", "yellow"),
+    "skipped": ("SKIPPED", "yellow"),
+}
 _INDENT = " " * 9
 
 
@@ -110,10 +114,14 @@ def summary_lines(summary: Summary, live: dict[str, dict] | None, live_requested
         f"{paint(f'{s.blocked} blocked', 'red')} (judged from the HAR), "
         f"{paint(f'{s.failed_in_browser} failed in the browser', 'red')} without a recorded reply, "
         f"{paint(f'{s.allowed} allowed', 'green')}" + (f", {unfinished} unfinished" if unfinished else "") + ".",
-        _INDENT + paint(f"Also {s.same_origin} same-origin, {s.no_cors} cross-origin without CORS (images, scripts, "
-                        f"navigations), {s.other} other; {_plural(s.preflights, 'preflight entry', 'preflight entries')}"
-                        + (f", {s.preflights_unpaired} without their request" if s.preflights_unpaired else "") + ".",
-                        "dim"),
+        _INDENT
+        + paint(
+            f"Also {s.same_origin} same-origin, {s.no_cors} cross-origin without CORS (images, scripts, "
+            f"navigations), {s.other} other; {_plural(s.preflights, 'preflight entry', 'preflight entries')}"
+            + (f", {s.preflights_unpaired} without their request" if s.preflights_unpaired else "")
+            + ".",
+            "dim",
+        ),
     ]
     if s.codes:
         lines.append(_INDENT + "Blocked by: " + ", ".join(f"{visible(code)} ×{n}" for code, n in s.codes.most_common()))
@@ -121,13 +129,22 @@ def summary_lines(summary: Summary, live: dict[str, dict] | None, live_requested
         counts = verdict_counts(live)
         lines.append(_INDENT + "Live checks: " + (", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "none"))
     elif s.not_judged and not live_requested:
-        lines.append(_INDENT + paint("Run with --live", "bold") + f" to diagnose the {_plural(s.not_judged, 'request')} "
-                     "the HAR has no reply for (GET/HEAD and preflights only; --actual for other methods).")
+        lines.append(
+            _INDENT + paint("Run with --live", "bold") + f" to diagnose the {_plural(s.not_judged, 'request')} "
+            "the HAR has no reply for (GET/HEAD and preflights only; --actual for other methods)."
+        )
     return lines
 
 
-def render(out: TextIO, name: str, rows: Iterable[dict], summary: Summary, live: dict[str, dict] | None,
-           live_requested: bool, color: bool) -> None:
+def render(
+    out: TextIO,
+    name: str,
+    rows: Iterable[dict],
+    summary: Summary,
+    live: dict[str, dict] | None,
+    live_requested: bool,
+    color: bool,
+) -> None:
     paint = Painter(color)
     source = _BROWSER[summary.browser] + (f", written by {visible(summary.creator)}" if summary.creator else "")
     out.write(f"{paint(visible(name), 'bold')} {paint(f'({source}: {summary.entries} entries)', 'dim')}\n\n")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from cors_doctor.rules.catalog.rule import Rule
 from cors_doctor.rules.codes import Code
 
-EXAMPLE_FIX = "Access-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Credentials: true\nVary: Origin"
+EXAMPLE_FIX = (
+    "Access-Control-Allow-Origin: https://app.example.com\nAccess-Control-Allow-Credentials: true\nVary: Origin"
+)
 
 RULES = (
     Rule(
@@ -42,7 +44,7 @@ RULES = (
         meaning="An origin that only begins with a trusted origin (https://app.example.com.evil.example, https://app.example.comevil.example) was allowed: the check uses startswith() or a pattern not anchored at the end. Audit severity: high with credentials, low without.",
         why="Anyone can register a domain that starts with the trusted name and read the API from it.",
         failing="Origin: https://app.example.com.evil.example\n\nAccess-Control-Allow-Origin: https://app.example.com.evil.example",
-        fixed="re.fullmatch(r\"https://app\\.example\\.com\", origin)  # or: origin in ALLOWED_ORIGINS",
+        fixed='re.fullmatch(r"https://app\\.example\\.com", origin)  # or: origin in ALLOWED_ORIGINS',
         ref="CHK-3",
     ),
     Rule(
@@ -53,7 +55,7 @@ RULES = (
         meaning="An origin that only ends with a trusted name (https://evilexample.com, https://evil-example.com) was allowed: the check uses endswith() without a leading dot, or a pattern like `.*example.com`. Audit severity: high with credentials when the name is registrable by anyone, medium when it lies under the trusted domain.",
         why="Anyone can register evilexample.com and read the API from it.",
         failing="Origin: https://evilexample.com\n\nAccess-Control-Allow-Origin: https://evilexample.com",
-        fixed="host == \"example.com\" or host.endswith(\".example.com\")",
+        fixed='host == "example.com" or host.endswith(".example.com")',
         ref="CHK-3",
     ),
     Rule(
@@ -63,8 +65,8 @@ RULES = (
         title="Origins contained in a trusted name are allowed",
         meaning="A truncated trusted name (https://app.example.co, https://xample.com) was allowed: the check tests whether the origin is contained in a string of allowed origins. Audit severity: high with credentials, low without.",
         why="The truncated names belong to other registrable domains that anyone can buy.",
-        failing="if origin in \"https://app.example.com https://admin.example.com\": allow(origin)",
-        fixed="if origin in {\"https://app.example.com\", \"https://admin.example.com\"}: allow(origin)",
+        failing='if origin in "https://app.example.com https://admin.example.com": allow(origin)',
+        fixed='if origin in {"https://app.example.com", "https://admin.example.com"}: allow(origin)',
         ref="CHK-3",
     ),
     Rule(
@@ -74,8 +76,8 @@ RULES = (
         title="A dot in the origin pattern matches any character",
         meaning="https://appxexample.com was allowed for a trusted https://app.example.com: the origin pattern has an unescaped `.`, which matches any character. Reported only when the suffix look-alike (https://evilexample.com) was refused; when it was accepted too, the flaw is the missing anchor (CD704). Audit severity: high with credentials when the look-alike is registrable by anyone, medium when it stays under the trusted domain.",
         why="appxexample.com is an ordinary domain anyone can register.",
-        failing="allow_origin_regex=r\"https://app.example.com\"",
-        fixed="allow_origin_regex=r\"https://app\\.example\\.com\"",
+        failing='allow_origin_regex=r"https://app.example.com"',
+        fixed='allow_origin_regex=r"https://app\\.example\\.com"',
         ref="CHK-3",
     ),
     Rule(
@@ -86,7 +88,7 @@ RULES = (
         meaning="A made-up subdomain (https://evil.app.example.com, https://evil.example.com) was allowed. Audit severity: medium with credentials, info without.",
         why="One XSS or one taken-over subdomain (dangling DNS record) anywhere under the domain gives access to this API with the user's cookies.",
         failing="Origin: https://evil.example.com\n\nAccess-Control-Allow-Origin: https://evil.example.com\nAccess-Control-Allow-Credentials: true",
-        fixed="allow_origins=[\"https://app.example.com\", \"https://admin.example.com\"]",
+        fixed='allow_origins=["https://app.example.com", "https://admin.example.com"]',
         ref="CHK-3",
     ),
     Rule(
@@ -97,7 +99,7 @@ RULES = (
         meaning="http://app.example.com was allowed although the trusted origin is https://app.example.com. Audit severity: medium with credentials (low when the site sends HSTS covering that host), info without.",
         why="An attacker on the network path can inject script into the http page and read the https API with the user's cookies.",
         failing="Origin: http://app.example.com\n\nAccess-Control-Allow-Origin: http://app.example.com\nAccess-Control-Allow-Credentials: true",
-        fixed="allow_origins=[\"https://app.example.com\"]\nStrict-Transport-Security: max-age=31536000; includeSubDomains",
+        fixed='allow_origins=["https://app.example.com"]\nStrict-Transport-Security: max-age=31536000; includeSubDomains',
         ref="CHK-3",
     ),
     Rule(
@@ -119,7 +121,7 @@ RULES = (
         meaning="An origin on a platform where anyone can publish (github.io, netlify.app, vercel.app, pages.dev, herokuapp.com, web.app, codepen/jsfiddle/jsbin/repl.it) was allowed. Audit severity: high with credentials, low without.",
         why="Anyone can put a page on these hosts and read the API from it.",
         failing="Origin: https://evil.github.io\n\nAccess-Control-Allow-Origin: https://evil.github.io",
-        fixed="allow_origins=[\"https://yourname.github.io\"]  # your own page, exactly",
+        fixed='allow_origins=["https://yourname.github.io"]  # your own page, exactly',
         ref="CHK-3",
     ),
     Rule(
@@ -130,7 +132,7 @@ RULES = (
         meaning="http://localhost, http://localhost:3000 or http://127.0.0.1 was allowed: a development origin left in the allow-list. Audit severity: low with credentials, info without.",
         why="Any page or program served from the user's own machine can read the API with the user's cookies.",
         failing="Origin: http://localhost:3000\n\nAccess-Control-Allow-Origin: http://localhost:3000\nAccess-Control-Allow-Credentials: true",
-        fixed="allow_origins=[\"https://app.example.com\"]  # dev origins only in the dev configuration",
+        fixed='allow_origins=["https://app.example.com"]  # dev origins only in the dev configuration',
         ref="CHK-3",
     ),
     Rule(
