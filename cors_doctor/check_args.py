@@ -58,6 +58,6 @@ class CheckArgs:
             self.headers,
             self.credentials,
             body=self.data,
-            browser=self.browser,
-            client=self.client,
-        )  # type: ignore[arg-type]
+            browser=self.browser,  # type: ignore[arg-type]  # validated where the command line is parsed
+            client=self.client,  # type: ignore[arg-type]
+        )

@@ -105,21 +105,27 @@ def _acceptance_severity(o: ProbeOutcome, hsts: tuple[str, bool] | None) -> Audi
     return severity
 
 
-def _fold(accepted: list[tuple[ProbeOutcome, AuditSeverity]]):
+def _fold(
+    accepted: list[tuple[ProbeOutcome, AuditSeverity]],
+) -> tuple[list[tuple[ProbeOutcome, AuditSeverity]], dict[Code, list[str]]]:
     """A broad acceptance makes narrower look-alikes prove nothing more: when any origin is
     echoed (CD701), every other forged origin folds into it; when any subdomain is (CD707), the
     other names under the trusted domain fold into it. Only answers at most as bad as the broad
     one fold (a look-alike granted credentials that the arbitrary origin did not get stays)."""
     broad: dict[tuple[str, bool], int] = {}
     for o, s in accepted:
-        kind = o.probe.crafted.kind
+        kind = o.probe.crafted.kind if o.probe.crafted is not None else ""
         if kind in ("arbitrary", "subdomain"):
             key = (kind, o.probe.is_preflight)
             broad[key] = max(broad.get(key, -1), severity_rank(s))
-    kept, folded = [], {}
+    kept: list[tuple[ProbeOutcome, AuditSeverity]] = []
+    folded: dict[Code, list[str]] = {}
     for o, s in accepted:
         crafted, ctx = o.probe.crafted, o.probe.is_preflight
         into = None
+        if crafted is None:  # only forged-origin probes are accepted; a trusted one never folds
+            kept.append((o, s))
+            continue
         if crafted.kind != "arbitrary" and severity_rank(s) <= broad.get(("arbitrary", ctx), -1):
             into = Code.ORIGIN_REFLECTED
         elif (
@@ -144,7 +150,7 @@ def _host(origin: str | None) -> str:
     return (urlsplit(origin or "").hostname or "") if origin and "://" in origin else ""
 
 
-def _class_of(o: ProbeOutcome, accepted: Sequence[tuple[ProbeOutcome, AuditSeverity]]) -> str:
+def _class_of(o: ProbeOutcome, accepted: Sequence[tuple[ProbeOutcome, AuditSeverity]]) -> Code:
     """The weakness an accepted forged origin proves. An odd character after the trusted name
     proves a lax parser only when the plain prefix look-alike was refused. A dot-swapped name
     (`wwwxexample.com`) that still ends with a name whose suffix look-alike (`evilexample.com`) was accepted too proves the
@@ -194,7 +200,7 @@ def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFi
     hsts = _hsts_hosts(outcomes, url)
     accepted = [(o, _acceptance_severity(o, hsts)) for o in outcomes if o.probe.crafted is not None and o.accepted]
     accepted, folded = _fold(accepted)
-    groups: dict[str, list[tuple[ProbeOutcome, AuditSeverity]]] = {}
+    groups: dict[Code, list[tuple[ProbeOutcome, AuditSeverity]]] = {}
     for o, s in accepted:
         groups.setdefault(_class_of(o, accepted), []).append((o, s))
     findings = []
@@ -214,10 +220,10 @@ def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFi
         evidence, cookie_note = _cookie_evidence(best, outcomes)
         message += cookie_note
         if _no_data(best):
-            message += (
-                f" The reply was a {best.response.status}, so there is little to read; audit a URL that returns data."
-            )
-        impact = IMPACT[(best.probe.crafted.reach, creds)]
+            status = best.response.status if best.response is not None else 0
+            message += f" The reply was a {status}, so there is little to read; audit a URL that returns data."
+        reach = best.probe.crafted.reach if best.probe.crafted is not None else "anyone"
+        impact = IMPACT[(reach, creds)]
         if best.probe.is_preflight and creds:
             impact += PREFLIGHT_ONLY
         findings.append(
@@ -227,7 +233,7 @@ def _origin_findings(outcomes: Sequence[ProbeOutcome], url: str) -> list[AuditFi
 
 
 def _finding(
-    code: str,
+    code: Code,
     severity: AuditSeverity,
     message: str,
     impact: str,
@@ -436,7 +442,8 @@ def _malformed_findings(outcomes: Sequence[ProbeOutcome]) -> list[AuditFinding]:
             continue
         if o.probe.crafted is not None and o.probe.crafted.kind == "special-char":
             continue  # an altered echo of an odd origin, not a broken header
-        lines = sum(1 for n, _ in o.response.headers if n.lower() == "access-control-allow-origin")
+        headers = o.response.headers if o.response is not None else ()
+        lines = sum(n.lower() == "access-control-allow-origin" for n, _ in headers)
         parts = _split(value) if "://" in value else None
         if lines > 1 or "," in value or " " in value or "*" in value or parts is None or parts.path or not parts.netloc:
             return [

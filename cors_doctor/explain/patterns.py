@@ -161,10 +161,10 @@ def _context(
         S["INITIAL"] if redirected else S["URL"],
         S["ORIGIN"],
         hint=hint,
-        status=status,
+        status=status,  # type: ignore[arg-type]  # a placeholder the pattern turns into a group
         on_preflight=preflight,
         acao_lines=2,
-        value=S["VALUE"],  # type: ignore[arg-type]
+        value=S["VALUE"],
     )
     if redirected and hasattr(context, "redirect_to"):  # Safari names the target of a failing redirect
         context = replace(context, redirect_to=S["URL"])
