@@ -104,14 +104,6 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
         "webkit",
         "wpt-pf-status-103",
     ): "WebKitGTK words it 'Connection terminated unexpectedly'; cors-doctor prints its generic line",
-    (
-        "webkit",
-        "xhr-missing-acao",
-    ): "WebKitGTK prints no reason line for a failed XMLHttpRequest, only 'XMLHttpRequest cannot load ...'",
-    ("webkit", "xhr-cred-wildcard"): "WebKitGTK prints no reason line for a failed XMLHttpRequest",
-    ("webkit", "xhr-cred-acac-missing"): "WebKitGTK prints no reason line for a failed XMLHttpRequest",
-    ("webkit", "xhr-custom-header-denied"): "WebKitGTK prints no reason line for a failed XMLHttpRequest",
-    ("webkit", "xhr-upload-listener-no-preflight-reply"): "WebKitGTK prints no reason line for a failed XMLHttpRequest",
     ("firefox", "acao-space-before-colon"): (
         "Firefox ignores a `Name : value` response header line; cors-doctor's HTTP parser trims the "
         "name the way Chromium does before any per-browser rule sees the headers"
@@ -154,18 +146,6 @@ KNOWN_DISAGREEMENTS: dict[tuple[str, str], str] = {
         "WebKit fails the load on an empty Location, printing nothing; cors-doctor takes the 3xx "
         "as the response, as Chromium does"
     ),
-    ("webkit", "wpt-redir-user-only"): (
-        "WebKit spells a Location with a user and no password as `user@` in its console line; "
-        "cors-doctor's URL parser gives `user:@`"
-    ),
-    **{
-        ("webkit", cid): (
-            "WebKit reports a redirect to a non-http(s) or unparsable Location with its own console "
-            "text (the CORS-scheme line, or `FTP URLs are disabled`); cors-doctor prints Chromium's "
-            "net:: error or names the target as the failing URL"
-        )
-        for cid in ("redir-location-invalid", "redir-location-data", "redir-location-ftp")
-    },
 }
 
 BROWSER_ONLY = frozenset(
