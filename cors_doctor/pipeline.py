@@ -16,16 +16,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cors_doctor.diagnosis import Diagnosis, diagnose, echoes_origin_with_credentials
 from cors_doctor.diagnosis.pitfalls import CANARY_ORIGIN
 from cors_doctor.errors import CorsDoctorError, RejectedReply, UsageError
 from cors_doctor.evaluate import Simulation
 from cors_doctor.model import OutgoingRequest, Plan, RequestSpec, Response, Verdict
-from cors_doctor.net import AsgiSender, Sender, SendOptions, SyncSender, WsgiSender, is_asgi
+from cors_doctor.net import SendOptions, SyncSender
 from cors_doctor.plan import build_plan, only_the_actual_request_tells
 from cors_doctor.rules.redirects import MAX_REDIRECTS
+
+if TYPE_CHECKING:
+    from cors_doctor.net import Sender
 
 MAX_REQUESTS = 2 * (MAX_REDIRECTS + 1)  # a preflight and an actual request for each of 21 hops
 
@@ -184,6 +187,8 @@ def run_check_in_process(
     re-entered. Async callers use `run_check_async` with an `AsgiSender` instead.
     """
     plan = prepare(spec, options)
+    from cors_doctor.net import AsgiSender, WsgiSender, is_asgi
+
     if not is_asgi(app):
         sender = WsgiSender(app)
         return run_plan(plan, lambda request: sender.exchange(request, timeout), options)

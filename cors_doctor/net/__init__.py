@@ -14,19 +14,41 @@ no redirects, keeps no cookies and adds no headers: what to send next is the Sim
 
 from __future__ import annotations
 
-from cors_doctor.net._inprocess import AsgiSender, WsgiSender, framework_of, in_process_sender, is_asgi
+import importlib
+from typing import TYPE_CHECKING
+
 from cors_doctor.net._sync import SyncSender
 from cors_doctor.net._wire import use_browser_limits
 from cors_doctor.net.options import SendOptions, ssl_context
-from cors_doctor.net.senders import (
-    TRANSPORTS,
-    AiohttpSender,
-    HttpxSender,
-    Sender,
-    as_sender,
-    make_async_client,
-    make_sender,
-)
+
+if TYPE_CHECKING:
+    from cors_doctor.net._inprocess import AsgiSender, WsgiSender, framework_of, in_process_sender, is_asgi
+    from cors_doctor.net.senders import (
+        TRANSPORTS,
+        AiohttpSender,
+        HttpxSender,
+        Sender,
+        as_sender,
+        make_async_client,
+        make_sender,
+    )
+
+# A single check needs only SyncSender: the batch senders and the in-process callers are loaded
+# on first use (start-up time is measured in benchmarks/startup.py).
+_LAZY = {
+    **dict.fromkeys(("AsgiSender", "WsgiSender", "framework_of", "in_process_sender", "is_asgi"), "_inprocess"),
+    **dict.fromkeys(
+        ("TRANSPORTS", "AiohttpSender", "HttpxSender", "Sender", "as_sender", "make_async_client", "make_sender"),
+        "senders",
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"cors_doctor.net.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'cors_doctor.net' has no attribute {name!r}")
+
 
 __all__ = [
     "TRANSPORTS",
