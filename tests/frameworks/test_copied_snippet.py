@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from .test_fastapi import APP, uvicorn
 from .procs import AppUnderTest
+from .test_fastapi import APP, uvicorn
 
 pytestmark = pytest.mark.integration
 
@@ -33,16 +33,49 @@ def copied_snippet(console_text: str) -> str:
 
 @pytest.mark.parametrize("framework", ["fastapi"])
 def test_the_snippet_copied_from_the_console_fixes_the_app(framework, serve, tmp_path, cli):
-    app = AppUnderTest(serve, tmp_path, cli, framework=framework, files={"main.py": APP}, argv=uvicorn,
-                       env={"PYTHONDONTWRITEBYTECODE": "1"})
+    app = AppUnderTest(
+        serve,
+        tmp_path,
+        cli,
+        framework=framework,
+        files={"main.py": APP},
+        argv=uvicorn,
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
     url = app.start()
-    printed = cli("check", url + "/items", "--origin", PAGE, "-X", "PUT", "-H", "Content-Type: application/json",
-                  "--data", "{}", "--actual", "--framework", framework, "--no-color")
+    printed = cli(
+        "check",
+        url + "/items",
+        "--origin",
+        PAGE,
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "--data",
+        "{}",
+        "--actual",
+        "--framework",
+        framework,
+        "--no-color",
+    )
     assert printed.code == 1, printed.stderr
     snippet = copied_snippet(printed.stdout)
     assert snippet.startswith("from fastapi.middleware.cors import CORSMiddleware\n"), snippet
     compile(snippet, "pasted", "exec")  # it is Python as pasted: no indentation left from the terminal
     url = app.start(cors=snippet)
-    after = cli("check", url + "/items", "--origin", PAGE, "-X", "PUT", "-H", "Content-Type: application/json",
-                "--data", "{}", "--actual", "--no-color")
+    after = cli(
+        "check",
+        url + "/items",
+        "--origin",
+        PAGE,
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "--data",
+        "{}",
+        "--actual",
+        "--no-color",
+    )
     assert after.code == 0, after.stdout
