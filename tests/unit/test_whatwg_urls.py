@@ -48,7 +48,7 @@ def test_redirects_resolve_like_a_browser() -> None:
     assert target.url == "http://127.0.0.1:8000/c%20d"
     assert redirect_target("http://127.0.0.1/", (("Location", "http://2130706433/x"),)).url == "http://127.0.0.1/x"
     assert redirect_target("http://127.0.0.1/", (("Location", "http://u:p@example.com/"),)).problem == "userinfo"
-    assert redirect_target("http://127.0.0.1/", (("Location", "http://[::1/"),)).problem == "location"
+    assert redirect_target("http://127.0.0.1/", (("Location", "http://[::1/"),)).problem == "invalid-location"
     assert resolve_url("http://a.example/x", "//b.example/y") == "http://b.example/y"
 
 
